@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# npm protocol servers used by the AWS adapter tests and the ASL validator used by the deploy tests.
+set -euo pipefail
+cd "$(dirname "$0")/../tools"
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+test -x node_modules/.bin/s3rver
+test -x node_modules/.bin/dynalite
+test -x node_modules/.bin/asl-validator
