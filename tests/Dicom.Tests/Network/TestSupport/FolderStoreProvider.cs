@@ -24,6 +24,9 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
 
     public ConcurrentQueue<AssociationInfo> Released { get; } = new();
 
+    /// <summary>The TLS client certificate is only valid during the callbacks, so its thumbprint is captured there.</summary>
+    public ConcurrentQueue<string?> ReleasedClientThumbprints { get; } = new();
+
     public ConcurrentQueue<(AssociationInfo Association, AssociationAbortInfo Abort)> AbortedAssociations { get; } = new();
 
     public long? FailWritesAfterBytes { get; set; }
@@ -49,6 +52,7 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
     public ValueTask OnAssociationReleasedAsync(AssociationInfo association, CancellationToken cancellationToken)
     {
         Released.Enqueue(association);
+        ReleasedClientThumbprints.Enqueue(association.ClientCertificate?.Thumbprint);
         return ValueTask.CompletedTask;
     }
 
