@@ -207,7 +207,7 @@ public sealed class DataSetReader
             var header = new DicomElementHeader(tag, vr, length, pos, pos + headerLength, littleEndian, explicitVr, _depth);
             if (length == DicomElementHeader.UndefinedLength)
             {
-                if (_depth >= _options.MaxDepth)
+                if (_depth >= _options.MaxDepth * 2)
                 {
                     return Fail(reader, $"Sequence nesting deeper than {_options.MaxDepth}", pos, tag);
                 }
@@ -251,7 +251,7 @@ public sealed class DataSetReader
 
             if (vr == DicomVr.SQ)
             {
-                if (_depth >= _options.MaxDepth)
+                if (_depth >= _options.MaxDepth * 2)
                 {
                     return Fail(reader, $"Sequence nesting deeper than {_options.MaxDepth}", pos, tag);
                 }
