@@ -38,7 +38,7 @@ public sealed class DataSet : IEnumerable<DataElement>
             if (_characterSet is null)
             {
                 var own = Find(DicomTags.SpecificCharacterSet) as ValueElement;
-                _characterSet = own is not null ? DicomCharacterSet.FromSpecificCharacterSet(own.Value.Span)
+                _characterSet = own is not null ? DicomCharacterSet.FromSpecificCharacterSetOrDefault(own.Value.Span)
                     : Parent?.CharacterSet ?? DicomCharacterSet.Default;
             }
 
