@@ -17,10 +17,10 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes)
+    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null)
     {
-        Time = new FakeTimeProvider(Start);
-        Store = new InMemoryInstanceStore(Time);
+        Time = sharingStoreWith?.Time ?? new FakeTimeProvider(Start);
+        Store = sharingStoreWith?.Store ?? new InMemoryInstanceStore(Time);
         Jobs = new InMemoryImportJobRepository();
         Imaging = new FakeImagingService(Store, Time);
         Workflow = new InMemoryImportWorkflow();
