@@ -136,7 +136,7 @@ public sealed class CheckImportStatusHandlerTests
         await using var host = new TestHost();
         var input = await StartImportJobHandlerTests.TriggeredAsync(host, 1);
         var started = await host.Imaging.StartImportJobAsync(
-            new Common.Ports.StartImportRequest("datastore1", "role", input.InputS3Uri, input.OutputS3Uri, input.BatchId, null), CancellationToken.None);
+            new ImagingGateway.Application.Common.Ports.StartImportRequest("datastore1", "role", input.InputS3Uri, input.OutputS3Uri, input.BatchId, null), CancellationToken.None);
 
         var output = await host.Mediator.Send(new CheckImportStatusCommand(input with { JobId = started.JobId }));
 
