@@ -116,6 +116,49 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     }
 
     [Fact]
+    public async Task GivenOnlyEnvironmentVariables_WhenTheRuntimeConstructsTheFunction_ThenItComposesAndStartsTheExecution()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        var variables = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = S3rverFixture.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = S3rverFixture.SecretKey,
+            ["AWS_ENDPOINT_URL_S3"] = _aws.S3.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = _aws.Dynamo.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_MEDICAL_IMAGING"] = _aws.ImagingServer.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_SFN"] = _aws.StepFunctionsServer.Endpoint.ToString(),
+            ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
+            ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
+            ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
+            ["GATEWAY__AWS__JOBTABLE"] = _table,
+            ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
+            ["GATEWAY__AWS__DATASTOREID"] = Datastore,
+            ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
+            ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
+        };
+        foreach (var (name, value) in variables)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        try
+        {
+            // The runtime's path: parameterless constructor, composition from the process environment.
+            var output = await InvokeAsync(new TriggerImportFunction().HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+
+            Assert.Equal(batchId.Value, (string)output["executions"]![0]!["batchId"]!);
+            Assert.Contains(batchId.Value, _aws.StepFunctions.InputsByName.Keys);
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+    }
+
+    [Fact]
     public async Task GivenTheSameManifestEventTwice_WhenTriggered_ThenTheSecondIsAlreadyStartedOrTheSameExecution()
     {
         var batchId = await StoreBatchAsync(instances: 1);
