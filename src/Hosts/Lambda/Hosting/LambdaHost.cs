@@ -32,7 +32,7 @@ public static class LambdaHost
             .AddJsonConsole(json =>
             {
                 json.IncludeScopes = false;
-                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
                 json.UseUtcTimestamp = true;
             }));
 
