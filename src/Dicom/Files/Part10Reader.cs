@@ -22,6 +22,9 @@ public static class Part10Reader
 
     private static readonly TransferSyntax MetaSyntax = TransferSyntax.ExplicitVRLittleEndian;
 
+    /// <summary>The meta group ends at the first element of another group.</summary>
+    private static readonly ReadOptions MetaOptions = new() { StopPredicate = static tag => tag.Group != 0x0002 };
+
     /// <summary>Reads the file meta information from a prefix of the file.</summary>
     public static FileMetaReadResult ReadFileMeta(ReadOnlySequence<byte> data, bool isFinalBlock)
     {
@@ -58,7 +61,7 @@ public static class Part10Reader
         }
 
         var collector = new MetaCollector();
-        var metaReader = new DataSetReader(MetaSyntax, new ReadOptions { StopAtTag = new DicomTag(0x0003, 0x0000) }, metaStart);
+        var metaReader = new DataSetReader(MetaSyntax, MetaOptions, metaStart);
         var result = metaReader.Read(data.Slice(metaStart), isFinalBlock, ref collector);
         switch (result.Status)
         {
@@ -74,12 +77,27 @@ public static class Part10Reader
         }
 
         var dataSetOffset = result.Position;
+        string? guessedSyntax = null;
         if (collector.TransferSyntaxUid is null)
         {
-            return Invalid("File meta information has no Transfer Syntax UID (0002,0010)", metaStart, new DicomTag(0x0002, 0x0010));
-        }
+            // PS3.10 requires (0002,0010); without it, guess from the data set like DCMTK and pydicom do.
+            if (data.Length - dataSetOffset < 8)
+            {
+                if (!isFinalBlock)
+                {
+                    return new FileMetaReadResult(FileMetaReadStatus.NeedMoreData, null, 0, null, null);
+                }
 
-        if (DicomUidRules.Validate(collector.TransferSyntaxUid) is { } tsError)
+                guessedSyntax = TransferSyntax.ExplicitVRLittleEndian.Uid;
+            }
+            else
+            {
+                Span<byte> first = stackalloc byte[8];
+                data.Slice(dataSetOffset, 8).CopyTo(first);
+                guessedSyntax = GuessTransferSyntax(first);
+            }
+        }
+        else if (DicomUidRules.Validate(collector.TransferSyntaxUid) is { } tsError)
         {
             return Invalid($"Transfer Syntax UID: {tsError}", collector.TransferSyntaxOffset, new DicomTag(0x0002, 0x0010));
         }
@@ -98,7 +116,7 @@ public static class Part10Reader
         {
             MediaStorageSopClassUid = collector.SopClassUid ?? string.Empty,
             MediaStorageSopInstanceUid = collector.SopInstanceUid ?? string.Empty,
-            TransferSyntaxUid = collector.TransferSyntaxUid,
+            TransferSyntaxUid = collector.TransferSyntaxUid ?? string.Empty,
             ImplementationClassUid = collector.ImplementationClassUid ?? string.Empty,
             ImplementationVersionName = collector.ImplementationVersionName,
             SourceApplicationEntityTitle = collector.SourceAeTitle,
@@ -109,7 +127,7 @@ public static class Part10Reader
             DataSetOffset = dataSetOffset,
             HasPreamble = hasPreamble,
         };
-        return new FileMetaReadResult(FileMetaReadStatus.Completed, meta, dataSetOffset, meta.TransferSyntaxUid, null);
+        return new FileMetaReadResult(FileMetaReadStatus.Completed, meta, dataSetOffset, collector.TransferSyntaxUid ?? guessedSyntax, null);
     }
 
     /// <summary>Reads meta information from a stream, reading only as much as it needs (the preamble and group 0002).</summary>
@@ -199,24 +217,23 @@ public static class Part10Reader
                 : new FileMetaReadResult(FileMetaReadStatus.NeedMoreData, null, 0, null, null);
         }
 
+        return new FileMetaReadResult(FileMetaReadStatus.Completed, null, 0, GuessTransferSyntax(head), null);
+    }
+
+    /// <summary>
+    /// Guesses the encoding of a data set from its first element, as DCMTK and pydicom do for files without (or with
+    /// incomplete) meta information: explicit when bytes 4-5 are a VR, big endian when the group reads smaller that way.
+    /// </summary>
+    private static string GuessTransferSyntax(ReadOnlySpan<byte> head)
+    {
         var groupLe = BinaryPrimitives.ReadUInt16LittleEndian(head);
         var groupBe = BinaryPrimitives.ReadUInt16BigEndian(head);
-        var explicitVr = IsVr(head[4], head[5]);
-        string uid;
-        if (groupLe is >= 0x0002 and <= 0x0010 && groupLe % 2 == 0)
+        if (!IsVr(head[4], head[5]))
         {
-            uid = explicitVr ? TransferSyntax.ExplicitVRLittleEndian.Uid : TransferSyntax.ImplicitVRLittleEndian.Uid;
-        }
-        else if (groupBe is >= 0x0002 and <= 0x0010 && groupBe % 2 == 0 && explicitVr)
-        {
-            uid = TransferSyntax.ExplicitVRBigEndian.Uid;
-        }
-        else
-        {
-            return Invalid("Not a DICOM file: no DICM prefix and no recognisable data set at the start", 0, null);
+            return TransferSyntax.ImplicitVRLittleEndian.Uid;
         }
 
-        return new FileMetaReadResult(FileMetaReadStatus.Completed, null, 0, uid, null);
+        return groupBe < groupLe ? TransferSyntax.ExplicitVRBigEndian.Uid : TransferSyntax.ExplicitVRLittleEndian.Uid;
     }
 
     private static bool IsVr(byte a, byte b) => ((DicomVr)((a << 8) | b)).IsKnown();
