@@ -38,7 +38,7 @@ public abstract class SynthesizedApp : IDisposable
         var assembly = app.Synth();
         TemplateJson = File.ReadAllText(Path.Combine(assembly.Directory, Stack.TemplateFile));
         Json = JsonDocument.Parse(TemplateJson);
-        Template = Template.FromString(TemplateJson, null);
+        Template = Template.FromStack(Stack, null);
         Warnings = assembly.GetStackArtifact(Stack.ArtifactId).Messages
             .Where(m => m.Level == Amazon.CDK.CXAPI.SynthesisMessageLevel.WARNING)
             .Select(m => m.Entry.Data?.ToString() ?? "")
