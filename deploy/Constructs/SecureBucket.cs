@@ -73,6 +73,9 @@ public sealed class SecureBucket : Construct
         ResourceArns = [Bucket.BucketArn],
     });
 
-    /// <summary>Put, get, list and delete objects, and abort multipart uploads: what an instance store needs.</summary>
-    public Grant GrantReadWriteDelete(IGrantable grantee) => Bucket.GrantReadWrite(grantee).Combine(Bucket.GrantDelete(grantee));
+    /// <summary>
+    /// Put, get, list and delete objects, and abort multipart uploads: what an instance store needs
+    /// (CDK's read-write grant includes <c>s3:DeleteObject*</c> and <c>s3:Abort*</c>).
+    /// </summary>
+    public Grant GrantReadWriteDelete(IGrantable grantee) => Bucket.GrantReadWrite(grantee);
 }
