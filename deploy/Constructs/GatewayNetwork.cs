@@ -7,17 +7,6 @@ using Action = Amazon.CDK.AWS.EC2.Action;
 
 namespace ImagingGateway.Deploy.Constructs;
 
-/// <summary>Properties of a <see cref="GatewayNetwork"/>.</summary>
-/// <param name="ListenerPorts">the ports DICOM peers connect to (11112 and, with TLS, 2762)</param>
-/// <param name="ContainerPorts">the ports the Gateway task listens on behind the load balancer</param>
-public sealed record GatewayNetworkProps(
-    int MaxAzs,
-    int NatGateways,
-    IReadOnlyList<string> AllowedPeerCidrs,
-    IReadOnlyList<int> ListenerPorts,
-    IReadOnlyList<int> ContainerPorts,
-    RetentionDays LogRetention);
-
 /// <summary>
 /// The VPC: public subnets (load balancer, NAT) and private subnets (Gateway tasks) in at least two AZs,
 /// flow logs of all traffic to CloudWatch Logs, gateway endpoints for S3 and DynamoDB (instance traffic stays off

@@ -11,26 +11,6 @@ using Protocol = Amazon.CDK.AWS.ElasticLoadBalancingV2.Protocol;
 
 namespace ImagingGateway.Deploy.Constructs;
 
-/// <summary>Properties of a <see cref="GatewayService"/>.</summary>
-/// <param name="Environment">the Gateway's configuration (docs/contracts.md keys)</param>
-/// <param name="TlsCertificateArn">empty: no TLS listener; otherwise the NLB terminates DICOM TLS on <paramref name="TlsPort"/></param>
-public sealed record GatewayServiceProps(
-    IVpc Vpc,
-    ContainerImage Image,
-    int Cpu,
-    int MemoryLimitMiB,
-    int MinTaskCount,
-    int MaxTaskCount,
-    IReadOnlyList<string> AllowedPeerCidrs,
-    bool InternetFacing,
-    int DicomPort,
-    int HttpPort,
-    int TlsPort,
-    string TlsCertificateArn,
-    IDictionary<string, string> Environment,
-    string MetricsCollectorImage,
-    RetentionDays LogRetention);
-
 /// <summary>
 /// The DICOM SCP on Fargate in private subnets behind a Network Load Balancer: TCP listener on the DICOM port,
 /// optional TLS listener, TCP health checks, cross-zone on, client IPs preserved, no stickiness; auto-scaling on CPU

@@ -5,12 +5,6 @@ using Constructs;
 
 namespace ImagingGateway.Deploy.Constructs;
 
-/// <summary>Properties of a <see cref="HealthImagingDatastore"/>.</summary>
-/// <param name="Input">the bucket HealthImaging imports from</param>
-/// <param name="InputKeyPattern">the keys it may read, e.g. <c>dicom/*</c></param>
-/// <param name="Output">the bucket HealthImaging writes its job results to</param>
-public sealed record HealthImagingDatastoreProps(SecureBucket Input, string InputKeyPattern, SecureBucket Output);
-
 /// <summary>
 /// An AWS HealthImaging data store (AWS-owned key encryption, retained: it holds patient data) and the
 /// data-access role HealthImaging assumes during an import: read the input keys, write the output bucket, nothing more.

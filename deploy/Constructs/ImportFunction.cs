@@ -5,20 +5,6 @@ using Constructs;
 
 namespace ImagingGateway.Deploy.Constructs;
 
-/// <summary>Properties of an <see cref="ImportFunction"/>.</summary>
-/// <param name="Handler">the handler string of docs/contracts.md</param>
-/// <param name="Code">the <c>dotnet publish</c> output of src/Hosts/Lambda</param>
-/// <param name="ReservedConcurrency">0 leaves the function on the account's unreserved pool</param>
-public sealed record ImportFunctionProps(
-    string Description,
-    string Handler,
-    Code Code,
-    int MemoryMiB,
-    int ReservedConcurrency,
-    Duration Timeout,
-    IDictionary<string, string> Environment,
-    RetentionDays LogRetention);
-
 /// <summary>
 /// One Lambda handler of the import pipeline on the managed <c>dotnet10</c> runtime (Stream → Stream handlers, no
 /// Lambda packages), with its own log group (retention set, retained with the data) and X-Ray tracing. It starts

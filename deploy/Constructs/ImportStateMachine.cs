@@ -8,14 +8,6 @@ using Constructs;
 
 namespace ImagingGateway.Deploy.Constructs;
 
-/// <summary>Properties of an <see cref="ImportStateMachine"/>.</summary>
-public sealed record ImportStateMachineProps(
-    IFunction StartImportJob,
-    IFunction CheckStatus,
-    Duration PollInterval,
-    Duration Timeout,
-    RetentionDays LogRetention);
-
 /// <summary>
 /// The import workflow of docs/contracts.md, one execution per batch (execution name = batchId):
 /// TriggerImport (Pass) → StartImportJob → WaitForCompletion → CheckStatus → IsComplete (loop or Done);

@@ -5,11 +5,6 @@ using Constructs;
 
 namespace ImagingGateway.Deploy.Constructs;
 
-/// <summary>Properties of a <see cref="SecureBucket"/>.</summary>
-/// <param name="RetentionDays">days after which current objects expire; 0 keeps them forever</param>
-/// <param name="NoncurrentVersionRetentionDays">days a replaced or deleted version is kept</param>
-public sealed record SecureBucketProps(int RetentionDays, int NoncurrentVersionRetentionDays);
-
 /// <summary>
 /// An S3 bucket for patient data: SSE-S3, all public access blocked, bucket-owner-enforced ownership,
 /// TLS-only bucket policy, versioned (an overwrite or delete never loses an instance), lifecycle retention,

@@ -29,9 +29,3 @@ public sealed class ConfiguredApp() : SynthesizedApp(Overrides)
         ["alarmEmail"] = "imaging-ops@example.org",
     };
 }
-
-[CollectionDefinition(Name)]
-public sealed class ConfiguredAppCollection : ICollectionFixture<ConfiguredApp>
-{
-    public const string Name = "configured app";
-}

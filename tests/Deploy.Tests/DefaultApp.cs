@@ -2,9 +2,3 @@ namespace ImagingGateway.Deploy.Tests;
 
 /// <summary>The app with only the defaults of deploy/cdk.json (no peers, no certificate).</summary>
 public sealed class DefaultApp() : SynthesizedApp(new Dictionary<string, object>());
-
-[CollectionDefinition(Name)]
-public sealed class DefaultAppCollection : ICollectionFixture<DefaultApp>
-{
-    public const string Name = "default app";
-}
