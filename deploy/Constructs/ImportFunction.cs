@@ -35,6 +35,10 @@ public sealed class ImportFunction : Construct
             Environment = props.Environment,
             LogGroup = LogGroup,
             Tracing = Tracing.ACTIVE,
+            DeadLetterQueue = props.FailedEvents,
+            // Asynchronous invocations (S3 events): Lambda retries twice, then parks the event in the queue.
+            RetryAttempts = props.FailedEvents is null ? null : 2,
+            MaxEventAge = props.FailedEvents is null ? null : Duration.Hours(6),
         });
     }
 

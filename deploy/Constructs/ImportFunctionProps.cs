@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SQS;
 
 namespace ImagingGateway.Deploy.Constructs;
 
@@ -8,6 +9,7 @@ namespace ImagingGateway.Deploy.Constructs;
 /// <param name="Handler">the handler string of docs/contracts.md</param>
 /// <param name="Code">the <c>dotnet publish</c> output of src/Hosts/Lambda</param>
 /// <param name="ReservedConcurrency">0 leaves the function on the account's unreserved pool</param>
+/// <param name="FailedEvents">for asynchronously invoked functions: where an event goes after its retries, instead of being dropped</param>
 public sealed record ImportFunctionProps(
     string Description,
     string Handler,
@@ -16,4 +18,5 @@ public sealed record ImportFunctionProps(
     int ReservedConcurrency,
     Duration Timeout,
     IDictionary<string, string> Environment,
-    RetentionDays LogRetention);
+    RetentionDays LogRetention,
+    IQueue? FailedEvents = null);

@@ -11,7 +11,7 @@ namespace ImagingGateway.Deploy.Constructs;
 /// <summary>
 /// The CloudWatch dashboard (associations, C-STOREs, store latency, ECS CPU and memory, NLB flows, Lambda errors and
 /// duration, executions by status, jobs by status) and the alarms (failed imports, failed executions, stuck
-/// pipeline), all notifying an encrypted SNS topic.
+/// pipeline, failed triggers), all notifying an encrypted SNS topic.
 /// </summary>
 public sealed class PipelineMonitoring : Construct
 {
@@ -85,7 +85,16 @@ public sealed class PipelineMonitoring : Construct
             EvaluationPeriods = 2,
             TreatMissingData = TreatMissingData.NOT_BREACHING,
         });
-        foreach (var alarm in new[] { FailedImportsAlarm, FailedExecutionsAlarm, StuckPipelineAlarm })
+        FailedTriggersAlarm = new Alarm(this, "FailedTriggers", new AlarmProps
+        {
+            AlarmDescription = "A closed batch's S3 event failed TriggerImport after its retries and waits in the failure queue",
+            Metric = props.TriggerFailures.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Statistic = "Maximum", Period = fiveMinutes }),
+            Threshold = 1,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            EvaluationPeriods = 1,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        });
+        foreach (var alarm in new[] { FailedImportsAlarm, FailedExecutionsAlarm, StuckPipelineAlarm, FailedTriggersAlarm })
         {
             alarm.AddAlarmAction(notify);
         }
@@ -112,7 +121,7 @@ public sealed class PipelineMonitoring : Construct
             new AlarmStatusWidget(new AlarmStatusWidgetProps
             {
                 Title = "Alarms",
-                Alarms = [FailedImportsAlarm, FailedExecutionsAlarm, StuckPipelineAlarm],
+                Alarms = [FailedImportsAlarm, FailedExecutionsAlarm, StuckPipelineAlarm, FailedTriggersAlarm],
                 Width = 8,
             }));
     }
@@ -126,6 +135,8 @@ public sealed class PipelineMonitoring : Construct
     public Alarm FailedExecutionsAlarm { get; }
 
     public Alarm StuckPipelineAlarm { get; }
+
+    public Alarm FailedTriggersAlarm { get; }
 
     private static MetricOptions Sum(Duration period) => new() { Statistic = "Sum", Period = period };
 

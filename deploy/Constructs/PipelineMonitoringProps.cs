@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.SQS;
 
 namespace ImagingGateway.Deploy.Constructs;
 
@@ -11,5 +12,6 @@ public sealed record PipelineMonitoringProps(
     ImportFunction StartImportJob,
     ImportFunction CheckStatus,
     ImportStateMachine Workflow,
+    IQueue TriggerFailures,
     Duration StuckAfter,
     string AlarmEmail);

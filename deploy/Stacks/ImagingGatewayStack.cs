@@ -5,6 +5,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.S3.Notifications;
+using Amazon.CDK.AWS.SQS;
 using Constructs;
 using ImagingGateway.Deploy.Constructs;
 
@@ -74,12 +75,21 @@ public sealed class ImagingGatewayStack : Stack
             StartImportJob.Function, CheckStatus.Function, Duration.Seconds(settings.ImportPollSeconds),
             Duration.Hours(settings.StateMachineTimeoutHours), logRetention));
 
+        // A batch whose event TriggerImport could not handle must not vanish: it waits here for a replay.
+        TriggerImportFailures = new Queue(this, "TriggerImportFailures", new QueueProps
+        {
+            Encryption = QueueEncryption.SQS_MANAGED,
+            EnforceSSL = true,
+            RetentionPeriod = Duration.Days(14),
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
         TriggerImport = new ImportFunction(this, "TriggerImport", new ImportFunctionProps(
             "Validates a closed batch and starts its import workflow execution",
             TriggerImportHandler, code, settings.TriggerImportMemoryMiB, settings.TriggerImportReservedConcurrency,
             Duration.Seconds(120),
             new Dictionary<string, string>(pipelineEnvironment) { ["GATEWAY__AWS__STATEMACHINEARN"] = Workflow.StateMachineArn },
-            logRetention));
+            logRetention,
+            TriggerImportFailures));
 
         // Least privilege, one grant per call the handler makes.
         DicomBucket.GrantRead(TriggerImport.Function, BatchPrefix + "*");
@@ -116,7 +126,7 @@ public sealed class ImagingGatewayStack : Stack
         JobTable.GrantReadJobs(Gateway.TaskRole);
 
         Monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps(
-            Gateway, TriggerImport, StartImportJob, CheckStatus, Workflow,
+            Gateway, TriggerImport, StartImportJob, CheckStatus, Workflow, TriggerImportFailures,
             Duration.Minutes(settings.StuckPipelineMinutes), settings.AlarmEmail));
 
         Output("LoadBalancerDnsName", Gateway.LoadBalancer.LoadBalancerDnsName, "DICOM peers connect here (TCP 11112, TLS 2762 if configured)");
@@ -125,6 +135,7 @@ public sealed class ImagingGatewayStack : Stack
         Output("JobTableName", JobTable.TableName, "DicomImportJobTable");
         Output("StateMachineArn", Workflow.StateMachineArn, "Import workflow");
         Output("DatastoreId", Datastore.DatastoreId, "HealthImaging data store");
+        Output("TriggerImportFailuresQueueUrl", TriggerImportFailures.QueueUrl, "S3 events TriggerImport could not process");
         Output("DashboardName", Monitoring.Dashboard.DashboardName, "CloudWatch dashboard");
     }
 
@@ -145,6 +156,9 @@ public sealed class ImagingGatewayStack : Stack
     public ImportFunction CheckStatus { get; }
 
     public ImportStateMachine Workflow { get; }
+
+    /// <summary>S3 events TriggerImport failed on after its retries (replay them; see docs/deploy.md).</summary>
+    public Queue TriggerImportFailures { get; }
 
     public GatewayService Gateway { get; }
 

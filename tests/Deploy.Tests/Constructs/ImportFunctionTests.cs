@@ -100,6 +100,24 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
         Assert.All(read.ResourceTargets(), id => Assert.Equal(results, id));
     }
 
+    [Fact]
+    public void GivenTriggerImport_WhenItsS3EventFailsAfterRetries_ThenTheEventIsKeptInAnEncryptedQueue()
+    {
+        var queue = app.Resources("AWS::SQS::Queue").Single();
+        var function = Function(ImagingGatewayStack.TriggerImportHandler);
+        Assert.Equal(queue.Id, function.GetProperty("DeadLetterConfig").GetProperty("TargetArn").Target());
+        var invokeConfig = app.Single("AWS::Lambda::EventInvokeConfig").Props();
+        Assert.Equal(app.FunctionId(ImagingGatewayStack.TriggerImportHandler), invokeConfig.GetProperty("FunctionName").Target());
+        Assert.Equal(2, invokeConfig.GetProperty("MaximumRetryAttempts").GetInt32());
+        Assert.Equal(6 * 3600, invokeConfig.GetProperty("MaximumEventAgeInSeconds").GetInt32());
+        Assert.True(queue.Resource.Props().GetProperty("SqsManagedSseEnabled").GetBoolean());
+        Assert.Equal(14 * 86400, queue.Resource.Props().GetProperty("MessageRetentionPeriod").GetInt32());
+        Assert.Equal("Retain", queue.Resource.GetProperty("DeletionPolicy").GetString());
+        var send = app.StatementsOfFunction(ImagingGatewayStack.TriggerImportHandler)
+            .Single(s => s.GetProperty("Action").Strings().Contains("sqs:SendMessage"));
+        Assert.Equal([queue.Id], send.ResourceTargets());
+    }
+
     private JsonElement Function(string handler) =>
         app.Json.RootElement.GetProperty("Resources").GetProperty(app.FunctionId(handler)).Props();
 

@@ -76,11 +76,22 @@ public sealed class PipelineMonitoringTests(ConfiguredApp app)
     }
 
     [Fact]
+    public void GivenFailedTriggersAlarm_WhenReadingIt_ThenItWatchesTheTriggerImportFailureQueue()
+    {
+        var alarm = Alarm("FailedTriggers");
+        Assert.Equal("ApproximateNumberOfMessagesVisible", alarm.GetProperty("MetricName").GetString());
+        Assert.Equal("AWS/SQS", alarm.GetProperty("Namespace").GetString());
+        var queue = app.Resources("AWS::SQS::Queue").Single().Id;
+        Assert.Equal(queue, Assert.Single(alarm.GetProperty("Dimensions").EnumerateArray()).GetProperty("Value").Get("Fn::GetAtt")?[0].GetString());
+        Assert.Equal(1, alarm.GetProperty("Threshold").GetDouble());
+    }
+
+    [Fact]
     public void GivenAlarms_WhenReadingActions_ThenEachNotifiesTheAlarmTopicWithItsEmailSubscription()
     {
         var topic = app.Resources("AWS::SNS::Topic").Single().Id;
         var alarms = app.Resources("AWS::CloudWatch::Alarm");
-        Assert.Equal(3, alarms.Count);
+        Assert.Equal(4, alarms.Count);
         Assert.All(alarms, a => Assert.Equal(topic, Assert.Single(a.Resource.Props().GetProperty("AlarmActions").EnumerateArray()).Target()));
         var subscription = app.Single("AWS::SNS::Subscription").Props();
         Assert.Equal("email", subscription.GetProperty("Protocol").GetString());

@@ -25,7 +25,8 @@ public sealed class ImagingGatewayStackTests(ConfiguredApp app)
     [InlineData("AWS::HealthImaging::Datastore", 1)]
     [InlineData("AWS::StepFunctions::StateMachine", 1)]
     [InlineData("AWS::CloudWatch::Dashboard", 1)]
-    [InlineData("AWS::CloudWatch::Alarm", 3)]
+    [InlineData("AWS::CloudWatch::Alarm", 4)]
+    [InlineData("AWS::SQS::Queue", 1)]
     [InlineData("AWS::SNS::Topic", 1)]
     public void GivenStack_WhenCountingResources_ThenTheDocumentedTopologyIsPresent(string type, int count)
     {

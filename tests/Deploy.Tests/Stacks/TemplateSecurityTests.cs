@@ -68,6 +68,21 @@ public sealed class TemplateSecurityTests(ConfiguredApp app)
     }
 
     [Fact]
+    public void GivenTemplate_WhenScanningQueues_ThenEveryQueueIsEncryptedAndDeniesNonTlsAccess()
+    {
+        var queues = app.Resources("AWS::SQS::Queue");
+        Assert.NotEmpty(queues);
+        foreach (var (id, queue) in queues)
+        {
+            Assert.True(queue.Props().Get("SqsManagedSseEnabled")?.GetBoolean() == true || queue.Props().Get("KmsMasterKeyId") is not null, id);
+            var policy = Assert.Single(app.Resources("AWS::SQS::QueuePolicy"), p => p.Resource.Props().GetProperty("Queues").Items().Any(q => q.Target() == id)).Resource;
+            Assert.Contains(policy.Props().GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray(), s =>
+                s.GetProperty("Effect").GetString() == "Deny"
+                && s.Get("Condition")?.Get("Bool")?.Get("aws:SecureTransport")?.GetString() == "false");
+        }
+    }
+
+    [Fact]
     public void GivenTemplate_WhenScanningLogGroups_ThenEveryLogGroupHasRetentionAndIsRetained()
     {
         var groups = app.Resources("AWS::Logs::LogGroup");
@@ -112,6 +127,7 @@ public sealed class TemplateSecurityTests(ConfiguredApp app)
             ["AWS::ElasticLoadBalancingV2::LoadBalancer"] = "Name",
             ["AWS::HealthImaging::Datastore"] = "DatastoreName",
             ["AWS::SNS::Topic"] = "TopicName",
+            ["AWS::SQS::Queue"] = "QueueName",
         };
         foreach (var (type, property) in nameProperties)
         {
