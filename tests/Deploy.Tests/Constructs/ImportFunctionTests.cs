@@ -27,6 +27,16 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
         Assert.NotNull(function.GetProperty("Code").Get("S3Key"));
     }
 
+    [Theory]
+    [InlineData(ImagingGatewayStack.TriggerImportHandler)]
+    [InlineData(ImagingGatewayStack.StartImportJobHandler)]
+    [InlineData(ImagingGatewayStack.CheckStatusHandler)]
+    public void GivenHandlerString_WhenReadingTheContracts_ThenTheLambdaTeamPublishedTheSameString(string handler)
+    {
+        var contracts = File.ReadAllText(Path.Combine(app.RepositoryRoot, "docs", "contracts.md"));
+        Assert.Contains($"`{handler}`", contracts, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void GivenImportFunctions_WhenCounting_ThenExactlyTheThreeContractHandlersExist()
     {
