@@ -127,6 +127,18 @@ public sealed record DeploySettings
                 throw new ArgumentException($"{name}={memory}: Lambda memory is 128 to 10240 MiB.");
             }
         }
+        foreach (var (name, days) in new[] { ("dicomRetentionDays", DicomRetentionDays), ("resultsRetentionDays", ResultsRetentionDays) })
+        {
+            // Objects must outlive the import that reads them (and its retries).
+            if (days is < 0 or > 0 and < 7)
+            {
+                throw new ArgumentException($"{name}={days}: use 0 (keep forever) or at least 7 days.");
+            }
+        }
+        if (NoncurrentVersionRetentionDays < 1)
+        {
+            throw new ArgumentException("noncurrentVersionRetentionDays must be at least 1.");
+        }
         if (ImportPollSeconds < 1 || StateMachineTimeoutHours < 1 || StuckPipelineMinutes < 5)
         {
             throw new ArgumentException("importPollSeconds >= 1, stateMachineTimeoutHours >= 1, stuckPipelineMinutes >= 5.");

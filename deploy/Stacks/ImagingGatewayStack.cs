@@ -36,9 +36,8 @@ public sealed class ImagingGatewayStack : Stack
         {
             listenerPorts.Add(settings.TlsPort);
         }
-        var containerPorts = settings.LoadBalancerInternetFacing
-            ? new List<int> { settings.DicomPort }
-            : listenerPorts.Union([settings.DicomPort]).ToList();
+        // An internal NLB sits in the private subnets, so the private ACL must also admit its listener ports.
+        var containerPorts = settings.LoadBalancerInternetFacing ? [settings.DicomPort] : listenerPorts;
         Network = new GatewayNetwork(this, "Network", new GatewayNetworkProps(
             settings.MaxAzs, settings.NatGateways, settings.AllowedPeerCidrs, listenerPorts, containerPorts, logRetention));
         if (settings.AllowedPeerCidrs.Count == 0)

@@ -79,6 +79,10 @@ public sealed class DeploySettingsTests
         Assert.Throws<ArgumentException>(() => (Valid with { NatGateways = 3 }).Validate());
         Assert.Throws<ArgumentException>(() => (Valid with { CheckStatusMemoryMiB = 64 }).Validate());
         Assert.Throws<ArgumentException>(() => (Valid with { LogRetentionDays = 42 }).Validate());
+        Assert.Throws<ArgumentException>(() => (Valid with { DicomRetentionDays = 3 }).Validate());
+        Assert.Throws<ArgumentException>(() => (Valid with { ResultsRetentionDays = -1 }).Validate());
+        Assert.Throws<ArgumentException>(() => (Valid with { NoncurrentVersionRetentionDays = 0 }).Validate());
+        (Valid with { DicomRetentionDays = 0, ResultsRetentionDays = 7 }).Validate();
         Valid.Validate();
     }
 
