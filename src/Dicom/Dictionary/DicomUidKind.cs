@@ -1,0 +1,8 @@
+namespace ImagingGateway.Dicom.Dictionary;
+
+public enum DicomUidKind
+{
+    Other,
+    SopClass,
+    TransferSyntax,
+}

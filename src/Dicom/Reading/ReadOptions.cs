@@ -1,0 +1,18 @@
+using ImagingGateway.Dicom.Dictionary;
+
+namespace ImagingGateway.Dicom.Reading;
+
+/// <summary>Options of a <see cref="DataSetReader"/>.</summary>
+public sealed record ReadOptions
+{
+    public static ReadOptions Default { get; } = new();
+
+    /// <summary>Header only: stop before Pixel Data (7FE0,0010) and anything after it.</summary>
+    public static ReadOptions StopAtPixelData { get; } = new() { StopAtTag = DicomTag.PixelData };
+
+    /// <summary>Stop before the first top-level element whose tag is at or after this one; its bytes are not read.</summary>
+    public DicomTag? StopAtTag { get; init; }
+
+    /// <summary>Deepest sequence nesting accepted; deeper input is rejected rather than risking the stack of a consumer.</summary>
+    public int MaxDepth { get; init; } = 64;
+}
