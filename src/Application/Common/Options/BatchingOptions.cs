@@ -11,5 +11,8 @@ public sealed class BatchingOptions
 
     public long MaxBytes { get; set; } = BatchLimits.DefaultMaxBytes;
 
+    /// <summary>How many days back (besides today) start-up recovery looks for batches left open by a crash.</summary>
+    public int RecoveryLookbackDays { get; set; } = 2;
+
     public BatchLimits Limits => new(MaxFiles, MaxBytes);
 }
