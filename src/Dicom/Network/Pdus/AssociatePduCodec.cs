@@ -182,9 +182,11 @@ internal static class AssociatePduCodec
                     break;
                 case ItemType.ImplementationClassUid:
                     info = info with { ImplementationClassUid = PduBodyReader.DecodeAscii(sub) };
+                    subReader = default;
                     break;
                 case ItemType.ImplementationVersionName:
                     info = info with { ImplementationVersionName = PduBodyReader.DecodeAscii(sub) };
+                    subReader = default;
                     break;
                 case ItemType.AsynchronousOperationsWindow:
                     info = info with { AsynchronousOperationsWindow = new AsynchronousOperationsWindow(subReader.ReadUInt16(), subReader.ReadUInt16()) };

@@ -13,6 +13,8 @@ public static class GatewayCommandLine
         var root = new RootCommand("Imaging Gateway: a DICOM C-STORE receiver that imports into AWS HealthImaging (or its local stand-in).")
         {
             serve,
+            EchoCommand.Create(),
+            SendCommand.Create(),
             JobsCommand.Create(),
         };
 

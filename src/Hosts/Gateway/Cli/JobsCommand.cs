@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using ImagingGateway.Application.Common.Ports;
-using ImagingGateway.Domain.Imports;
-using ImagingGateway.Gateway.Hosting;
-using ImagingGateway.Gateway.Http;
+using ImagingGateway.Application.Imports;
+using ImagingGateway.Application.Imports.GetImportJob;
+using ImagingGateway.Application.Imports.ListImportJobs;
+using Mediator;
 
 namespace ImagingGateway.Gateway.Cli;
 
@@ -44,24 +44,21 @@ public static class JobsCommand
             return CliServices.ReportConfigurationErrors(errors);
         }
 
-        var repository = services.GetRequiredService<IImportJobRepository>();
-        var jobs = new List<ImportJob>();
+        var sender = services.GetRequiredService<ISender>();
+        var jobs = new List<ImportJobDto>();
         string? token = null;
         while (jobs.Count < limit)
         {
-            var page = new PageRequest(Math.Min(1000, limit - jobs.Count), token);
-            var result = status is null
-                ? await repository.ListAsync(page, cancellationToken)
-                : await repository.ListByStatusAsync(ImportJobStatusNames.Parse(status), page, cancellationToken);
-            jobs.AddRange(result.Items);
-            token = result.ContinuationToken;
+            var page = await sender.Send(new ListImportJobsQuery(status, null, Math.Min(ListImportJobsValidator.MaxLimit, limit - jobs.Count), token), cancellationToken);
+            jobs.AddRange(page.Items);
+            token = page.ContinuationToken;
             if (token is null)
             {
                 break;
             }
         }
 
-        var views = jobs.Select(j => JobView.From(j.Snapshot)).ToList();
+        var views = jobs;
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(views, JsonOptions));
@@ -80,14 +77,14 @@ public static class JobsCommand
             return CliServices.ReportConfigurationErrors(errors);
         }
 
-        var job = await services.GetRequiredService<IImportJobRepository>().GetAsync(jobId, cancellationToken);
+        var job = await services.GetRequiredService<ISender>().Send(new GetImportJobQuery(jobId), cancellationToken);
         if (job is null)
         {
             await Console.Error.WriteLineAsync($"no job with jobId '{jobId}'");
             return 1;
         }
 
-        var view = JobView.From(job.Snapshot);
+        var view = job;
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(view, JsonOptions));
@@ -102,7 +99,7 @@ public static class JobsCommand
         return 0;
     }
 
-    private static void WriteTable(IReadOnlyList<JobView> jobs)
+    private static void WriteTable(IReadOnlyList<ImportJobDto> jobs)
     {
         string[] header = ["jobId", "jobStatus", "submittedAt", "endedAt", "instanceCount", "studyInstanceUID", "message"];
         var rows = jobs.Select(j => new[]

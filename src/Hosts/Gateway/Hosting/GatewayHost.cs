@@ -101,6 +101,8 @@ public static class GatewayHost
 
         GatewayComposition.AddPipeline(services, builder.Configuration, options);
         services.AddSingleton<AssociationRegistry>();
+        services.AddSingleton<DicomSettings>();
+        services.AddSingleton<StoreBridge>();
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
@@ -109,10 +111,13 @@ public static class GatewayHost
         {
             // Nagle + delayed ACK stalls each C-STORE response by ~40 ms; Kestrel's default is already true.
             sockets.NoDelay = true;
+            // The association handler needs a whole PDU buffered before it parses it.
+            sockets.MaxReadBufferSize = PduBufferSize(options);
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBufferSize = PduBufferSize(options);
             Listen(kestrel, options, options.Port, o => o.UseConnectionHandler<DicomConnectionHandler>());
             if (options.TlsPort != 0)
             {
@@ -123,9 +128,11 @@ public static class GatewayHost
                 });
             }
 
-            Listen(kestrel, options, options.HttpPort, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            Listen(kestrel, options, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
         });
     }
+
+    private static long PduBufferSize(GatewayOptions options) => Math.Max(1024 * 1024, options.MaxPduLength + 64 * 1024);
 
     private static void Listen(KestrelServerOptions kestrel, GatewayOptions options, int port, Action<ListenOptions> configure)
     {

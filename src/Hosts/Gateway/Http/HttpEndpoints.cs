@@ -1,7 +1,9 @@
-using System.Text.Json;
-using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Imports.GetImportJob;
+using ImagingGateway.Application.Imports.ListImportJobs;
 using ImagingGateway.Domain.Imports;
 using ImagingGateway.Gateway.Observability;
+using Mediator;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ImagingGateway.Gateway.Http;
@@ -36,31 +38,29 @@ public static class HttpEndpoints
     }
 
     private static async Task<IResult> ListJobsAsync(
-        IImportJobRepository jobs, string? status, int? limit, string? next, CancellationToken cancellationToken)
+        ISender sender, string? status, string? studyInstanceUID, int? limit, string? next, CancellationToken cancellationToken)
     {
-        var page = new PageRequest(Math.Clamp(limit ?? 100, 1, 1000), next);
-        Page<ImportJob> result;
-        if (status is null)
+        try
         {
-            result = await jobs.ListAsync(page, cancellationToken);
+            var page = await sender.Send(new ListImportJobsQuery(status, studyInstanceUID, limit ?? 100, next), cancellationToken);
+            return Results.Json(new { jobs = page.Items, next = page.ContinuationToken });
         }
-        else if (ImportJobStatusNames.TryParse(status, out var parsed))
+        catch (RequestValidationException e)
         {
-            result = await jobs.ListByStatusAsync(parsed, page, cancellationToken);
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
-        else
-        {
-            return Results.Problem($"status: '{status}' is not one of SUBMITTED, IN_PROGRESS, COMPLETED, FAILED", statusCode: 400);
-        }
-
-        return Results.Json(new { jobs = result.Items.Select(j => JobView.From(j.Snapshot)), next = result.ContinuationToken });
     }
 
-    private static async Task<IResult> GetJobAsync(IImportJobRepository jobs, string jobId, CancellationToken cancellationToken)
+    private static async Task<IResult> GetJobAsync(ISender sender, string jobId, CancellationToken cancellationToken)
     {
-        var job = await jobs.GetAsync(jobId, cancellationToken);
-        return job is null ? Results.NotFound() : Results.Json(JobView.From(job.Snapshot));
+        try
+        {
+            var job = await sender.Send(new GetImportJobQuery(jobId), cancellationToken);
+            return job is null ? Results.NotFound() : Results.Json(job);
+        }
+        catch (RequestValidationException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
     }
-
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 }
