@@ -139,7 +139,7 @@ public sealed class DataSetReader
                 return Fail(reader, $"Expected an item tag (FFFE,E000) in the {Describe(_stack[_depth - 1].Kind)}, found {tag}", pos, _stack[_depth - 1].Tag);
             }
 
-            if (_depth == 0 && _options.StopAtTag is { } stop && tag.Value >= stop.Value)
+            if (_depth == 0 && ((_options.StopAtTag is { } stop && tag.Value >= stop.Value) || (_options.StopPredicate?.Invoke(tag) ?? false)))
             {
                 _position = pos;
                 return new DataSetReadResult(DataSetReadStatus.Stopped, reader.Consumed, pos, null, tag);
@@ -240,7 +240,7 @@ public sealed class DataSetReader
                 return Fail(reader, $"Value length {length} runs past the end of the enclosing item (offset {_stack[_depth - 1].End})", pos, tag);
             }
 
-            if (vr == DicomVr.SQ || (vr == DicomVr.UN && !explicitVr && IsSequenceInImplicitVr(tag, reader, headerLength, length)))
+            if (vr == DicomVr.SQ)
             {
                 if (_depth >= _options.MaxDepth)
                 {
@@ -291,22 +291,6 @@ public sealed class DataSetReader
         FrameKind.Item => "item",
         _ => "encapsulated pixel data",
     };
-
-    /// <summary>
-    /// A defined-length element whose implicit VR is unknown (UN): it is a sequence when its value starts with an item
-    /// tag. DCMTK applies the same heuristic to private sequences in implicit VR.
-    /// </summary>
-    private static bool IsSequenceInImplicitVr(DicomTag tag, SequenceReader<byte> reader, int headerLength, uint length)
-    {
-        if (!tag.IsPrivate || length < 8 || reader.Remaining < headerLength + 8)
-        {
-            return false;
-        }
-
-        Span<byte> probe = stackalloc byte[4];
-        reader.Advance(headerLength);
-        return reader.TryCopyTo(probe) && probe[0] == 0xFE && probe[1] == 0xFF && probe[2] == 0x00 && probe[3] == 0xE0;
-    }
 
     private DataSetReadResult? ReadItemToken<TVisitor>(
         ref SequenceReader<byte> reader,

@@ -13,6 +13,9 @@ public sealed record ReadOptions
     /// <summary>Stop before the first top-level element whose tag is at or after this one; its bytes are not read.</summary>
     public DicomTag? StopAtTag { get; init; }
 
+    /// <summary>Stop before the first top-level element for which this returns true; its bytes are not read.</summary>
+    public Func<DicomTag, bool>? StopPredicate { get; init; }
+
     /// <summary>Deepest sequence nesting accepted; deeper input is rejected rather than risking the stack of a consumer.</summary>
     public int MaxDepth { get; init; } = 64;
 }

@@ -1,0 +1,42 @@
+namespace ImagingGateway.Dicom.Tests.TestSupport;
+
+/// <summary>pydicom's test corpus (Debian python3-pydicom, installed by tests/setup.d/10-debian-packages.sh).</summary>
+public static class Corpus
+{
+    public const string TestFilesDirectory = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+    public const string CharsetFilesDirectory = "/usr/lib/python3/dist-packages/pydicom/data/charset_files";
+
+    /// <summary>Files pydicom ships as deliberately broken, with the error a reader must report.</summary>
+    public static readonly IReadOnlySet<string> BrokenFiles = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "MR_truncated.dcm",
+        "rtplan_truncated.dcm",
+    };
+
+    public static string TestFile(string name) => Require(Path.Combine(TestFilesDirectory, name));
+
+    public static string CharsetFile(string name) => Require(Path.Combine(CharsetFilesDirectory, name));
+
+    public static byte[] Read(string name) => File.ReadAllBytes(TestFile(name));
+
+    /// <summary>Every .dcm file of test_files and charset_files (not dicomdirtests, which are DICOMDIR sets).</summary>
+    public static IEnumerable<string> AllDicomFiles()
+    {
+        RequireDirectory(TestFilesDirectory);
+        RequireDirectory(CharsetFilesDirectory);
+        return Directory.EnumerateFiles(TestFilesDirectory, "*.dcm")
+            .Concat(Directory.EnumerateFiles(CharsetFilesDirectory, "*.dcm"))
+            .Order(StringComparer.Ordinal);
+    }
+
+    private static string Require(string path) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"Test corpus file missing: {path}. Run tests/setup.d/10-debian-packages.sh (./test.sh does).", path);
+
+    private static void RequireDirectory(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new DirectoryNotFoundException($"Test corpus missing: {path}. Run tests/setup.d/10-debian-packages.sh (./test.sh does).");
+        }
+    }
+}
