@@ -61,7 +61,7 @@ public sealed partial class BatchManifestWriter(IInstanceStore store, TimeProvid
         {
             Key = i.ObjectKey,
             Size = i.Size,
-            Sha256 = i.Sha256,
+            Sha256 = string.IsNullOrEmpty(i.Sha256) ? null : i.Sha256,
             SopClassUid = i.SopClassUid.Value,
             SopInstanceUid = i.SopInstanceUid.Value,
             StudyInstanceUid = i.StudyInstanceUid.Value,

@@ -209,7 +209,7 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
     // instance is known only once it is stored, so a larger one can still take a batch over the byte limit.
     private static bool HasRoomForAnother(Entry entry, BatchLimits limits) =>
         entry.Batch.Instances.Count + entry.Pending < limits.MaxFiles
-        && entry.Batch.TotalBytes + entry.LargestInstance < limits.MaxBytes;
+        && entry.Batch.TotalBytes + entry.LargestInstance <= limits.MaxBytes;
 
     private ImportBatch? ClaimIfReady(Entry entry)
     {

@@ -14,5 +14,11 @@ public sealed class BatchingOptions
     /// <summary>How many days back (besides today) start-up recovery looks for batches left open by a crash.</summary>
     public int RecoveryLookbackDays { get; set; } = 2;
 
+    /// <summary>
+    /// Recovery leaves alone a batch whose newest object is younger than this: with several gateways sharing one
+    /// bucket, a young batch without a manifest may still be open in another process.
+    /// </summary>
+    public TimeSpan RecoveryQuietPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     public BatchLimits Limits => new(MaxFiles, MaxBytes);
 }
