@@ -147,7 +147,16 @@ public sealed class S3InstanceUpload : IInstanceUpload
         request.Metadata.Add(S3InstanceStore.Sha256MetadataKey, sha256Hex);
         ApplyEncryption(request);
         var response = await _s3.PutObjectAsync(request, cancellationToken);
-        VerifyChecksum(checksum, response.ChecksumSHA256, "PutObject");
+        try
+        {
+            VerifyChecksum(checksum, response.ChecksumSHA256, "PutObject");
+        }
+        catch (InvalidDataException)
+        {
+            // What is stored is not what we wrote: it must not stay visible.
+            await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.DicomBucket, Key = Key }, CancellationToken.None);
+            throw;
+        }
     }
 
     private async Task UploadPartAsync(CancellationToken cancellationToken)
