@@ -44,6 +44,9 @@ public sealed class GatewayOptions
     /// <summary>On SIGTERM: how long in-flight associations may go on before they are aborted.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>How often batches left open (by a crash, or by another gateway) are looked for and closed.</summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public TlsOptions Tls { get; set; } = new();
 
     public AdapterOptions Adapters { get; set; } = new();

@@ -64,6 +64,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         CheckPositive(errors, "AssociationRequestTimeout", o.AssociationRequestTimeout);
         CheckPositive(errors, "IdleTimeout", o.IdleTimeout);
+        CheckPositive(errors, "RecoveryInterval", o.RecoveryInterval);
         if (o.ShutdownGracePeriod < TimeSpan.Zero)
         {
             errors.Add($"{P}ShutdownGracePeriod: must not be negative, got {o.ShutdownGracePeriod}");
@@ -100,6 +101,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
     private static void CheckBatching(List<string> errors, GatewayOptions o)
     {
+        if (o.Batching.RecoveryQuietPeriod < TimeSpan.Zero)
+        {
+            errors.Add($"{P}Batching:RecoveryQuietPeriod: must not be negative, got {o.Batching.RecoveryQuietPeriod}");
+        }
+
+        if (o.Batching.RecoveryLookbackDays is < 0 or > 366)
+        {
+            errors.Add($"{P}Batching:RecoveryLookbackDays: must be between 0 and 366, got {o.Batching.RecoveryLookbackDays}");
+        }
+
         if (!Enum.IsDefined(o.Batching.Policy))
         {
             errors.Add($"{P}Batching:Policy: must be PerAssociation or PerInstance, got {o.Batching.Policy}");

@@ -1,4 +1,6 @@
 using ImagingGateway.Application.Batches.CloseAssociationBatches;
+using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Instances.StoreInstance;
 using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Gateway.Observability;
@@ -32,12 +34,28 @@ public sealed partial class StoreBridge(ISender sender, GatewayStats stats, Gate
         }
     }
 
-    private Task<DimseStatus> StoreAsync(StoreRequestContext context, Stream content, CancellationToken cancellationToken)
+    private async Task<DimseStatus> StoreAsync(StoreRequestContext context, Stream content, CancellationToken cancellationToken)
     {
-        _ = context;
-        _ = content;
-        _ = cancellationToken;
-        throw new NotSupportedException("the StoreInstance use case is not merged yet");
+        var command = new StoreInstanceCommand(
+            context.AssociationId, context.CallingAeTitle, context.CalledAeTitle, context.SopClassUid, context.SopInstanceUid, context.TransferSyntaxUid, content);
+        StoreInstanceResult result;
+        try
+        {
+            result = await sender.Send(command, cancellationToken);
+        }
+        catch (RequestValidationException e)
+        {
+            // The command's fields were refused before the handler ran: drain the data set, answer C000 naming them.
+            await content.CopyToAsync(Stream.Null, cancellationToken);
+            result = StoreInstanceResult.FromValidationFailure(e);
+        }
+
+        if (!result.IsSuccess)
+        {
+            LogRefused(logger, context.AssociationId, context.SopInstanceUid, result.Status, result.Detail ?? result.ErrorComment ?? string.Empty);
+        }
+
+        return new DimseStatus(result.Status);
     }
 
     private void Completed(StoreRequestContext context, DimseStatus status, long bytes, TimeSpan elapsed)
@@ -59,4 +77,7 @@ public sealed partial class StoreBridge(ISender sender, GatewayStats stats, Gate
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Association {AssociationId}: C-STORE of {SopInstanceUid} answered {Status}")]
     private static partial void LogStoreFailed(ILogger logger, string associationId, string sopInstanceUid, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Association {AssociationId}: C-STORE of {SopInstanceUid} refused with 0x{Status:X4}: {Detail}")]
+    private static partial void LogRefused(ILogger logger, string associationId, string sopInstanceUid, ushort status, string detail);
 }

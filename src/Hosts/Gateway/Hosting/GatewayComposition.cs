@@ -32,6 +32,8 @@ public static class GatewayComposition
                 batching.Policy = options.Batching.Policy;
                 batching.MaxFiles = options.Batching.MaxFiles;
                 batching.MaxBytes = options.Batching.MaxBytes;
+                batching.RecoveryLookbackDays = options.Batching.RecoveryLookbackDays;
+                batching.RecoveryQuietPeriod = options.Batching.RecoveryQuietPeriod;
             });
 
         switch (options.Adapters.Storage)

@@ -103,6 +103,7 @@ public static class GatewayHost
         services.AddSingleton<AssociationRegistry>();
         services.AddSingleton<DicomSettings>();
         services.AddSingleton<StoreBridge>();
+        services.AddHostedService<BatchRecoveryService>();
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
