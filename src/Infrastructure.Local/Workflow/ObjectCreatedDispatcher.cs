@@ -11,13 +11,13 @@ namespace ImagingGateway.Infrastructure.Local.Workflow;
 /// <summary>
 /// The local S3 event → TriggerImport Lambda: reads the store's object-created events and sends
 /// <see cref="TriggerImportCommand"/> for every batch manifest. The queue lives in memory, so at start it first
-/// triggers every manifest that has no workflow execution yet (the event was lost when the process died between
+/// triggers every manifest that has no workflow execution yet (with the in-process workflow) (the event was lost when the process died between
 /// writing the manifest and dispatching it). Starting is idempotent by batch id, so a manifest seen twice is harmless.
 /// </summary>
 public sealed partial class ObjectCreatedDispatcher(
     ObjectCreatedNotifications notifications,
     IInstanceStore store,
-    InProcessImportWorkflow workflow,
+    IImportWorkflow workflow,
     ISender sender,
     ILogger<ObjectCreatedDispatcher> logger) : BackgroundService
 {
@@ -72,11 +72,17 @@ public sealed partial class ObjectCreatedDispatcher(
 
     private async Task RecoverMissedManifestsAsync(CancellationToken cancellationToken)
     {
+        if (workflow is not InProcessImportWorkflow local)
+        {
+            // Only the in-process engine can say cheaply which batches have an execution.
+            return;
+        }
+
         var recovered = 0;
         await foreach (var item in store.ListAsync(ObjectKeys.ManifestsRoot, cancellationToken).ConfigureAwait(false))
         {
             if (ObjectKeys.TryParseManifest(item.Key, out var batchId)
-                && !await workflow.ExistsAsync(batchId.Value, cancellationToken).ConfigureAwait(false)
+                && !await local.ExistsAsync(batchId.Value, cancellationToken).ConfigureAwait(false)
                 && await DispatchAsync(item.Key, cancellationToken).ConfigureAwait(false))
             {
                 recovered++;

@@ -1,0 +1,60 @@
+using System.Buffers;
+using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Reading;
+
+namespace ImagingGateway.Infrastructure.Local.Imaging;
+
+/// <summary>
+/// What HealthImaging checks of each input file, with our toolkit: a Part 10 file that parses, whose SOP Class,
+/// SOP Instance, Study and Series UIDs are present and valid, and whose meta information agrees with its data set.
+/// A file small enough is parsed to its end, so a truncated one fails too.
+/// </summary>
+internal static class DicomFileInspector
+{
+    public static async Task<InspectedFile> InspectAsync(string path, long maxFullyValidatedBytes, CancellationToken cancellationToken)
+    {
+        HeaderReadResult result;
+        long size;
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            size = stream.Length;
+            result = await InstanceHeaderReader.ReadFileAsync(stream, ReadOptions.StopAtPixelData, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return InspectedFile.Invalid(path, $"file cannot be read: {ex.Message}");
+        }
+
+        if (result.Status != HeaderReadStatus.Completed || result.Header is null)
+        {
+            var why = result.Error?.ToString() ?? "the header ends before its last element";
+            return InspectedFile.Invalid(path, $"not a valid DICOM P10 file: {why}");
+        }
+
+        if (result.Meta is null)
+        {
+            return InspectedFile.Invalid(path, "not a DICOM P10 file: no file meta information (0002,xxxx)");
+        }
+
+        var errors = InstanceValidator.Validate(result.Header, result.Meta);
+        if (errors.Count > 0)
+        {
+            return InspectedFile.Invalid(path, string.Join("; ", errors.Select(e => e.ToString())));
+        }
+
+        if (size <= maxFullyValidatedBytes && result.Header.HasPixelData)
+        {
+            var whole = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            var full = InstanceHeaderReader.ReadFile(new ReadOnlySequence<byte>(whole), isFinalBlock: true, ReadOptions.Default);
+            if (full.Status != HeaderReadStatus.Completed)
+            {
+                return InspectedFile.Invalid(path, $"DICOM P10 file is truncated or corrupt after its header: {full.Error?.ToString() ?? "incomplete"}");
+            }
+        }
+
+        var h = result.Header;
+        return new InspectedFile(path, h.SopClassUid, h.SopInstanceUid, h.StudyInstanceUid, h.SeriesInstanceUid,
+            DicomJson.FromHeader(h, result.Meta.TransferSyntaxUid), null);
+    }
+}
