@@ -150,6 +150,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             }
         }
 
+        if (a.Workflow == WorkflowAdapter.InProcess && a.Storage == StorageAdapter.S3)
+        {
+            errors.Add($"{P}Adapters:Workflow: InProcess is started by the FileSystem store's events; with Gateway:Adapters:Storage S3, imports are started by S3 events (the TriggerImport Lambda), so set StepFunctions");
+        }
+
+        if (a.Imaging == ImagingAdapter.Local && a.Storage == StorageAdapter.S3)
+        {
+            errors.Add($"{P}Adapters:Imaging: the Local stand-in reads instances from the FileSystem store; with Gateway:Adapters:Storage S3 set HealthImaging");
+        }
+
         if (a.Imaging == ImagingAdapter.HealthImaging)
         {
             Require(errors, "Aws:DatastoreId", o.Aws.DatastoreId, "Gateway:Adapters:Imaging is HealthImaging");

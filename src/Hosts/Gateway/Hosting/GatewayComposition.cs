@@ -1,18 +1,26 @@
 using ImagingGateway.Application;
-using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Infrastructure.Aws;
-using ImagingGateway.Infrastructure.Local.FileSystem;
-using ImagingGateway.Infrastructure.Local.Sqlite;
+using ImagingGateway.Infrastructure.Local;
 
 namespace ImagingGateway.Gateway.Hosting;
 
-/// <summary>Registers the application core and the adapters <c>Gateway:Adapters:*</c> choose.</summary>
+/// <summary>
+/// Registers the application core and the adapters <c>Gateway:Adapters:*</c> choose: everything local under
+/// <c>Gateway:DataDirectory</c> by default, or the AWS adapters configured by <c>Gateway:Aws:*</c>. Tunables of the
+/// local adapters (workflow pacing, the HealthImaging stand-in's quotas) bind from <c>Gateway:Local</c>.
+/// </summary>
 public static class GatewayComposition
 {
+    public const string LocalSectionName = "Gateway:Local";
+
     public static void AddPipeline(IServiceCollection services, IConfiguration configuration, GatewayOptions options)
     {
-        var data = options.DataDirectory;
+        var local = new LocalOptions();
+        configuration.GetSection(LocalSectionName).Bind(local);
+        local.DataDirectory = options.DataDirectory;
+        local.Resolve();
+
         services.AddApplication(
             import =>
             {
@@ -24,7 +32,7 @@ public static class GatewayComposition
                 }
                 else
                 {
-                    import.ResultsLocation = new Uri(Path.Combine(data, "results") + Path.DirectorySeparatorChar).AbsoluteUri;
+                    import.ResultsLocation = local.ResultsLocation;
                 }
             },
             batching =>
@@ -36,45 +44,41 @@ public static class GatewayComposition
                 batching.RecoveryQuietPeriod = options.Batching.RecoveryQuietPeriod;
             });
 
-        switch (options.Adapters.Storage)
-        {
-            case StorageAdapter.S3:
-                services.AddS3InstanceStore(configuration);
-                break;
-            default:
-                services.AddSingleton<ObjectCreatedNotifications>();
-                services.AddSingleton(sp => new FileSystemInstanceStore(
-                    new FileSystemStoreOptions { RootDirectory = Path.Combine(data, "store") },
-                    sp.GetRequiredService<ObjectCreatedNotifications>(),
-                    sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILogger<FileSystemInstanceStore>>()));
-                services.AddSingleton<IInstanceStore>(sp => sp.GetRequiredService<FileSystemInstanceStore>());
-                break;
-        }
-
-        switch (options.Adapters.Jobs)
-        {
-            case JobsAdapter.DynamoDb:
-                services.AddDynamoDbImportJobs(configuration);
-                break;
-            default:
-                services.AddSingleton(_ =>
-                {
-                    Directory.CreateDirectory(data);
-                    return new SqliteDatabase(Path.Combine(data, "jobs.db"));
-                });
-                services.AddSingleton<IImportJobRepository, SqliteImportJobRepository>();
-                break;
-        }
-
+        // The workflow before the store: the local store's event dispatcher needs the workflow.
         if (options.Adapters.Workflow == WorkflowAdapter.StepFunctions)
         {
             services.AddStepFunctionsWorkflow(configuration);
+        }
+        else
+        {
+            services.AddInProcessWorkflow(local);
+        }
+
+        if (options.Adapters.Storage == StorageAdapter.S3)
+        {
+            services.AddS3InstanceStore(configuration);
+        }
+        else
+        {
+            services.AddFileSystemInstanceStore(local);
+        }
+
+        if (options.Adapters.Jobs == JobsAdapter.DynamoDb)
+        {
+            services.AddDynamoDbImportJobs(configuration);
+        }
+        else
+        {
+            services.AddSqliteImportJobs(local);
         }
 
         if (options.Adapters.Imaging == ImagingAdapter.HealthImaging)
         {
             services.AddHealthImaging(configuration);
+        }
+        else
+        {
+            services.AddLocalImaging(local);
         }
     }
 }
