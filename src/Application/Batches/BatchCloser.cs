@@ -1,0 +1,27 @@
+using ImagingGateway.Domain.Batches;
+
+namespace ImagingGateway.Application.Batches;
+
+/// <summary>
+/// Closes a batch claimed from the <see cref="OpenBatchRegistry"/>: writes its manifest, then lets it leave the
+/// registry. When writing fails the claim is given back (recovery retries it) and the exception propagates.
+/// </summary>
+public sealed class BatchCloser(OpenBatchRegistry registry, BatchManifestWriter writer)
+{
+    public async Task<string?> CloseClaimedAsync(ImportBatch batch, string reason, CancellationToken cancellationToken)
+    {
+        string? key;
+        try
+        {
+            key = await writer.WriteAsync(batch, reason, cancellationToken);
+        }
+        catch
+        {
+            registry.ReleaseClaim(batch.Id);
+            throw;
+        }
+
+        registry.Remove(batch.Id);
+        return key;
+    }
+}

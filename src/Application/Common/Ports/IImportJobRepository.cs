@@ -1,0 +1,33 @@
+using ImagingGateway.Domain.Imports;
+
+namespace ImagingGateway.Application.Common.Ports;
+
+/// <summary>The job table (DicomImportJobTable, PK jobId). Every write is conditional so replays are harmless.</summary>
+public interface IImportJobRepository
+{
+    /// <summary>Stores a new job; returns false, changing nothing, when a job with that id already exists.</summary>
+    Task<bool> CreateIfAbsentAsync(ImportJob job, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="job"/>'s status, endedAt and message only if the stored status is still
+    /// <paramref name="expectedStatus"/>; returns false when it is not (someone else moved it first).
+    /// </summary>
+    Task<bool> TryUpdateAsync(ImportJob job, ImportJobStatus expectedStatus, CancellationToken cancellationToken);
+
+    Task<ImportJob?> GetAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Jobs with this status, newest first.</summary>
+    Task<Page<ImportJob>> ListByStatusAsync(ImportJobStatus status, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Jobs of this study, newest first.</summary>
+    Task<Page<ImportJob>> ListByStudyAsync(string studyInstanceUid, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Every job, newest first.</summary>
+    Task<Page<ImportJob>> ListAsync(PageRequest page, CancellationToken cancellationToken);
+}
+
+/// <summary>At most <see cref="Limit"/> items after the position <see cref="ContinuationToken"/> names (null: the start).</summary>
+public sealed record PageRequest(int Limit = 100, string? ContinuationToken = null);
+
+/// <summary>One page; <see cref="ContinuationToken"/> is null on the last page.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);

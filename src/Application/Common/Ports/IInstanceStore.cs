@@ -1,0 +1,45 @@
+namespace ImagingGateway.Application.Common.Ports;
+
+/// <summary>
+/// Where received instances and batch manifests live (the DICOM bucket, or a folder with the same keys).
+/// Writes are two-phase: <see cref="BeginPutAsync"/> opens an upload, the caller streams into it, and only
+/// <see cref="IInstanceUpload.CommitAsync"/> makes the object visible, durably. Disposing an uncommitted upload
+/// discards it, so a partial instance never becomes visible.
+/// <para>
+/// Failures of the store itself (disk full, bucket unreachable, access denied) surface as <see cref="IOException"/>
+/// (or <see cref="UnauthorizedAccessException"/> / <see cref="TimeoutException"/>): StoreInstance answers those
+/// with DIMSE 0xA700 "out of resources" so the sender retries. Wrap SDK exceptions in an IOException.
+/// </para>
+/// </summary>
+public interface IInstanceStore
+{
+    Task<IInstanceUpload> BeginPutAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Opens the object for reading, or returns null when it does not exist. A range reads only those bytes.</summary>
+    Task<Stream?> OpenReadAsync(string key, ByteRange? range, CancellationToken cancellationToken);
+
+    Task<StoredObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Every object whose key starts with <paramref name="prefix"/>, in key order.</summary>
+    IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The URI the import service reads a key or prefix at (s3://bucket/key, or file:///…).</summary>
+    string LocationOf(string keyOrPrefix);
+}
+
+/// <summary>An upload in progress. Write to <see cref="Content"/>, then commit; dispose without commit to discard.</summary>
+public interface IInstanceUpload : IAsyncDisposable
+{
+    string Key { get; }
+
+    Stream Content { get; }
+
+    /// <summary>Makes the object durable and visible. Returns its size and SHA-256 (lowercase hex).</summary>
+    Task<StoredObjectInfo> CommitAsync(CancellationToken cancellationToken);
+}
+
+public readonly record struct ByteRange(long Offset, long Length);
+
+public sealed record StoredObjectInfo(string Key, long Size, string? Sha256, DateTimeOffset LastModified);

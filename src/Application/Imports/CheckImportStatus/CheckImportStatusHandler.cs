@@ -1,0 +1,132 @@
+using ImagingGateway.Application.Common.Contracts;
+using ImagingGateway.Application.Common.Options;
+using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Application.Imports.StartImportJob;
+using ImagingGateway.Domain.Imports;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImagingGateway.Application.Imports.CheckImportStatus;
+
+/// <summary>
+/// Moves the stored job only forward (conditional on the status read), never out of a terminal state, and writes
+/// the import's result counts into the message when the job ends.
+/// </summary>
+public sealed partial class CheckImportStatusHandler(
+    IImagingService imaging,
+    IImportJobRepository jobs,
+    TimeProvider time,
+    IOptions<ImportOptions> options,
+    ILogger<CheckImportStatusHandler> logger) : ICommandHandler<CheckImportStatusCommand, ImportState>
+{
+    private const int MaxConflictRetries = 5;
+
+    public async ValueTask<ImportState> Handle(CheckImportStatusCommand command, CancellationToken cancellationToken)
+    {
+        var state = command.State;
+        return state.Error is { } error
+            ? await RecordWorkflowFailureAsync(state, error, cancellationToken)
+            : await PollAsync(state, state.JobId!, cancellationToken);
+    }
+
+    private async Task<ImportState> PollAsync(ImportState state, string jobId, CancellationToken cancellationToken)
+    {
+        var datastoreId = options.Value.DatastoreId;
+        var remote = await imaging.GetImportJobAsync(datastoreId, jobId, cancellationToken);
+        string? message = remote.Message;
+        if (remote.Status.IsTerminal())
+        {
+            message = await ResultsMessageAsync(datastoreId, jobId, state.OutputS3Uri, remote, cancellationToken);
+        }
+
+        var job = await ApplyAsync(state, jobId, remote.Status, remote.EndedAt ?? time.GetUtcNow(), message, cancellationToken);
+        return Output(state, job);
+    }
+
+    private async Task<string> ResultsMessageAsync(string datastoreId, string jobId, string outputS3Uri, ImportJobState remote, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var results = await imaging.ReadJobResultsAsync(datastoreId, jobId, outputS3Uri, cancellationToken);
+            return ImportResultsMessage.Format(results, remote.Message);
+        }
+        catch (Exception ex) when (remote.Status == ImportJobStatus.Failed && ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            // A job that failed early (e.g. no access to its input) writes no output: keep the service's reason.
+            // A COMPLETED job's missing output is not excused: the error propagates and the poll is retried.
+            LogNoResults(logger, jobId, ex.Message);
+            return $"{remote.Message ?? "import failed"}; no results: {ex.Message}";
+        }
+    }
+
+    private async Task<ImportState> RecordWorkflowFailureAsync(ImportState state, WorkflowError error, CancellationToken cancellationToken)
+    {
+        var message = $"{error.Error}: {error.Cause}";
+        LogWorkflowFailed(logger, state.BatchId, state.JobId ?? "(none)", message);
+        if (string.IsNullOrEmpty(state.JobId))
+        {
+            // Nothing was started, so there is no job to record; the execution itself ends failed.
+            return state with { JobStatus = ImportJobStatus.Failed.ToWire(), IsComplete = true, Message = message };
+        }
+
+        var job = await ApplyAsync(state, state.JobId, ImportJobStatus.Failed, time.GetUtcNow(), message, cancellationToken);
+        return Output(state, job) with { IsComplete = true };
+    }
+
+    /// <summary>Applies <paramref name="target"/> to the stored job with a conditional update, retrying on a lost race.</summary>
+    private async Task<ImportJob> ApplyAsync(ImportState state, string jobId, ImportJobStatus target, DateTimeOffset at, string? message, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt <= MaxConflictRetries; attempt++)
+        {
+            var job = await jobs.GetAsync(jobId, cancellationToken);
+            if (job is null)
+            {
+                // The record was not written (StartImportJob died after starting the job): write it now.
+                job = ImportJob.Submit(StartImportJobHandler.ToSnapshot(
+                    state, jobId, options.Value.DatastoreId, options.Value.DataAccessRoleArn, time.GetUtcNow()));
+                if (!await jobs.CreateIfAbsentAsync(job, cancellationToken))
+                {
+                    continue;
+                }
+            }
+
+            if (job.IsTerminal || (target != job.Status && !ImportJob.IsLegalTransition(job.Status, target)))
+            {
+                // Terminal is final, and a stale read from the service never moves a job backwards.
+                return job;
+            }
+
+            var expected = job.Status;
+            if (!job.TransitionTo(target, at, message))
+            {
+                return job;
+            }
+
+            if (await jobs.TryUpdateAsync(job, expected, cancellationToken))
+            {
+                LogTransition(logger, jobId, expected.ToWire(), job.Status.ToWire());
+                return job;
+            }
+        }
+
+        throw new InvalidOperationException($"job {jobId}: the status update lost {MaxConflictRetries + 1} races in a row");
+    }
+
+    private static ImportState Output(ImportState state, ImportJob job) => state with
+    {
+        JobId = job.JobId,
+        JobStatus = job.Status.ToWire(),
+        IsComplete = job.IsTerminal,
+        Message = job.Message,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import job {JobId}: {From} -> {To}")]
+    private static partial void LogTransition(ILogger logger, string jobId, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId} failed without readable results: {Reason}")]
+    private static partial void LogNoResults(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}, job {JobId}: workflow failed: {Message}")]
+    private static partial void LogWorkflowFailed(ILogger logger, string batchId, string jobId, string message);
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using ImagingGateway.Application.Common.Contracts;
+using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Common.Options;
+using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Application.Common.Serialization;
+using ImagingGateway.Domain.Batches;
+using ImagingGateway.Domain.Dicom;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace ImagingGateway.Application.Imports.TriggerImport;
+
+/// <summary>
+/// Reads the manifest, checks that every object it lists is stored under the batch's prefix with the listed size,
+/// takes the job metadata from the first instance, and starts the workflow (idempotent by batch id).
+/// </summary>
+public sealed class TriggerImportHandler(IInstanceStore store, IImportWorkflow workflow, IOptions<ImportOptions> options)
+    : ICommandHandler<TriggerImportCommand, TriggerImportResult>
+{
+    public async ValueTask<TriggerImportResult> Handle(TriggerImportCommand command, CancellationToken cancellationToken)
+    {
+        ObjectKeys.TryParseManifest(command.ManifestKey, out var batchId);
+        var manifest = await ReadManifestAsync(command.ManifestKey, batchId, cancellationToken);
+        var problems = await CheckAsync(manifest, batchId, cancellationToken);
+        if (problems.Count > 0)
+        {
+            throw new InvalidBatchException(batchId.Value, problems);
+        }
+
+        var first = manifest.Instances[0];
+        var prefix = ObjectKeys.BatchPrefix(batchId);
+        var results = options.Value.ResultsLocation;
+        var input = new ImportState
+        {
+            BatchId = batchId.Value,
+            InputS3Uri = EnsureSlash(store.LocationOf(prefix)),
+            OutputS3Uri = EnsureSlash(results) + batchId.Value + "/",
+            StudyInstanceUid = first.StudyInstanceUid,
+            SeriesInstanceUid = first.SeriesInstanceUid,
+            SopInstanceUid = first.SopInstanceUid,
+            StudyDate = first.StudyDate,
+            InstanceCount = manifest.Instances.Count,
+            TotalBytes = manifest.Instances.Sum(i => i.Size),
+        };
+
+        var execution = await workflow.StartAsync(input, cancellationToken);
+        return new TriggerImportResult(batchId.Value, execution.ExecutionId, execution.AlreadyStarted, input);
+    }
+
+    private async Task<BatchManifest> ReadManifestAsync(string key, BatchId batchId, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(key, null, cancellationToken)
+            ?? throw new NotFoundException("batch manifest", key);
+        BatchManifest? manifest;
+        try
+        {
+            manifest = await JsonSerializer.DeserializeAsync(stream, ApplicationJsonContext.Default.BatchManifest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidBatchException(batchId.Value, [$"manifest {key} is not a valid batch manifest: {ex.Message}"]);
+        }
+
+        if (manifest is null)
+        {
+            throw new InvalidBatchException(batchId.Value, [$"manifest {key} is empty (JSON null)"]);
+        }
+
+        return manifest;
+    }
+
+    private async Task<List<string>> CheckAsync(BatchManifest manifest, BatchId batchId, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (manifest.BatchId != batchId.Value)
+        {
+            problems.Add($"manifest names batch '{manifest.BatchId}', its key names {batchId}");
+            return problems;
+        }
+
+        if (manifest.Instances is not { Count: > 0 })
+        {
+            problems.Add("manifest lists no instance");
+            return problems;
+        }
+
+        var first = manifest.Instances[0];
+        if (!DicomUid.IsValid(first.StudyInstanceUid) || !DicomUid.IsValid(first.SeriesInstanceUid) || !DicomUid.IsValid(first.SopInstanceUid))
+        {
+            problems.Add($"first instance {first.Key} has an invalid study, series or SOP instance UID");
+        }
+
+        foreach (var instance in manifest.Instances)
+        {
+            if (!ObjectKeys.TryParseInstance(instance.Key ?? string.Empty, out var owner) || owner != batchId)
+            {
+                problems.Add($"{instance.Key}: not an instance key of batch {batchId}");
+                continue;
+            }
+
+            var info = await store.GetInfoAsync(instance.Key!, cancellationToken);
+            if (info is null)
+            {
+                problems.Add($"{instance.Key}: missing");
+            }
+            else if (info.Size != instance.Size)
+            {
+                problems.Add($"{instance.Key}: {info.Size} bytes stored, manifest says {instance.Size}");
+            }
+        }
+
+        return problems;
+    }
+
+    private static string EnsureSlash(string uri) => uri.EndsWith('/') ? uri : uri + "/";
+}

@@ -1,0 +1,89 @@
+using ImagingGateway.Domain.Common;
+
+namespace ImagingGateway.Domain.Imports;
+
+/// <summary>
+/// One HealthImaging import job, with exactly the attributes of DicomImportJobTable plus what batching needs.
+/// Status moves SUBMITTED → IN_PROGRESS → COMPLETED | FAILED (SUBMITTED may go straight to a terminal state);
+/// <see cref="EndedAt"/> is set exactly when a terminal state is entered, and a terminal job never changes again.
+/// </summary>
+public sealed class ImportJob
+{
+    private ImportJob(ImportJobSnapshot s)
+    {
+        if (string.IsNullOrWhiteSpace(s.JobId))
+        {
+            throw new DomainException("jobId must not be empty", "jobId");
+        }
+
+        if (s.Status.IsTerminal() != (s.EndedAt is not null))
+        {
+            throw new DomainException("endedAt is set exactly when the job is COMPLETED or FAILED", "endedAt");
+        }
+
+        Snapshot = s;
+    }
+
+    public ImportJobSnapshot Snapshot { get; private set; }
+
+    public string JobId => Snapshot.JobId;
+
+    public ImportJobStatus Status => Snapshot.Status;
+
+    public DateTimeOffset SubmittedAt => Snapshot.SubmittedAt;
+
+    public DateTimeOffset? EndedAt => Snapshot.EndedAt;
+
+    public string? Message => Snapshot.Message;
+
+    public bool IsTerminal => Status.IsTerminal();
+
+    /// <summary>A job just started with HealthImaging: status SUBMITTED.</summary>
+    public static ImportJob Submit(ImportJobSnapshot details) =>
+        new(details with { Status = ImportJobStatus.Submitted, EndedAt = null });
+
+    /// <summary>Rebuilds a stored job; the snapshot must already satisfy the rules.</summary>
+    public static ImportJob Restore(ImportJobSnapshot snapshot) => new(snapshot);
+
+    public static bool IsLegalTransition(ImportJobStatus from, ImportJobStatus to) => (from, to) switch
+    {
+        (ImportJobStatus.Submitted, ImportJobStatus.InProgress) => true,
+        (ImportJobStatus.Submitted, ImportJobStatus.Completed) => true,
+        (ImportJobStatus.Submitted, ImportJobStatus.Failed) => true,
+        (ImportJobStatus.InProgress, ImportJobStatus.Completed) => true,
+        (ImportJobStatus.InProgress, ImportJobStatus.Failed) => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Moves the job to <paramref name="status"/>. Returns false (and changes nothing) when the job already has that
+    /// status, so a replayed poll is harmless; throws <see cref="DomainException"/> for an illegal transition.
+    /// </summary>
+    public bool TransitionTo(ImportJobStatus status, DateTimeOffset at, string? message = null)
+    {
+        if (status == Status)
+        {
+            if (message is not null && message != Message && !IsTerminal)
+            {
+                Snapshot = Snapshot with { Message = message };
+                return true;
+            }
+
+            return false;
+        }
+
+        if (!IsLegalTransition(Status, status))
+        {
+            throw new DomainException(
+                $"job {JobId} cannot go from {Status.ToWire()} to {status.ToWire()}", "jobStatus");
+        }
+
+        Snapshot = Snapshot with
+        {
+            Status = status,
+            EndedAt = status.IsTerminal() ? at : null,
+            Message = message ?? Snapshot.Message,
+        };
+        return true;
+    }
+}

@@ -1,0 +1,24 @@
+namespace ImagingGateway.Domain.Imports;
+
+/// <summary>
+/// Every attribute of an import job as stored: DicomImportJobTable's (jobId, jobStatus, submittedAt, inputS3Uri,
+/// outputS3Uri, datastoreId, dataAccessRoleArn, studyDate, studyInstanceUID, seriesInstanceUID, sopInstanceUID,
+/// endedAt, message) and the batch's (batchId, instanceCount, totalBytes).
+/// </summary>
+public sealed record ImportJobSnapshot(
+    string JobId,
+    ImportJobStatus Status,
+    DateTimeOffset SubmittedAt,
+    string InputS3Uri,
+    string OutputS3Uri,
+    string DatastoreId,
+    string DataAccessRoleArn,
+    string? StudyDate,
+    string? StudyInstanceUid,
+    string? SeriesInstanceUid,
+    string? SopInstanceUid,
+    DateTimeOffset? EndedAt,
+    string? Message,
+    string? BatchId,
+    int InstanceCount,
+    long TotalBytes);

@@ -1,0 +1,199 @@
+using ImagingGateway.Application.Common.Contracts;
+using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Imports.CheckImportStatus;
+using ImagingGateway.Application.Imports.StartImportJob;
+using ImagingGateway.Application.Tests.Imports.StartImportJob;
+using ImagingGateway.Domain.Imports;
+
+namespace ImagingGateway.Application.Tests.Imports.CheckImportStatus;
+
+public sealed class CheckImportStatusHandlerTests
+{
+    [Fact]
+    public async Task GivenAStartedJob_WhenPolledUntilDone_ThenItGoesInProgressThenCompletedWithCounts()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 3);
+
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        var first = await host.Mediator.Send(new CheckImportStatusCommand(state));
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        var second = await host.Mediator.Send(new CheckImportStatusCommand(first));
+
+        Assert.Equal(("IN_PROGRESS", false), (first.JobStatus, first.IsComplete));
+        Assert.Equal(("COMPLETED", true), (second.JobStatus, second.IsComplete));
+        Assert.Equal("imported 3 of 3 files", second.Message);
+        var job = (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!;
+        Assert.Equal(ImportJobStatus.Completed, job.Status);
+        Assert.Equal(TestHost.Start.AddSeconds(60), job.EndedAt);
+        Assert.Equal("imported 3 of 3 files", job.Message);
+    }
+
+    [Fact]
+    public async Task GivenSomeFilesFail_WhenTheJobCompletes_ThenTheMessageNamesThem()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 3);
+        var bad = host.Store.Keys.First(k => k.EndsWith(Seed.SopUid(2) + ".dcm", StringComparison.Ordinal));
+        host.Imaging.FailingFiles[bad] = "missing pixel data";
+
+        var done = await PollUntilCompleteAsync(host, state);
+
+        Assert.Equal("COMPLETED", done.JobStatus);
+        Assert.Equal($"imported 2 of 3 files; 1 failed: {bad}: missing pixel data", done.Message);
+    }
+
+    [Fact]
+    public async Task GivenTheServiceFailsTheJob_WhenPolled_ThenTheJobIsRecordedFailedWithTheMessage()
+    {
+        await using var host = new TestHost();
+        host.Imaging.FailNextJobWith = "access denied to input";
+        var state = await StartedAsync(host, 1);
+
+        var done = await PollUntilCompleteAsync(host, state);
+
+        Assert.Equal(("FAILED", true), (done.JobStatus, done.IsComplete));
+        Assert.StartsWith("access denied to input; imported 0 of 1 files; 1 failed", done.Message, StringComparison.Ordinal);
+        var job = (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!;
+        Assert.Equal(ImportJobStatus.Failed, job.Status);
+        Assert.NotNull(job.EndedAt);
+        Assert.Equal(done.Message, job.Message);
+    }
+
+    [Fact]
+    public async Task GivenAFailedJobThatWroteNoOutput_WhenPolled_ThenItIsRecordedFailedWithTheServiceReason()
+    {
+        await using var host = new TestHost();
+        host.Imaging.FailNextJobWith = "AccessDeniedException: cannot read the input";
+        host.Imaging.NoOutput = true;
+        var state = await StartedAsync(host, 1);
+
+        var done = await PollUntilCompleteAsync(host, state);
+
+        Assert.Equal("FAILED", done.JobStatus);
+        Assert.StartsWith("AccessDeniedException: cannot read the input; no results: ", done.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenACompletedJobWhoseOutputIsMissing_WhenPolled_ThenTheErrorPropagatesAndTheJobIsNotMarkedDone()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 1);
+        var inProgress = await host.Mediator.Send(new CheckImportStatusCommand(state));
+        host.Imaging.NoOutput = true;
+
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await host.Mediator.Send(new CheckImportStatusCommand(inProgress)));
+
+        Assert.Equal(ImportJobStatus.InProgress, (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task GivenAWorkflowErrorWithAJob_WhenChecked_ThenTheJobIsRecordedFailedWithErrorAndCause()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 1);
+
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(state with { Error = new WorkflowError("States.Timeout", "task timed out") }));
+
+        Assert.Equal(("FAILED", true), (output.JobStatus, output.IsComplete));
+        Assert.Equal("States.Timeout: task timed out", output.Message);
+        var job = (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!;
+        Assert.Equal(ImportJobStatus.Failed, job.Status);
+        Assert.Equal("States.Timeout: task timed out", job.Message);
+        Assert.Equal(TestHost.Start, job.EndedAt);
+    }
+
+    [Fact]
+    public async Task GivenAWorkflowErrorBeforeAnyJob_WhenChecked_ThenItCompletesFailedWithoutARecord()
+    {
+        await using var host = new TestHost();
+        var input = await StartImportJobHandlerTests.TriggeredAsync(host, 1);
+
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(input with { Error = new WorkflowError("ThrottlingException", "rate exceeded") }));
+
+        Assert.Equal(("FAILED", true), (output.JobStatus, output.IsComplete));
+        Assert.Equal("ThrottlingException: rate exceeded", output.Message);
+        Assert.Equal(0, host.Jobs.Count);
+    }
+
+    [Fact]
+    public async Task GivenACompletedJob_WhenAWorkflowErrorArrives_ThenTheTerminalStatusIsKept()
+    {
+        await using var host = new TestHost();
+        var done = await PollUntilCompleteAsync(host, await StartedAsync(host, 1));
+
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(done with { Error = new WorkflowError("Lambda.ServiceException", "boom") }));
+
+        Assert.Equal(("COMPLETED", true), (output.JobStatus, output.IsComplete));
+        Assert.Equal(ImportJobStatus.Completed, (await host.Jobs.GetAsync(done.JobId!, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task GivenAStoredJobAheadOfTheService_WhenPolled_ThenItNeverMovesBackwards()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 1);
+        var stored = (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!.Snapshot;
+        host.Jobs.Overwrite(stored with { Status = ImportJobStatus.Completed, EndedAt = TestHost.Start, Message = "done elsewhere" });
+
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(state));
+
+        Assert.Equal(("COMPLETED", true, "done elsewhere"), (output.JobStatus, output.IsComplete, output.Message));
+    }
+
+    [Fact]
+    public async Task GivenAConcurrentWriterMovesTheJobFirst_WhenPolled_ThenTheConditionalUpdateRetriesFromTheNewStatus()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 1);
+        host.Jobs.BeforeNextUpdate = jobs =>
+        {
+            var s = jobs.GetAsync(state.JobId!, CancellationToken.None).Result!.Snapshot;
+            jobs.Overwrite(s with { Status = ImportJobStatus.Failed, EndedAt = TestHost.Start, Message = "failed elsewhere" });
+        };
+
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(state));
+
+        Assert.Equal(("FAILED", true, "failed elsewhere"), (output.JobStatus, output.IsComplete, output.Message));
+    }
+
+    [Fact]
+    public async Task GivenNoJobRecord_WhenPolled_ThenTheRecordIsCreatedAndMovedOn()
+    {
+        await using var host = new TestHost();
+        var input = await StartImportJobHandlerTests.TriggeredAsync(host, 1);
+        var started = await host.Imaging.StartImportJobAsync(
+            new ImagingGateway.Application.Common.Ports.StartImportRequest("datastore1", "role", input.InputS3Uri, input.OutputS3Uri, input.BatchId, null), CancellationToken.None);
+
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(input with { JobId = started.JobId }));
+
+        Assert.Equal("IN_PROGRESS", output.JobStatus);
+        Assert.Equal(ImportJobStatus.InProgress, (await host.Jobs.GetAsync(started.JobId, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task GivenNoJobIdAndNoError_WhenChecked_ThenValidationNamesJobId()
+    {
+        await using var host = new TestHost();
+        var input = await StartImportJobHandlerTests.TriggeredAsync(host, 1);
+
+        var ex = await Assert.ThrowsAsync<RequestValidationException>(async () => await host.Mediator.Send(new CheckImportStatusCommand(input)));
+
+        Assert.Equal("State.JobId", Assert.Single(ex.Failures).Field);
+    }
+
+    internal static async Task<ImportState> StartedAsync(TestHost host, int instances) =>
+        await host.Mediator.Send(new StartImportJobCommand(await StartImportJobHandlerTests.TriggeredAsync(host, instances)));
+
+    internal static async Task<ImportState> PollUntilCompleteAsync(TestHost host, ImportState state)
+    {
+        for (var i = 0; i < 10 && !state.IsComplete; i++)
+        {
+            host.Time.Advance(TimeSpan.FromSeconds(30));
+            state = await host.Mediator.Send(new CheckImportStatusCommand(state));
+        }
+
+        Assert.True(state.IsComplete, "the job did not complete within 10 polls");
+        return state;
+    }
+}

@@ -1,0 +1,72 @@
+using ImagingGateway.Application.Batches;
+using ImagingGateway.Application.Common.Options;
+using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Application.Tests.InMemory;
+using ImagingGateway.Domain.Batches;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ImagingGateway.Application.Tests;
+
+/// <summary>The application as a host composes it, with every port in memory and a fake clock.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 28, 4, 50, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _provider;
+
+    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null)
+    {
+        Time = sharingStoreWith?.Time ?? new FakeTimeProvider(Start);
+        Store = sharingStoreWith?.Store ?? new InMemoryInstanceStore(Time);
+        Jobs = new InMemoryImportJobRepository();
+        Imaging = new FakeImagingService(Store, Time);
+        Workflow = new InMemoryImportWorkflow();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddSingleton<IIdGenerator>(new SequentialIdGenerator(Time));
+        services.AddSingleton<IInstanceStore>(Store);
+        services.AddSingleton<IImportJobRepository>(Jobs);
+        services.AddSingleton<IImagingService>(Imaging);
+        services.AddSingleton<IImportWorkflow>(Workflow);
+        services.AddApplication(
+            import =>
+            {
+                import.DatastoreId = "datastore1";
+                import.DataAccessRoleArn = "arn:aws:iam::123456789012:role/import";
+                import.ResultsLocation = "mem://results-bucket/";
+            },
+            batching =>
+            {
+                batching.Policy = policy;
+                batching.MaxFiles = maxFiles;
+                batching.MaxBytes = maxBytes;
+            });
+        _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        Mediator = _provider.GetRequiredService<IMediator>();
+        Registry = _provider.GetRequiredService<OpenBatchRegistry>();
+    }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public FakeTimeProvider Time { get; }
+
+    public InMemoryInstanceStore Store { get; }
+
+    public InMemoryImportJobRepository Jobs { get; }
+
+    public FakeImagingService Imaging { get; }
+
+    public InMemoryImportWorkflow Workflow { get; }
+
+    public IMediator Mediator { get; }
+
+    public OpenBatchRegistry Registry { get; }
+
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}
