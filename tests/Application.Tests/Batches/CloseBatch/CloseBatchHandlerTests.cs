@@ -36,6 +36,19 @@ public sealed class CloseBatchHandlerTests
     }
 
     [Fact]
+    public async Task GivenAVeryLongReason_WhenClosed_ThenTheBatchClosesWithTheReasonShortened()
+    {
+        await using var host = new TestHost();
+        var reservation = host.Registry.Reserve("a1", Seed.Calling, Seed.Called);
+        host.Registry.Complete(reservation, Seed.Instance(host, reservation.Batch, 1));
+
+        var result = await host.Mediator.Send(new CloseBatchCommand(reservation.Batch.Id.Value, new string('r', 5000)));
+
+        var manifest = JsonSerializer.Deserialize(host.Store.Read(result.ManifestKey!), ApplicationJsonContext.Default.BatchManifest)!;
+        Assert.Equal(new string('r', 200), manifest.CloseReason);
+    }
+
+    [Fact]
     public async Task GivenAClosedBatch_WhenClosedAgain_ThenNothingChanges()
     {
         await using var host = new TestHost();
@@ -56,7 +69,7 @@ public sealed class CloseBatchHandlerTests
     {
         await using var host = new TestHost();
 
-        var result = await host.Mediator.Send(new CloseBatchCommand(host.Get<Common.Ports.IIdGenerator>().NewBatchId().Value, "test"));
+        var result = await host.Mediator.Send(new CloseBatchCommand(host.Get<ImagingGateway.Application.Common.Ports.IIdGenerator>().NewBatchId().Value, "test"));
 
         Assert.Equal(CloseBatchOutcome.NotOpen, result.Outcome);
         Assert.Empty(host.Store.Keys);
