@@ -1,0 +1,107 @@
+using ImagingGateway.Application.Common.Options;
+using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Infrastructure.Local.FileSystem;
+using ImagingGateway.Infrastructure.Local.Imaging;
+using ImagingGateway.Infrastructure.Local.Sqlite;
+using ImagingGateway.Infrastructure.Local.Workflow;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImagingGateway.Infrastructure.Local;
+
+/// <summary>
+/// Registers the embedded adapters, all together (<see cref="AddLocalInfrastructure"/>) or one port at a time so a host
+/// can mix them with AWS adapters. Every adapter is a singleton (the use-case handlers are). The Application's
+/// <c>AddApplication</c> must be called too (the workflow and the dispatcher send its commands).
+/// </summary>
+public static class DependencyInjection
+{
+    public static IServiceCollection AddLocalInfrastructure(this IServiceCollection services, LocalOptions options) =>
+        services
+            .AddFileSystemInstanceStore(options)
+            .AddSqliteImportJobs(options)
+            .AddInProcessWorkflow(options)
+            .AddLocalImaging(options);
+
+    /// <summary>
+    /// <see cref="IInstanceStore"/> on <c>{data}/instances</c>, its object-created events, and the dispatcher that turns
+    /// each new batch manifest into a TriggerImport (the local S3 event → Lambda).
+    /// </summary>
+    public static IServiceCollection AddFileSystemInstanceStore(this IServiceCollection services, LocalOptions options)
+    {
+        AddCommon(services, options);
+        services.TryAddSingleton<ObjectCreatedNotifications>();
+        services.TryAddSingleton(sp => new FileSystemInstanceStore(
+            options.Storage,
+            sp.GetRequiredService<ObjectCreatedNotifications>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<FileSystemInstanceStore>>()));
+        services.TryAddSingleton<IInstanceStore>(sp => sp.GetRequiredService<FileSystemInstanceStore>());
+        services.AddHostedService(sp => new ObjectCreatedDispatcher(
+            sp.GetRequiredService<ObjectCreatedNotifications>(),
+            sp.GetRequiredService<IInstanceStore>(),
+            sp.GetRequiredService<IImportWorkflow>(),
+            sp.GetRequiredService<ISender>(),
+            sp.GetService<ILogger<ObjectCreatedDispatcher>>() ?? NullLogger<ObjectCreatedDispatcher>.Instance));
+        return services;
+    }
+
+    /// <summary><see cref="IImportJobRepository"/> in SQLite (<c>{data}/gateway.db</c>).</summary>
+    public static IServiceCollection AddSqliteImportJobs(this IServiceCollection services, LocalOptions options)
+    {
+        AddCommon(services, options);
+        services.TryAddSingleton<SqliteImportJobRepository>();
+        services.TryAddSingleton<IImportJobRepository>(sp => sp.GetRequiredService<SqliteImportJobRepository>());
+        return services;
+    }
+
+    /// <summary><see cref="IImportWorkflow"/> run in process, durable in <c>{data}/gateway.db</c>, resumed at start.</summary>
+    public static IServiceCollection AddInProcessWorkflow(this IServiceCollection services, LocalOptions options)
+    {
+        AddCommon(services, options);
+        services.TryAddSingleton<IImportWorkflowSteps, MediatorImportWorkflowSteps>();
+        services.TryAddSingleton(sp => new InProcessImportWorkflow(
+            sp.GetRequiredService<SqliteDatabase>(),
+            sp.GetRequiredService<IImportWorkflowSteps>(),
+            options.Workflow,
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<InProcessImportWorkflow>>()));
+        services.TryAddSingleton<IImportWorkflow>(sp => sp.GetRequiredService<InProcessImportWorkflow>());
+        services.AddHostedService(sp => new InProcessWorkflowHostedService(sp.GetRequiredService<InProcessImportWorkflow>()));
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="IImagingService"/>: the local HealthImaging stand-in (<c>{data}/imaging</c>). Unless configured otherwise,
+    /// import results go to <c>{data}/results/</c>.
+    /// </summary>
+    public static IServiceCollection AddLocalImaging(this IServiceCollection services, LocalOptions options)
+    {
+        AddCommon(services, options);
+        services.TryAddSingleton(sp => new LocalImagingService(
+            options.Imaging,
+            new SqliteDatabase(options.ImagingDatabasePath),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<LocalImagingService>>()));
+        services.TryAddSingleton<IImagingService>(sp => sp.GetRequiredService<LocalImagingService>());
+        services.AddHostedService(sp => new LocalImagingHostedService(sp.GetRequiredService<LocalImagingService>()));
+        services.PostConfigure<ImportOptions>(import =>
+        {
+            if (string.IsNullOrEmpty(import.ResultsLocation) || import.ResultsLocation == new ImportOptions().ResultsLocation)
+            {
+                import.ResultsLocation = options.ResultsLocation;
+            }
+        });
+        return services;
+    }
+
+    private static void AddCommon(IServiceCollection services, LocalOptions options)
+    {
+        options.Resolve();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(new SqliteDatabase(options.DatabasePath));
+    }
+}

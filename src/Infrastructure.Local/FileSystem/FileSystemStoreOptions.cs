@@ -1,0 +1,26 @@
+namespace ImagingGateway.Infrastructure.Local.FileSystem;
+
+/// <summary>Settings of <see cref="FileSystemInstanceStore"/>.</summary>
+public sealed class FileSystemStoreOptions
+{
+    /// <summary>The folder that plays the bucket: object keys are paths below it.</summary>
+    public string RootDirectory { get; set; } = "./data/instances";
+
+    /// <summary>Keys under this prefix raise an object-created notification when committed (as the S3 event rule does).</summary>
+    public string NotificationPrefix { get; set; } = "batches/";
+
+    /// <summary>Write buffer per upload.</summary>
+    public int UploadBufferSize { get; set; } = 256 * 1024;
+
+    /// <summary>The most commits one group flush takes.</summary>
+    public int MaxGroupSize { get; set; } = 256;
+
+    /// <summary>How many file fsyncs of one group run at once.</summary>
+    public int MaxParallelFlushes { get; set; } = 8;
+
+    /// <summary>
+    /// fsync files and directories on commit. Only turn this off for throwaway data: a commit is then atomic
+    /// (rename) but not durable across a power loss or kernel crash.
+    /// </summary>
+    public bool Durable { get; set; } = true;
+}

@@ -1,0 +1,232 @@
+using System.Security.Cryptography;
+using System.Text;
+using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Infrastructure.Local.FileSystem;
+using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
+
+namespace ImagingGateway.Infrastructure.Local.Tests.FileSystem;
+
+public sealed class FileSystemInstanceStoreTests : IDisposable
+{
+    private const string Key = "dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.3.4.dcm";
+    private readonly TempDirectory _temp = new();
+    private readonly ObjectCreatedNotifications _notifications = new();
+    private readonly FileSystemInstanceStore _store;
+
+    public FileSystemInstanceStoreTests()
+    {
+        _store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("root") }, _notifications);
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task GivenUploadInProgress_WhenReadingTheKey_ThenItIsInvisible()
+    {
+        await using var upload = await _store.BeginPutAsync(Key, default);
+        await upload.Content.WriteAsync(new byte[1000]);
+        await upload.Content.FlushAsync();
+
+        Assert.Null(await _store.OpenReadAsync(Key, null, default));
+        Assert.Null(await _store.GetInfoAsync(Key, default));
+        Assert.Empty(await ListAsync(""));
+    }
+
+    [Fact]
+    public async Task GivenUploadWritten_WhenDisposedWithoutCommit_ThenNothingRemainsAnywhere()
+    {
+        var upload = await _store.BeginPutAsync(Key, default);
+        await upload.Content.WriteAsync(new byte[300_000]);
+        await upload.DisposeAsync();
+
+        Assert.Null(await _store.GetInfoAsync(Key, default));
+        Assert.Empty(Directory.EnumerateFiles(_store.Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task GivenUploadWritten_WhenCommitted_ThenObjectIsVisibleWithItsSizeAndSha256()
+    {
+        var content = RandomNumberGenerator.GetBytes(700_001);
+        StoredObjectInfo info;
+        await using (var upload = await _store.BeginPutAsync(Key, default))
+        {
+            // Uneven writes cross the buffer boundary.
+            await upload.Content.WriteAsync(content.AsMemory(0, 12345));
+            await upload.Content.WriteAsync(content.AsMemory(12345, 300_000));
+            upload.Content.Write(content.AsSpan(312345));
+            info = await upload.CommitAsync(default);
+        }
+
+        Assert.Equal(content.Length, info.Size);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), info.Sha256);
+        Assert.Equal(content, await File.ReadAllBytesAsync(_store.PathOf(Key)));
+        Assert.Equal(content.Length, (await _store.GetInfoAsync(Key, default))!.Size);
+        Assert.Empty(Directory.EnumerateFiles(_store.IncomingDirectory));
+    }
+
+    [Fact]
+    public async Task GivenCommittedObject_WhenCommittedAgain_ThenTheNewContentReplacesItAtomically()
+    {
+        await PutAsync(Key, "first version");
+        await PutAsync(Key, "second");
+
+        Assert.Equal("second", await ReadTextAsync(Key, null));
+    }
+
+    [Fact]
+    public async Task GivenCommittedUpload_WhenWritingMore_ThenItIsRefused()
+    {
+        await using var upload = await _store.BeginPutAsync(Key, default);
+        await upload.CommitAsync(default);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => upload.Content.WriteAsync(new byte[1]).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => upload.CommitAsync(default));
+    }
+
+    [Theory]
+    [InlineData("../escape.dcm")]
+    [InlineData("/tmp/escape.dcm")]
+    [InlineData("dicom\\..\\..\\escape.dcm")]
+    [InlineData(".incoming/x.tmp")]
+    public async Task GivenHostileKey_WhenPutting_ThenItIsRejectedAndNothingIsWritten(string key)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.BeginPutAsync(key, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.OpenReadAsync(key, null, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.DeleteAsync(key, default));
+        Assert.False(File.Exists(_temp.Combine("escape.dcm")));
+    }
+
+    [Fact]
+    public async Task GivenManyConcurrentCommits_WhenFlushed_ThenAllLandAndFsyncsAreShared()
+    {
+        const int count = 64;
+        var keys = Enumerable.Range(0, count).Select(i => $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E{i % 4}G/1.2.{i}.dcm").ToArray();
+        using var start = new ManualResetEventSlim();
+        var tasks = keys.Select(key => Task.Run(async () =>
+        {
+            start.Wait();
+            await using var upload = await _store.BeginPutAsync(key, default);
+            await upload.Content.WriteAsync(Encoding.ASCII.GetBytes(key));
+            return await upload.CommitAsync(default);
+        })).ToArray();
+        start.Set();
+        await Task.WhenAll(tasks);
+
+        foreach (var key in keys)
+        {
+            Assert.Equal(key, await ReadTextAsync(key, null));
+        }
+
+        var (commits, groups) = _store.CommitStatistics;
+        Assert.Equal(count, commits);
+        Assert.True(groups < count, $"{count} concurrent commits took {groups} groups: no fsync was shared");
+    }
+
+    [Fact]
+    public async Task GivenObjectsInSeveralFolders_WhenListingPrefixes_ThenKeysComeInOrdinalOrder()
+    {
+        string[] keys = ["dicom/a/1.dcm", "dicom/a.b/2.dcm", "dicom/a-c/3.dcm", "dicom/ab/4.dcm", "dicom/b.dcm", "batches/X.json", "dicom/a/0.dcm"];
+        foreach (var key in keys)
+        {
+            await PutAsync(key, key);
+        }
+
+        var all = await ListAsync("");
+        Assert.Equal(keys.Order(StringComparer.Ordinal).ToArray(), all.Select(i => i.Key).ToArray());
+        Assert.Equal(["dicom/a/0.dcm", "dicom/a/1.dcm"], (await ListAsync("dicom/a/")).Select(i => i.Key).ToArray());
+        Assert.Equal(["dicom/a-c/3.dcm", "dicom/a.b/2.dcm", "dicom/a/0.dcm", "dicom/a/1.dcm", "dicom/ab/4.dcm"],
+            (await ListAsync("dicom/a")).Select(i => i.Key).ToArray());
+        Assert.Empty(await ListAsync("nothing/"));
+        Assert.Equal("dicom/a/0.dcm".Length, all.Single(i => i.Key == "dicom/a/0.dcm").Size);
+    }
+
+    [Fact]
+    public async Task GivenObject_WhenReadingARange_ThenOnlyThoseBytesAreReturned()
+    {
+        await PutAsync(Key, "0123456789");
+
+        Assert.Equal("345", await ReadTextAsync(Key, new ByteRange(3, 3)));
+        Assert.Equal("789", await ReadTextAsync(Key, new ByteRange(7, 100)));
+        Assert.Equal("0123456789", await ReadTextAsync(Key, null));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.OpenReadAsync(Key, new ByteRange(10, 1), default));
+    }
+
+    [Fact]
+    public async Task GivenObject_WhenDeleted_ThenItIsGoneAndDeletingAgainSucceeds()
+    {
+        await PutAsync(Key, "x");
+        await _store.DeleteAsync(Key, default);
+        await _store.DeleteAsync(Key, default);
+
+        Assert.Null(await _store.GetInfoAsync(Key, default));
+    }
+
+    [Fact]
+    public async Task GivenStaleTempFilesFromACrash_WhenStoreStarts_ThenTheyAreRemoved()
+    {
+        var upload = await _store.BeginPutAsync(Key, default);
+        await upload.Content.WriteAsync(new byte[10]);
+        await upload.Content.FlushAsync();
+        // The process "dies" here: the upload is never committed nor disposed.
+        Assert.Single(Directory.EnumerateFiles(_store.IncomingDirectory));
+
+        using var restarted = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _store.Root });
+
+        Assert.Empty(Directory.EnumerateFiles(restarted.IncomingDirectory));
+        Assert.Null(await restarted.GetInfoAsync(Key, default));
+        await upload.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GivenManifestAndInstance_WhenCommitted_ThenOnlyTheManifestRaisesAnEvent()
+    {
+        await PutAsync(Key, "instance");
+        await PutAsync("batches/01JDQ5ZJ3K8X9F7N2B4C6D8E0G.json", "{}");
+
+        Assert.True(_notifications.Reader.TryRead(out var created));
+        Assert.Equal("batches/01JDQ5ZJ3K8X9F7N2B4C6D8E0G.json", created.Key);
+        Assert.Equal(2, created.Size);
+        Assert.False(_notifications.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public void GivenKeyOrPrefix_WhenAskingItsLocation_ThenItIsAFileUriUnderTheRoot()
+    {
+        var prefix = _store.LocationOf("dicom/2026/");
+        var key = _store.LocationOf(Key);
+
+        Assert.StartsWith("file:///", prefix, StringComparison.Ordinal);
+        Assert.EndsWith("/dicom/2026/", prefix, StringComparison.Ordinal);
+        Assert.Equal(_store.PathOf(Key), new Uri(key).LocalPath);
+    }
+
+    private async Task PutAsync(string key, string text)
+    {
+        await using var upload = await _store.BeginPutAsync(key, default);
+        await upload.Content.WriteAsync(Encoding.UTF8.GetBytes(text));
+        await upload.CommitAsync(default);
+    }
+
+    private async Task<string> ReadTextAsync(string key, ByteRange? range)
+    {
+        await using var stream = await _store.OpenReadAsync(key, range, default);
+        Assert.NotNull(stream);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
+    private async Task<List<StoredObjectInfo>> ListAsync(string prefix)
+    {
+        var items = new List<StoredObjectInfo>();
+        await foreach (var item in _store.ListAsync(prefix, default))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
