@@ -159,6 +159,14 @@ public sealed class AwsModelServer : IDisposable
             {
                 response = ServiceResponse.Error(500, "InternalServerException", e.Message);
             }
+
+            if (response.Status == 200)
+            {
+                lock (_violations)
+                {
+                    _violations.AddRange(Model.ValidateOutput(match.Operation, response.Body).Select(e => $"{match.Operation}: {e}"));
+                }
+            }
         }
 
         var bytes = Encoding.UTF8.GetBytes(response.Body);
@@ -173,15 +181,4 @@ public sealed class AwsModelServer : IDisposable
         await context.Response.OutputStream.WriteAsync(bytes);
         context.Response.Close();
     }
-}
-
-public sealed record ServiceCall(string Operation, JsonObject Input, IReadOnlyList<KeyValuePair<string, string>> Headers);
-
-public sealed record ServiceResponse(int Status, string Body, string? ErrorType = null)
-{
-    public static ServiceResponse Ok(JsonObject body) => new(200, body.ToJsonString());
-
-    /// <summary>An error as the JSON protocols send it: the code in <c>__type</c> (and X-Amzn-ErrorType for restJson1).</summary>
-    public static ServiceResponse Error(int status, string code, string message) =>
-        new(status, new JsonObject { ["__type"] = code, ["message"] = message }.ToJsonString(), code);
 }

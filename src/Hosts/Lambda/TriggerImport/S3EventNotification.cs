@@ -53,5 +53,3 @@ public sealed record S3EventNotification(IReadOnlyList<S3EventRecord> Records, b
             ? v
             : throw new FormatException($"{at}.{name} is missing");
 }
-
-public sealed record S3EventRecord(string EventName, string Bucket, string Key, string RawKey);
