@@ -1,0 +1,93 @@
+using ImagingGateway.Dicom.Dictionary;
+using ImagingGateway.Dicom.Network.Pdus;
+using ImagingGateway.Dicom.Values;
+using ImagingGateway.Dicom.Network.Pdus.Items;
+
+namespace ImagingGateway.Dicom.Network.Associations;
+
+/// <summary>
+/// The acceptor's negotiation rules: AE title checks (PS3.8 9.3.4 reasons), accepted abstract syntaxes and how a
+/// transfer syntax is picked. Storage contexts take the first transfer syntax the sender proposes, since we store
+/// the bytes as received; Verification prefers the uncompressed syntaxes.
+/// </summary>
+public sealed class AssociationPolicy
+{
+    public string AeTitle { get; init; } = "IMAGINGGW";
+
+    public bool CheckCalledAeTitle { get; init; }
+
+    /// <summary>Calling AE titles allowed to associate; empty means any.</summary>
+    public IReadOnlySet<string> AllowedCallingAeTitles { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Which abstract syntaxes we accept; by default Verification and every storage SOP class.</summary>
+    public Func<string, bool> IsAbstractSyntaxAccepted { get; init; } =
+        uid => uid == NetworkUids.Verification || SopClasses.IsStorage(uid);
+
+    /// <summary>Optional restriction on transfer syntaxes; null accepts any well-formed one.</summary>
+    public Func<string, bool>? IsTransferSyntaxAccepted { get; init; }
+
+    /// <summary>
+    /// Whether a C-STORE's Affected SOP Instance UID is acceptable; refused ones get 0117 (invalid SOP instance).
+    /// By default the UID grammar of PS3.5 9.1, since the UID ends up in storage keys.
+    /// </summary>
+    public Func<string, bool> IsSopInstanceUidAccepted { get; init; } = DicomUidRules.IsValid;
+
+    /// <summary>Checks the association as a whole: protocol version, application context, AE titles.</summary>
+    public AssociationDecision Examine(AssociateRequestPdu request)
+    {
+        if ((request.ProtocolVersion & 1) == 0)
+        {
+            return AssociationDecision.Reject(AssociateRejectResult.RejectedPermanent, AssociateRejectSource.ServiceProviderAcse, AssociateRejectReason.ProtocolVersionNotSupported);
+        }
+
+        if (request.ApplicationContextName != AssociateRequestPdu.DicomApplicationContext)
+        {
+            return AssociationDecision.Reject(AssociateRejectResult.RejectedPermanent, AssociateRejectSource.ServiceUser, AssociateRejectReason.ApplicationContextNameNotSupported);
+        }
+
+        if (CheckCalledAeTitle && !string.Equals(request.CalledAeTitle, AeTitle, StringComparison.Ordinal))
+        {
+            return AssociationDecision.Reject(AssociateRejectResult.RejectedPermanent, AssociateRejectSource.ServiceUser, AssociateRejectReason.CalledAeTitleNotRecognized);
+        }
+
+        if (AllowedCallingAeTitles.Count > 0 && !AllowedCallingAeTitles.Contains(request.CallingAeTitle))
+        {
+            return AssociationDecision.Reject(AssociateRejectResult.RejectedPermanent, AssociateRejectSource.ServiceUser, AssociateRejectReason.CallingAeTitleNotRecognized);
+        }
+
+        return AssociationDecision.Accept;
+    }
+
+    /// <summary>Answers every proposed presentation context (PS3.8 9.3.3.2).</summary>
+    public IReadOnlyList<PresentationContextAcceptItem> NegotiateContexts(IReadOnlyList<PresentationContextRequestItem> proposed)
+    {
+        var answers = new List<PresentationContextAcceptItem>(proposed.Count);
+        foreach (var context in proposed)
+        {
+            if (!IsAbstractSyntaxAccepted(context.AbstractSyntax))
+            {
+                answers.Add(new PresentationContextAcceptItem(context.Id, PresentationContextResult.AbstractSyntaxNotSupported, context.TransferSyntaxes[0]));
+                continue;
+            }
+
+            var candidates = context.TransferSyntaxes
+                .Where(ts => DicomUidRules.IsValid(ts) && (IsTransferSyntaxAccepted?.Invoke(ts) ?? true))
+                .ToList();
+            if (candidates.Count == 0)
+            {
+                answers.Add(new PresentationContextAcceptItem(context.Id, PresentationContextResult.TransferSyntaxesNotSupported, context.TransferSyntaxes[0]));
+                continue;
+            }
+
+            var chosen = context.AbstractSyntax == NetworkUids.Verification
+                ? candidates.FirstOrDefault(IsUncompressed) ?? candidates[0]
+                : candidates[0];
+            answers.Add(new PresentationContextAcceptItem(context.Id, PresentationContextResult.Acceptance, chosen));
+        }
+
+        return answers;
+    }
+
+    private static bool IsUncompressed(string ts) =>
+        ts is NetworkUids.ImplicitVrLittleEndian or NetworkUids.ExplicitVrLittleEndian or NetworkUids.ExplicitVrBigEndian;
+}

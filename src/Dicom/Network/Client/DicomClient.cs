@@ -1,0 +1,274 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Network.Pdus;
+using ImagingGateway.Dicom.Network.Pdus.Items;
+using ImagingGateway.Dicom.Network.Server;
+
+namespace ImagingGateway.Dicom.Network.Client;
+
+/// <summary>
+/// DICOM SCU: opens associations (TCP_NODELAY, optional TLS), C-ECHO, and C-STORE of Part 10 files streamed from disk,
+/// with several files per association and several associations in parallel.
+/// </summary>
+public sealed class DicomClient(DicomClientOptions options)
+{
+    /// <summary>At most 128 presentation contexts fit one association (odd ids 1..255).</summary>
+    public const int MaxPresentationContexts = 128;
+
+    public DicomClientOptions Options { get; } = options;
+
+    /// <summary>Connects and negotiates; throws <see cref="DicomNetworkException"/> with the rejection when rejected.</summary>
+    public async Task<DicomClientAssociation> ConnectAsync(string host, int port, IReadOnlyList<PresentationContextRequestItem> contexts, CancellationToken cancellationToken)
+    {
+        var machine = new AssociationStateMachine(isRequestor: true);
+        machine.Fire(AssociationEvent.LocalAssociateRequest);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
+        try
+        {
+            using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                connect.CancelAfter(Options.ConnectTimeout);
+                await socket.ConnectAsync(host, port, connect.Token).ConfigureAwait(false);
+            }
+
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (Options.UseTls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                handshake.CancelAfter(Options.ConnectTimeout);
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = Options.TlsTargetHost ?? host,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    ClientCertificates = Options.ClientCertificate is null ? null : [Options.ClientCertificate],
+                    RemoteCertificateValidationCallback = ValidateServerCertificate,
+                }, handshake.Token).ConfigureAwait(false);
+            }
+
+            machine.Fire(AssociationEvent.TransportConnectConfirm);
+            var pipe = DuplexPipe.FromStream(stream);
+            var connection = new PduConnection(pipe);
+            var request = new AssociateRequestPdu(Options.CalledAeTitle, Options.CallingAeTitle, contexts, new UserInformationItem
+            {
+                MaximumLength = Options.Association.MaxPduLength,
+                ImplementationClassUid = Options.Association.ImplementationClassUid,
+                ImplementationVersionName = Options.Association.ImplementationVersionName,
+            });
+            await connection.SendAsync(request.WriteTo, Options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
+
+            AssociateAcceptPdu? accept = null;
+            AssociateRejectPdu? reject = null;
+            AbortPdu? abort = null;
+            var ok = await connection.ReceiveAsync(Options.Association.MaxAssociatePduLength, Options.AcseTimeout, (type, body) =>
+            {
+                switch (type)
+                {
+                    case PduType.AssociateAccept: accept = AssociateAcceptPdu.Parse(body); break;
+                    case PduType.AssociateReject: reject = AssociateRejectPdu.Parse(body); break;
+                    case PduType.Abort: abort = AbortPdu.Parse(body); break;
+                    default: throw new PduFormatException($"Unexpected {type} PDU in reply to A-ASSOCIATE-RQ.", AbortReason.UnexpectedPdu);
+                }
+
+                return ValueTask.FromResult(true);
+            }, cancellationToken).ConfigureAwait(false);
+
+            if (accept is not null)
+            {
+                machine.Fire(AssociationEvent.AssociateAcceptReceived);
+                var association = new DicomClientAssociation(stream, connection, machine, Options, request, accept);
+                stream = null;
+                return association;
+            }
+
+            connection.Dispose();
+            if (reject is not null)
+            {
+                throw new DicomNetworkException($"Association rejected: result {reject.Result}, source {reject.Source}, reason {(byte)reject.Reason}.", reject);
+            }
+
+            if (abort is not null)
+            {
+                throw new DicomNetworkException($"Association aborted by the peer: source {abort.Source}, reason {abort.Reason}.", abort);
+            }
+
+            throw new DicomNetworkException(ok ? "No reply to A-ASSOCIATE-RQ." : "The peer closed the connection instead of answering A-ASSOCIATE-RQ.");
+        }
+        catch (Exception e) when (e is PduFormatException or TimeoutException or IOException or SocketException or AuthenticationException)
+        {
+            throw new DicomNetworkException($"Association with {host}:{port} failed: {e.Message}", e);
+        }
+        finally
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (!socket.Connected)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Opens an association proposing Verification only, sends C-ECHO and releases.</summary>
+    public async Task<Dimse.DimseStatus> EchoAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var association = await ConnectAsync(host, port,
+            [new PresentationContextRequestItem(1, NetworkUids.Verification, [NetworkUids.ImplicitVrLittleEndian])], cancellationToken).ConfigureAwait(false);
+        await using (association.ConfigureAwait(false))
+        {
+            var status = await association.EchoAsync(cancellationToken).ConfigureAwait(false);
+            await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            return status;
+        }
+    }
+
+    /// <summary>
+    /// One presentation context per (SOP class, transfer syntax) of the files: each file is sent exactly as encoded,
+    /// so each context proposes the file's own transfer syntax (we do not transcode, so a fallback syntax could not be
+    /// used). Verification is always proposed too.
+    /// </summary>
+    public static IReadOnlyList<PresentationContextRequestItem> ProposeContexts(IEnumerable<Part10FileInfo> files)
+    {
+        var contexts = new List<PresentationContextRequestItem>
+        {
+            new(1, NetworkUids.Verification, [NetworkUids.ImplicitVrLittleEndian, NetworkUids.ExplicitVrLittleEndian]),
+        };
+        foreach (var pair in files.Select(f => (f.SopClassUid, f.TransferSyntaxUid)).Distinct())
+        {
+            if (contexts.Count == MaxPresentationContexts)
+            {
+                throw new ArgumentException($"The files need more than {MaxPresentationContexts} presentation contexts; split them.", nameof(files));
+            }
+
+            contexts.Add(new PresentationContextRequestItem((byte)(contexts.Count * 2 + 1), pair.SopClassUid, [pair.TransferSyntaxUid]));
+        }
+
+        return contexts;
+    }
+
+    /// <summary>
+    /// Sends the files over up to <paramref name="associations"/> parallel associations, each carrying its share of the
+    /// files in order. A file that cannot be read or sent yields a result with its error; others go on.
+    /// </summary>
+    public async Task<IReadOnlyList<StoreResult>> StoreFilesAsync(string host, int port, IEnumerable<string> paths, int associations, CancellationToken cancellationToken)
+    {
+        var results = new List<StoreResult>();
+        var files = new List<Part10FileInfo>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                files.Add(Part10FileInfo.Read(path));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                results.Add(new StoreResult(path, null, null, e.Message));
+            }
+        }
+
+        var batches = Partition(files, Math.Max(1, associations));
+        var sent = await Task.WhenAll(batches.Select(batch => StoreBatchAsync(host, port, batch, cancellationToken))).ConfigureAwait(false);
+        results.AddRange(sent.SelectMany(r => r));
+        return results;
+    }
+
+    private async Task<List<StoreResult>> StoreBatchAsync(string host, int port, List<Part10FileInfo> files, CancellationToken cancellationToken)
+    {
+        var results = new List<StoreResult>(files.Count);
+        var index = 0;
+        while (index < files.Count)
+        {
+            // Take as many files as fit in one association's 128 presentation contexts.
+            var group = new List<Part10FileInfo>();
+            var pairs = new HashSet<(string, string)>();
+            while (index < files.Count && (pairs.Contains((files[index].SopClassUid, files[index].TransferSyntaxUid)) || pairs.Count < MaxPresentationContexts - 1))
+            {
+                pairs.Add((files[index].SopClassUid, files[index].TransferSyntaxUid));
+                group.Add(files[index++]);
+            }
+
+            DicomClientAssociation association;
+            try
+            {
+                association = await ConnectAsync(host, port, ProposeContexts(group), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DicomNetworkException e)
+            {
+                results.AddRange(group.Select(f => new StoreResult(f.Path, f.SopInstanceUid, null, e.Message)));
+                continue;
+            }
+
+            await using (association.ConfigureAwait(false))
+            {
+                foreach (var file in group)
+                {
+                    if (!association.IsOpen)
+                    {
+                        results.Add(new StoreResult(file.Path, file.SopInstanceUid, null, "The association ended before this file was sent."));
+                        continue;
+                    }
+
+                    try
+                    {
+                        var status = await association.StoreFileAsync(file, cancellationToken).ConfigureAwait(false);
+                        results.Add(new StoreResult(file.Path, file.SopInstanceUid, status, null));
+                    }
+                    catch (Exception e) when (e is DicomNetworkException or IOException)
+                    {
+                        results.Add(new StoreResult(file.Path, file.SopInstanceUid, null, e.Message));
+                    }
+                }
+
+                if (association.IsOpen)
+                {
+                    await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private static List<List<Part10FileInfo>> Partition(List<Part10FileInfo> files, int count)
+    {
+        var batches = Enumerable.Range(0, Math.Min(count, Math.Max(1, files.Count))).Select(_ => new List<Part10FileInfo>()).ToList();
+        for (var i = 0; i < files.Count; i++)
+        {
+            batches[i % batches.Count].Add(files[i]);
+        }
+
+        return batches;
+    }
+
+    private bool ValidateServerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        if (Options.TrustedServerRoots.Count == 0)
+        {
+            return errors == SslPolicyErrors.None;
+        }
+
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.AddRange(Options.TrustedServerRoots);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return custom.Build(leaf);
+    }
+}

@@ -1,0 +1,282 @@
+using System.Buffers;
+using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Network.Dimse;
+using ImagingGateway.Dicom.Network.Dimse.Echo;
+using ImagingGateway.Dicom.Network.Dimse.Store;
+using ImagingGateway.Dicom.Network.Pdus;
+using ImagingGateway.Dicom.Network.Pdus.Items;
+
+namespace ImagingGateway.Dicom.Network.Client;
+
+/// <summary>
+/// An established SCU association (requestor side of PS3.8 9.2). One operation at a time; not thread-safe — use
+/// one association per concurrent sender.
+/// </summary>
+public sealed class DicomClientAssociation : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly PduConnection _connection;
+    private readonly AssociationStateMachine _machine;
+    private readonly DicomClientOptions _options;
+    private readonly CommandAssembler _commands = new();
+    private readonly uint _sendMax;
+    private ushort _nextMessageId;
+
+    internal DicomClientAssociation(Stream stream, PduConnection connection, AssociationStateMachine machine, DicomClientOptions options,
+        AssociateRequestPdu request, AssociateAcceptPdu accept)
+    {
+        _stream = stream;
+        _connection = connection;
+        _machine = machine;
+        _options = options;
+        Request = request;
+        Accept = accept;
+        var peerMax = accept.UserInformation.MaximumLength;
+        _sendMax = peerMax == 0 ? options.Association.MaxSendPduLength : Math.Clamp(peerMax, 64, options.Association.MaxSendPduLength);
+    }
+
+    public AssociateRequestPdu Request { get; }
+
+    public AssociateAcceptPdu Accept { get; }
+
+    public bool IsOpen => _machine.State == AssociationState.Established;
+
+    /// <summary>The accepted presentation context for an abstract syntax and transfer syntax, if any.</summary>
+    public byte? FindContext(string abstractSyntax, string transferSyntax)
+    {
+        foreach (var accepted in Accept.PresentationContexts)
+        {
+            if (accepted.Result == PresentationContextResult.Acceptance && accepted.TransferSyntax == transferSyntax &&
+                Request.PresentationContexts.Any(p => p.Id == accepted.Id && p.AbstractSyntax == abstractSyntax))
+            {
+                return accepted.Id;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<DimseStatus> EchoAsync(CancellationToken cancellationToken)
+    {
+        var context = Accept.PresentationContexts
+            .FirstOrDefault(a => a.Result == PresentationContextResult.Acceptance && Request.PresentationContexts.Any(p => p.Id == a.Id && p.AbstractSyntax == NetworkUids.Verification))
+            ?? throw new DicomNetworkException("The peer did not accept the Verification SOP class.");
+        var request = EchoMessages.CreateRequest(NextMessageId());
+        await SendCommandAsync(context.Id, request, cancellationToken).ConfigureAwait(false);
+        var response = await ReceiveResponseAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
+        return response.Status;
+    }
+
+    /// <summary>Sends the data set of a Part 10 file, streamed from disk.</summary>
+    public async Task<DimseStatus> StoreFileAsync(Part10FileInfo file, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            stream.Position = file.DataSetOffset;
+            return await StoreAsync(file.SopClassUid, file.SopInstanceUid, file.TransferSyntaxUid, stream, file.DataSetLength, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// C-STORE of a data set read from <paramref name="dataSet"/> (exactly <paramref name="length"/> bytes, already
+    /// encoded in <paramref name="transferSyntaxUid"/>), in P-DATA PDUs sized to the peer's maximum.
+    /// </summary>
+    public async Task<DimseStatus> StoreAsync(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, Stream dataSet, long length,
+        CancellationToken cancellationToken, ushort priority = 0)
+    {
+        var contextId = FindContext(sopClassUid, transferSyntaxUid)
+            ?? throw new DicomNetworkException($"No accepted presentation context for {sopClassUid} in {transferSyntaxUid} (transcoding is not supported).");
+        var request = StoreMessages.CreateRequest(NextMessageId(), sopClassUid, sopInstanceUid, priority);
+        await SendCommandAsync(contextId, request, cancellationToken).ConfigureAwait(false);
+
+        var maxFragment = (int)(_sendMax - DataTransferPdu.PdvHeaderLength);
+        var remaining = length;
+        var output = _connection.Output;
+        do
+        {
+            var size = (int)Math.Min(maxFragment, remaining);
+            var memory = output.GetMemory(DataTransferPdu.HeadersLength + size);
+            await dataSet.ReadExactlyAsync(memory.Slice(DataTransferPdu.HeadersLength, size), cancellationToken).ConfigureAwait(false);
+            remaining -= size;
+            PduWriter.WriteDataTransferHeaders(memory.Span, contextId, isCommand: false, isLast: remaining == 0, size);
+            output.Advance(DataTransferPdu.HeadersLength + size);
+            await _connection.FlushAsync(_options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        while (remaining > 0);
+
+        var response = await ReceiveResponseAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
+        return response.Status;
+    }
+
+    /// <summary>Orderly release: A-RELEASE-RQ, wait for A-RELEASE-RP (PS3.8 7.2).</summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    {
+        _machine.Fire(AssociationEvent.LocalReleaseRequest);
+        await _connection.SendAsync(ReleaseRequestPdu.Instance.WriteTo, _options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
+        while (_machine.State != AssociationState.Idle)
+        {
+            PduType? received = null;
+            var ok = await _connection.ReceiveAsync(_options.Association.MaxPduLength, _options.AcseTimeout, (type, body) =>
+            {
+                received = type;
+                if (type == PduType.Abort)
+                {
+                    var abort = AbortPdu.Parse(body);
+                    _machine.Fire(AssociationEvent.AbortReceived);
+                    throw new DicomNetworkException($"The peer aborted during release (source {abort.Source}, reason {abort.Reason}).", abort);
+                }
+
+                return ValueTask.FromResult(true);
+            }, cancellationToken).ConfigureAwait(false);
+            if (!ok)
+            {
+                _machine.Fire(AssociationEvent.TransportClosed);
+                throw new DicomNetworkException("The transport closed before A-RELEASE-RP.");
+            }
+
+            switch (received)
+            {
+                case PduType.ReleaseResponse:
+                    _machine.Fire(AssociationEvent.ReleaseResponseReceived);
+                    break;
+                case PduType.ReleaseRequest:
+                    // Release collision (PS3.8 9.2.4): as requestor we answer first (Sta9 → Sta11), then wait for the RP.
+                    _machine.Fire(AssociationEvent.ReleaseRequestReceived);
+                    _machine.Fire(AssociationEvent.LocalReleaseResponse);
+                    await _connection.SendAsync(ReleaseResponsePdu.Instance.WriteTo, _options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
+                    break;
+                case PduType.DataTransfer:
+                    // Late P-DATA while awaiting the RP is delivered and ignored (AR-6).
+                    _machine.Fire(AssociationEvent.DataReceived);
+                    break;
+                default:
+                    await ProviderAbortAsync(received!.Value).ConfigureAwait(false);
+                    throw new DicomNetworkException($"Unexpected {received} PDU while releasing.");
+            }
+        }
+    }
+
+    /// <summary>A-ABORT (service-user) and close.</summary>
+    public async Task AbortAsync()
+    {
+        if (_machine.State is AssociationState.Idle or AssociationState.AwaitingTransportClose)
+        {
+            return;
+        }
+
+        if (_machine.Fire(AssociationEvent.LocalAbort) == AssociationAction.SendAbort)
+        {
+            await _connection.TrySendAbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases if still established (best effort), then closes the transport.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_machine.State == AssociationState.Established)
+            {
+                using var cts = new CancellationTokenSource(_options.AcseTimeout);
+                await ReleaseAsync(cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is DicomNetworkException or IOException or TimeoutException or OperationCanceledException or PduFormatException)
+        {
+            await AbortAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _connection.Dispose();
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ushort NextMessageId()
+    {
+        _nextMessageId = (ushort)(_nextMessageId == ushort.MaxValue ? 1 : _nextMessageId + 1);
+        return _nextMessageId;
+    }
+
+    private ValueTask SendCommandAsync(byte contextId, CommandSet command, CancellationToken cancellationToken)
+    {
+        _machine.Fire(AssociationEvent.LocalDataRequest);
+        return _connection.SendCommandAsync(contextId, command, _sendMax, _options.Association.WriteTimeout, cancellationToken);
+    }
+
+    private async Task<CommandSet> ReceiveResponseAsync(ushort messageId, CancellationToken cancellationToken)
+    {
+        CommandSet? response = null;
+        try
+        {
+            var ok = await _connection.ReceiveAsync(_options.Association.MaxPduLength, _options.DimseTimeout, (type, body) =>
+            {
+                switch (type)
+                {
+                    case PduType.DataTransfer:
+                        _machine.Fire(AssociationEvent.DataReceived);
+                        while (DataTransferPdu.TryReadNext(ref body, out var pdv))
+                        {
+                            if (!pdv.IsCommand)
+                            {
+                                throw new PduFormatException("Unexpected data set fragment in a response.", AbortReason.UnexpectedPduParameter);
+                            }
+
+                            if (_commands.TryAdd(pdv, out var command, out _))
+                            {
+                                response = command;
+                            }
+                        }
+
+                        return ValueTask.FromResult(response is not null);
+                    case PduType.Abort:
+                        var abort = AbortPdu.Parse(body);
+                        _machine.Fire(AssociationEvent.AbortReceived);
+                        throw new DicomNetworkException($"The peer aborted the association (source {abort.Source}, reason {abort.Reason}).", abort);
+                    default:
+                        throw new PduFormatException($"Unexpected {type} PDU while waiting for a response.", AbortReason.UnexpectedPdu);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            if (!ok)
+            {
+                _machine.Fire(AssociationEvent.TransportClosed);
+                throw new DicomNetworkException("The transport closed before the response arrived.");
+            }
+        }
+        catch (PduFormatException e)
+        {
+            await ProviderAbortAsync(null, e.Reason).ConfigureAwait(false);
+            throw new DicomNetworkException(e.Message, e);
+        }
+        catch (DimseFormatException e)
+        {
+            await ProviderAbortAsync(null, AbortReason.InvalidPduParameterValue).ConfigureAwait(false);
+            throw new DicomNetworkException(e.Message, e);
+        }
+        catch (TimeoutException e)
+        {
+            await AbortAsync().ConfigureAwait(false);
+            throw new DicomNetworkException(e.Message, e);
+        }
+
+        if (response!.MessageIdBeingRespondedTo != messageId)
+        {
+            await ProviderAbortAsync(null, AbortReason.InvalidPduParameterValue).ConfigureAwait(false);
+            throw new DicomNetworkException($"Response to message {response.MessageIdBeingRespondedTo}, expected {messageId}.");
+        }
+
+        return response;
+    }
+
+    private async Task ProviderAbortAsync(PduType? type, AbortReason reason = AbortReason.UnexpectedPdu)
+    {
+        if (_machine.State is AssociationState.Idle or AssociationState.AwaitingTransportClose)
+        {
+            return;
+        }
+
+        _machine.Fire(AssociationEvent.InvalidPduReceived);
+        await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, type is null ? reason : AbortReason.UnexpectedPdu).ConfigureAwait(false);
+    }
+}

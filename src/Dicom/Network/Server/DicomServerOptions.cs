@@ -1,0 +1,30 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using ImagingGateway.Dicom.Network.Associations;
+
+namespace ImagingGateway.Dicom.Network.Server;
+
+/// <summary>Listener settings of the standalone <see cref="DicomServer"/>.</summary>
+public sealed record DicomServerOptions
+{
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>TCP port; 0 picks a free one (see <see cref="DicomServer.LocalEndPoint"/>).</summary>
+    public int Port { get; init; } = 11112;
+
+    public AssociationOptions Association { get; init; } = new();
+
+    /// <summary>Connections served at once; more are accepted and closed at once (the peer sees the transport drop).</summary>
+    public int MaxConcurrentAssociations { get; init; } = 256;
+
+    /// <summary>TLS (PS3.15 B.1) when set; the certificate must carry its private key.</summary>
+    public X509Certificate2? ServerCertificate { get; init; }
+
+    /// <summary>Ask for and verify a client certificate.</summary>
+    public bool RequireClientCertificate { get; init; }
+
+    /// <summary>Roots trusted for client certificates; when empty the system store is used.</summary>
+    public X509Certificate2Collection TrustedClientRoots { get; init; } = [];
+
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,414 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Network.Dimse;
+using ImagingGateway.Dicom.Network.Dimse.Echo;
+using ImagingGateway.Dicom.Network.Dimse.Store;
+using ImagingGateway.Dicom.Network.Pdus;
+using ImagingGateway.Dicom.Network.Pdus.Items;
+
+namespace ImagingGateway.Dicom.Network.Server;
+
+/// <summary>
+/// One SCP association from transport open to close: PS3.8 9.2 acceptor states Sta2 → Sta3 → Sta6 → Sta8 → Sta13,
+/// DIMSE C-ECHO and C-STORE (one operation at a time), data-set fragments streamed to the provider's sink.
+/// </summary>
+internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPipe transport, TransportInfo transportInfo)
+{
+    private readonly AssociationStateMachine _machine = new(isRequestor: false);
+    private readonly PduConnection _connection = new(transport);
+    private readonly CommandAssembler _commands = new();
+    private readonly Dictionary<byte, (string AbstractSyntax, string TransferSyntax)> _contexts = [];
+    private AssociationOptions Options => handler.Options;
+    private AssociationInfo? _association;
+    private PendingMessage? _pending;
+    private uint _sendMax;
+    private AssociationAbortInfo? _abort;
+    private CancellationToken _cancellationToken;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _cancellationToken = cancellationToken;
+        _machine.Fire(AssociationEvent.TransportConnectIndication);
+        try
+        {
+            if (await ReceiveAssociateRequestAsync().ConfigureAwait(false))
+            {
+                await ServeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await LocalAbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified, "The server is shutting down.").ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            TransportLost(e.Message);
+        }
+        finally
+        {
+            await DiscardPendingAsync().ConfigureAwait(false);
+            _connection.Dispose();
+            if (_association is not null)
+            {
+                if (_abort is null)
+                {
+                    await handler.Provider.OnAssociationReleasedAsync(_association, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await handler.Provider.OnAssociationAbortedAsync(_association, _abort, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sta2: wait (ARTIM) for the A-ASSOCIATE-RQ and answer it. True when the association is established.</summary>
+    private async Task<bool> ReceiveAssociateRequestAsync()
+    {
+        AssociateRequestPdu? request = null;
+        PduType? other = null;
+        try
+        {
+            var received = await _connection.ReceiveAsync(Options.MaxAssociatePduLength, Options.ArtimTimeout, (type, body) =>
+            {
+                if (type == PduType.AssociateRequest)
+                {
+                    request = AssociateRequestPdu.Parse(body);
+                }
+                else
+                {
+                    other = type;
+                }
+
+                return ValueTask.FromResult(true);
+            }, _cancellationToken).ConfigureAwait(false);
+            if (!received)
+            {
+                _machine.Fire(AssociationEvent.TransportClosed);
+                return false;
+            }
+        }
+        catch (TimeoutException)
+        {
+            _machine.Fire(AssociationEvent.ArtimExpired);
+            return false;
+        }
+        catch (PduFormatException e)
+        {
+            _machine.Fire(AssociationEvent.InvalidPduReceived);
+            await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, e.Reason).ConfigureAwait(false);
+            await _connection.WaitForCloseAsync(Options.ArtimTimeout, _cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        if (request is null)
+        {
+            _machine.Fire(EventFor(other!.Value));
+            await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu).ConfigureAwait(false);
+            await _connection.WaitForCloseAsync(Options.ArtimTimeout, _cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        _machine.Fire(AssociationEvent.AssociateRequestReceived);
+        var decision = handler.Policy.Examine(request);
+        if (decision.IsAccepted)
+        {
+            decision = handler.Provider.OnAssociationRequested(request, transportInfo);
+        }
+
+        if (decision.Rejection is { } rejection)
+        {
+            _machine.Fire(AssociationEvent.LocalAssociateReject);
+            await _connection.SendAsync(rejection.WriteTo, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
+            await _connection.WaitForCloseAsync(Options.ArtimTimeout, _cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        var answers = handler.Policy.NegotiateContexts(request.PresentationContexts);
+        foreach (var answer in answers.Where(a => a.Result == PresentationContextResult.Acceptance))
+        {
+            _contexts[answer.Id] = (request.PresentationContexts.First(c => c.Id == answer.Id).AbstractSyntax, answer.TransferSyntax);
+        }
+
+        var proposedWindow = request.UserInformation.AsynchronousOperationsWindow;
+        var accept = new AssociateAcceptPdu(request.CalledAeTitle, request.CallingAeTitle, answers, new UserInformationItem
+        {
+            MaximumLength = Options.MaxPduLength,
+            ImplementationClassUid = Options.ImplementationClassUid,
+            ImplementationVersionName = Options.ImplementationVersionName,
+            AsynchronousOperationsWindow = proposedWindow is null
+                ? null
+                : new AsynchronousOperationsWindow(Options.AsyncOperations.Invoked, Options.AsyncOperations.Performed),
+        });
+        _machine.Fire(AssociationEvent.LocalAssociateAccept);
+        await _connection.SendAsync(accept.WriteTo, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
+
+        var peerMax = request.UserInformation.MaximumLength;
+        _sendMax = peerMax == 0 ? Options.MaxSendPduLength : Math.Clamp(peerMax, 64, Options.MaxSendPduLength);
+        _association = new AssociationInfo(transportInfo.ConnectionId, request, answers, transportInfo.RemoteEndPoint, transportInfo.ClientCertificate);
+        return true;
+    }
+
+    /// <summary>Sta6 until release (→ Sta13), abort, transport loss or timeout.</summary>
+    private async Task ServeAsync()
+    {
+        try
+        {
+            var finished = await _connection.ReceiveAsync(Math.Max(Options.MaxPduLength, 1024), Options.IdleTimeout, HandlePduAsync, _cancellationToken).ConfigureAwait(false);
+            if (!finished)
+            {
+                TransportLost("The peer closed the connection without releasing the association.");
+            }
+        }
+        catch (TimeoutException e)
+        {
+            await LocalAbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified, e.Message).ConfigureAwait(false);
+        }
+        catch (PduFormatException e)
+        {
+            await ProviderAbortAsync(e.Reason, e.Message).ConfigureAwait(false);
+        }
+        catch (DimseFormatException e)
+        {
+            await ProviderAbortAsync(AbortReason.InvalidPduParameterValue, e.Message).ConfigureAwait(false);
+        }
+
+        if (_machine.State == AssociationState.AwaitingTransportClose)
+        {
+            var closed = await _connection.WaitForCloseAsync(Options.ArtimTimeout, _cancellationToken).ConfigureAwait(false);
+            _machine.Fire(closed ? AssociationEvent.TransportClosed : AssociationEvent.ArtimExpired);
+        }
+    }
+
+    private async ValueTask<bool> HandlePduAsync(PduType type, ReadOnlySequence<byte> body)
+    {
+        switch (type)
+        {
+            case PduType.DataTransfer:
+                _machine.Fire(AssociationEvent.DataReceived);
+                if (body.IsEmpty)
+                {
+                    throw new PduFormatException("P-DATA-TF without any PDV item.", AbortReason.InvalidPduParameterValue);
+                }
+
+                while (DataTransferPdu.TryReadNext(ref body, out var pdv))
+                {
+                    await HandlePdvAsync(pdv).ConfigureAwait(false);
+                }
+
+                return false;
+            case PduType.ReleaseRequest:
+                ReleaseRequestPdu.Parse(body);
+                _machine.Fire(AssociationEvent.ReleaseRequestReceived);
+                await DiscardPendingAsync().ConfigureAwait(false);
+                _machine.Fire(AssociationEvent.LocalReleaseResponse);
+                await _connection.SendAsync(ReleaseResponsePdu.Instance.WriteTo, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
+                return true;
+            case PduType.Abort:
+                var abort = AbortPdu.Parse(body);
+                _machine.Fire(AssociationEvent.AbortReceived);
+                _abort = new AssociationAbortInfo(abort.Source, abort.Reason, ByPeer: true, "The peer aborted the association.");
+                return true;
+            default:
+                _machine.Fire(EventFor(type));
+                await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu).ConfigureAwait(false);
+                _abort = new AssociationAbortInfo(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu, ByPeer: false, $"Unexpected {type} PDU in an established association.");
+                return true;
+        }
+    }
+
+    private async ValueTask HandlePdvAsync(PresentationDataValue pdv)
+    {
+        if (!_contexts.ContainsKey(pdv.PresentationContextId))
+        {
+            throw new PduFormatException($"PDV on presentation context {pdv.PresentationContextId}, which was not accepted.", AbortReason.InvalidPduParameterValue);
+        }
+
+        if (pdv.IsCommand)
+        {
+            if (_pending is not null)
+            {
+                throw new PduFormatException($"Command fragment while the data set of message {_pending.Request.MessageId} is still expected.", AbortReason.UnexpectedPduParameter);
+            }
+
+            if (_commands.TryAdd(pdv, out var command, out var contextId))
+            {
+                await DispatchAsync(command!, contextId).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (_pending is null || pdv.PresentationContextId != _pending.ContextId)
+        {
+            throw new PduFormatException($"Data set fragment on context {pdv.PresentationContextId} without a matching command.", AbortReason.UnexpectedPduParameter);
+        }
+
+        await _pending.WriteAsync(pdv.Fragment, _cancellationToken).ConfigureAwait(false);
+        if (pdv.IsLastFragment)
+        {
+            var pending = _pending;
+            _pending = null;
+            var response = await pending.FinishAsync(_cancellationToken).ConfigureAwait(false);
+            await SendResponseAsync(pending.ContextId, response).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask DispatchAsync(CommandSet command, byte contextId)
+    {
+        var field = command.CommandField;
+        switch (field)
+        {
+            case CommandField.CEchoRequest when !command.HasDataSet:
+                await SendResponseAsync(contextId, EchoMessages.CreateResponse(command, DimseStatus.Success)).ConfigureAwait(false);
+                return;
+            case CommandField.CEchoRequest:
+                _pending = PendingMessage.Discard(command, contextId, EchoMessages.CreateResponse(command, DimseStatus.Success));
+                return;
+            case CommandField.CStoreRequest:
+                await BeginStoreAsync(command, contextId).ConfigureAwait(false);
+                return;
+            case CommandField.CCancelRequest:
+                // Nothing is outstanding: operations are performed one at a time.
+                return;
+            default:
+                if (((ushort)field & 0x8000) != 0)
+                {
+                    throw new DimseFormatException($"Unexpected response command 0x{(ushort)field:X4} sent to an SCP.");
+                }
+
+                var response = new CommandSet
+                {
+                    CommandField = (CommandField)((ushort)field | 0x8000),
+                    MessageIdBeingRespondedTo = command.MessageId,
+                    HasDataSet = false,
+                    Status = DimseStatus.UnrecognizedOperation,
+                };
+                if (command.AffectedSopClassUid is { } sopClass)
+                {
+                    response.AffectedSopClassUid = sopClass;
+                }
+
+                if (command.HasDataSet)
+                {
+                    _pending = PendingMessage.Discard(command, contextId, response);
+                }
+                else
+                {
+                    await SendResponseAsync(contextId, response).ConfigureAwait(false);
+                }
+
+                return;
+        }
+    }
+
+    private async ValueTask BeginStoreAsync(CommandSet command, byte contextId)
+    {
+        var (abstractSyntax, transferSyntax) = _contexts[contextId];
+        var sopClass = command.AffectedSopClassUid;
+        var sopInstance = command.AffectedSopInstanceUid;
+        DimseStatus? refusal = null;
+        string? reason = null;
+        if (!command.HasDataSet)
+        {
+            await SendResponseAsync(contextId, StoreMessages.CreateResponse(command, DimseStatus.CannotUnderstand, "C-STORE-RQ without a data set")).ConfigureAwait(false);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(sopClass) || sopInstance is null)
+        {
+            (refusal, reason) = (DimseStatus.CannotUnderstand, "Affected SOP Class or Instance UID missing");
+        }
+        else if (sopClass != abstractSyntax)
+        {
+            (refusal, reason) = (DimseStatus.SopClassNotSupported, "SOP Class differs from the presentation context");
+        }
+        else if (!handler.Policy.IsSopInstanceUidAccepted(sopInstance))
+        {
+            (refusal, reason) = (DimseStatus.InvalidSopInstance, "Affected SOP Instance UID is not a valid UID");
+        }
+
+        if (refusal is { } status)
+        {
+            _pending = PendingMessage.Discard(command, contextId, StoreMessages.CreateResponse(command, status, reason));
+            return;
+        }
+
+        var context = new StoreRequestContext(_association!, contextId, sopClass!, sopInstance!, transferSyntax, command.MessageId,
+            command.Priority, command.MoveOriginatorApplicationEntityTitle, command.MoveOriginatorMessageId);
+        IStoreInstanceSink sink;
+        try
+        {
+            sink = await handler.Provider.BeginStoreAsync(context, _cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_cancellationToken.IsCancellationRequested)
+        {
+            // PS3.4 B.2.3: the instance cannot be stored; the sender gets "out of resources" and may retry.
+            _pending = PendingMessage.Discard(command, contextId, StoreMessages.CreateResponse(command, DimseStatus.OutOfResources, e.Message));
+            return;
+        }
+
+        _pending = PendingMessage.Store(command, contextId, sink);
+    }
+
+    private ValueTask SendResponseAsync(byte contextId, CommandSet response)
+    {
+        _machine.Fire(AssociationEvent.LocalDataRequest);
+        return _connection.SendCommandAsync(contextId, response, _sendMax, Options.WriteTimeout, _cancellationToken);
+    }
+
+    private async ValueTask DiscardPendingAsync()
+    {
+        var pending = _pending;
+        _pending = null;
+        if (pending is not null)
+        {
+            await pending.AbortAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask LocalAbortAsync(AbortSource source, AbortReason reason, string detail)
+    {
+        if (_machine.State is AssociationState.Idle or AssociationState.AwaitingTransportClose)
+        {
+            return;
+        }
+
+        var action = _machine.Fire(AssociationEvent.LocalAbort);
+        if (action == AssociationAction.SendAbort)
+        {
+            await _connection.TrySendAbortAsync(source, reason).ConfigureAwait(false);
+        }
+
+        _abort ??= new AssociationAbortInfo(source, reason, ByPeer: false, detail);
+    }
+
+    private async ValueTask ProviderAbortAsync(AbortReason reason, string detail)
+    {
+        _machine.Fire(AssociationEvent.InvalidPduReceived);
+        await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, reason).ConfigureAwait(false);
+        _abort = new AssociationAbortInfo(AbortSource.ServiceProvider, reason, ByPeer: false, detail);
+    }
+
+    private void TransportLost(string detail)
+    {
+        if (_machine.State != AssociationState.Idle)
+        {
+            _machine.Fire(AssociationEvent.TransportClosed);
+        }
+
+        _abort ??= new AssociationAbortInfo(AbortSource.ServiceProvider, AbortReason.NotSpecified, ByPeer: true, detail);
+    }
+
+    private static AssociationEvent EventFor(PduType type) => type switch
+    {
+        PduType.AssociateRequest => AssociationEvent.AssociateRequestReceived,
+        PduType.AssociateAccept => AssociationEvent.AssociateAcceptReceived,
+        PduType.AssociateReject => AssociationEvent.AssociateRejectReceived,
+        PduType.DataTransfer => AssociationEvent.DataReceived,
+        PduType.ReleaseRequest => AssociationEvent.ReleaseRequestReceived,
+        PduType.ReleaseResponse => AssociationEvent.ReleaseResponseReceived,
+        _ => AssociationEvent.AbortReceived,
+    };
+}

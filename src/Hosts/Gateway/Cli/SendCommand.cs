@@ -1,0 +1,268 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ImagingGateway.Dicom.Network.Client;
+using ImagingGateway.Dicom.Network.Dimse;
+
+namespace ImagingGateway.Gateway.Cli;
+
+/// <summary>
+/// <c>send HOST PORT PATH... [--concurrency N]</c>: C-STORE Part 10 files (directories recursively) with our SCU,
+/// over N parallel associations, with a progress bar and a summary. Exit code 0 only when every file was stored.
+/// </summary>
+public static class SendCommand
+{
+    public static Option<string> CallingAeOption() => new("--calling-ae", "-aet") { Description = "Our (calling) AE title", DefaultValueFactory = _ => "GATEWAYSCU" };
+
+    public static Option<string> CalledAeOption() => new("--called-ae", "-aec") { Description = "The SCP's (called) AE title", DefaultValueFactory = _ => "IMAGINGGW" };
+
+    public static Option<bool> TlsOption() => new("--tls") { Description = "Use DICOM TLS (PS3.15 B.1)" };
+
+    public static Command Create()
+    {
+        var host = new Argument<string>("HOST") { Description = "The SCP's host name or address" };
+        var port = new Argument<int>("PORT") { Description = "The SCP's DICOM port" };
+        var paths = new Argument<string[]>("PATH") { Description = "Part 10 files or directories (searched recursively)", Arity = ArgumentArity.OneOrMore };
+        var concurrency = new Option<int>("--concurrency", "-c") { Description = "Parallel associations", DefaultValueFactory = _ => 1 };
+        concurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                r.AddError("--concurrency must be between 1 and 64");
+            }
+        });
+        var calling = CallingAeOption();
+        var called = CalledAeOption();
+        var tls = TlsOption();
+        var command = new Command("send", "Send DICOM files with C-STORE") { host, port, paths, concurrency, calling, called, tls };
+        command.SetAction((parseResult, cancellationToken) => RunAsync(
+            parseResult.GetRequiredValue(host), parseResult.GetRequiredValue(port), parseResult.GetRequiredValue(paths), parseResult.GetValue(concurrency),
+            new DicomClientOptions
+            {
+                CallingAeTitle = parseResult.GetRequiredValue(calling),
+                CalledAeTitle = parseResult.GetRequiredValue(called),
+                UseTls = parseResult.GetValue(tls),
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string host, int port, string[] paths, int concurrency, DicomClientOptions options, CancellationToken cancellationToken)
+    {
+        var (files, failures, skipped) = Collect(paths);
+        if (files.Count == 0 && failures.Count == 0)
+        {
+            await Console.Error.WriteLineAsync("No DICOM files found.");
+            return 1;
+        }
+
+        var totalBytes = files.Sum(f => f.Length);
+        var progress = new Progress(files.Count, totalBytes);
+        var watch = Stopwatch.StartNew();
+        var client = new DicomClient(options);
+        var groups = Split(files, concurrency);
+        var sent = await Task.WhenAll(groups.Select(g => SendGroupAsync(client, host, port, g, progress, cancellationToken)));
+        var results = sent.SelectMany(r => r).ToList();
+        progress.Finish();
+        var elapsed = watch.Elapsed.TotalSeconds;
+
+        failures.AddRange(results.Where(r => !r.Succeeded).Select(r => (r.Path, r.Error ?? $"status {r.Status}")));
+        var ok = results.Count(r => r.Succeeded);
+        var warnings = results.Count(r => r.Status is { IsWarning: true });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Sent {files.Count} file(s), {totalBytes / 1e6:F1} MB, in {elapsed:F2} s over {groups.Count} association(s): {ok} stored ({warnings} with warnings), {failures.Count} failed, {skipped} non-DICOM file(s) skipped; {files.Count / Math.Max(elapsed, 1e-6):F1} files/s, {totalBytes / 1e6 / Math.Max(elapsed, 1e-6):F1} MB/s"));
+        foreach (var (path, error) in failures.Take(50))
+        {
+            Console.WriteLine($"  FAILED {path}: {error}");
+        }
+
+        if (failures.Count > 50)
+        {
+            Console.WriteLine($"  ... and {failures.Count - 50} more");
+        }
+
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    private static (List<Part10FileInfo> Files, List<(string Path, string Error)> Failures, int Skipped) Collect(string[] paths)
+    {
+        var files = new List<Part10FileInfo>();
+        var failures = new List<(string, string)>();
+        var skipped = 0;
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    if (TryRead(file, out var info, out _))
+                    {
+                        files.Add(info);
+                    }
+                    else
+                    {
+                        skipped++;
+                    }
+                }
+            }
+            else if (TryRead(path, out var info, out var error))
+            {
+                files.Add(info);
+            }
+            else
+            {
+                failures.Add((path, error));
+            }
+        }
+
+        return (files, failures, skipped);
+    }
+
+    private static bool TryRead(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Part10FileInfo? info, out string error)
+    {
+        try
+        {
+            info = Part10FileInfo.Read(path);
+            error = string.Empty;
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            info = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Contiguous groups of about equal bytes, one per association.</summary>
+    private static List<List<Part10FileInfo>> Split(List<Part10FileInfo> files, int count)
+    {
+        var total = Math.Max(1, files.Sum(f => f.Length));
+        var groups = Enumerable.Range(0, count).Select(_ => new List<Part10FileInfo>()).ToList();
+        long cumulative = 0;
+        foreach (var file in files)
+        {
+            var g = (int)Math.Min(count - 1, (cumulative + file.Length / 2) * count / total);
+            cumulative += file.Length;
+            groups[g].Add(file);
+        }
+
+        return groups.Where(g => g.Count > 0).ToList();
+    }
+
+    private static async Task<List<StoreResult>> SendGroupAsync(DicomClient client, string host, int port, List<Part10FileInfo> files, Progress progress, CancellationToken cancellationToken)
+    {
+        var results = new List<StoreResult>(files.Count);
+        var index = 0;
+        while (index < files.Count)
+        {
+            // As many files as fit the 128 presentation contexts of one association (one is Verification).
+            var group = new List<Part10FileInfo>();
+            var pairs = new HashSet<(string, string)>();
+            while (index < files.Count
+                && (pairs.Contains((files[index].SopClassUid, files[index].TransferSyntaxUid)) || pairs.Count < DicomClient.MaxPresentationContexts - 1))
+            {
+                pairs.Add((files[index].SopClassUid, files[index].TransferSyntaxUid));
+                group.Add(files[index++]);
+            }
+
+            DicomClientAssociation association;
+            try
+            {
+                association = await client.ConnectAsync(host, port, DicomClient.ProposeContexts(group), cancellationToken);
+            }
+            catch (DicomNetworkException e)
+            {
+                foreach (var f in group)
+                {
+                    results.Add(new StoreResult(f.Path, f.SopInstanceUid, null, e.Message));
+                    progress.Add(f.Length, false);
+                }
+
+                continue;
+            }
+
+            await using (association)
+            {
+                foreach (var file in group)
+                {
+                    StoreResult result;
+                    if (!association.IsOpen)
+                    {
+                        result = new StoreResult(file.Path, file.SopInstanceUid, null, "The association ended before this file was sent.");
+                    }
+                    else
+                    {
+                        try
+                        {
+                            var status = await association.StoreFileAsync(file, cancellationToken);
+                            result = new StoreResult(file.Path, file.SopInstanceUid, status, status.IsFailure ? $"status {status}" : null);
+                        }
+                        catch (Exception e) when (e is DicomNetworkException or IOException or InvalidDataException)
+                        {
+                            result = new StoreResult(file.Path, file.SopInstanceUid, null, e.Message);
+                        }
+                    }
+
+                    results.Add(result);
+                    progress.Add(file.Length, result.Succeeded);
+                }
+
+                if (association.IsOpen)
+                {
+                    await association.ReleaseAsync(cancellationToken);
+                }
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>A one-line progress bar on stderr when it is a terminal; silent otherwise (logs, scripts).</summary>
+    private sealed class Progress(int files, long bytes)
+    {
+        private readonly Lock _lock = new();
+        private readonly bool _interactive = !Console.IsErrorRedirected;
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private int _done;
+        private int _failed;
+        private long _bytes;
+        private long _lastDraw;
+
+        public void Add(long size, bool succeeded)
+        {
+            lock (_lock)
+            {
+                _done++;
+                _bytes += size;
+                if (!succeeded)
+                {
+                    _failed++;
+                }
+
+                if (_interactive && (_watch.ElapsedMilliseconds - _lastDraw > 100 || _done == files))
+                {
+                    _lastDraw = _watch.ElapsedMilliseconds;
+                    Draw();
+                }
+            }
+        }
+
+        public void Finish()
+        {
+            if (_interactive)
+            {
+                Console.Error.WriteLine();
+            }
+        }
+
+        private void Draw()
+        {
+            const int width = 30;
+            var fraction = bytes == 0 ? 1.0 : (double)_bytes / bytes;
+            var filled = (int)Math.Round(fraction * width);
+            Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+                $"\r[{new string('#', filled)}{new string('.', width - filled)}] {_done}/{files} files, {_bytes / 1e6:F1}/{bytes / 1e6:F1} MB, {_failed} failed "));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using ImagingGateway.Application.Common.Options;
+
+namespace ImagingGateway.Gateway.Configuration;
+
+/// <summary>
+/// Configuration section <c>Gateway</c> (docs/contracts.md, docs/configuration.md). Environment variables use
+/// <c>GATEWAY__SECTION__KEY</c>. Checked at start-up by <see cref="GatewayOptionsValidator"/>.
+/// </summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    public string AeTitle { get; set; } = "IMAGINGGW";
+
+    public bool CheckCalledAeTitle { get; set; }
+
+    /// <summary>Empty means any calling AE title is accepted.</summary>
+    public List<string> AllowedCallingAeTitles { get; set; } = [];
+
+    public int Port { get; set; } = 11112;
+
+    /// <summary>0 turns the TLS listener off; conventionally 2762.</summary>
+    public int TlsPort { get; set; }
+
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Address every listener binds; empty means every interface (IPv4 and IPv6).</summary>
+    public string ListenAddress { get; set; } = string.Empty;
+
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Associations served at once; further ones are rejected (A-ASSOCIATE-RJ, transient, local limit exceeded).</summary>
+    public int MaxAssociations { get; set; } = 64;
+
+    /// <summary>The largest PDU we accept, announced as our maximum length in the association accept (PS3.8 D.1).</summary>
+    public int MaxPduLength { get; set; } = 262_144;
+
+    /// <summary>ARTIM: how long a new connection may take to send its A-ASSOCIATE-RQ (PS3.8 9.1.5).</summary>
+    public TimeSpan AssociationRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An association with no PDU for this long is aborted.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>On SIGTERM: how long in-flight associations may go on before they are aborted.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How often batches left open (by a crash, or by another gateway) are looked for and closed.</summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TlsOptions Tls { get; set; } = new();
+
+    public AdapterOptions Adapters { get; set; } = new();
+
+    public BatchingOptions Batching { get; set; } = new();
+
+    public GatewayAwsOptions Aws { get; set; } = new();
+}

@@ -1,0 +1,15 @@
+namespace ImagingGateway.Gateway.Configuration;
+
+/// <summary>Configuration section <c>Gateway:Tls</c>: the DICOM TLS listener (PS3.15 B.1, the TLS secure transport profile).</summary>
+public sealed class TlsOptions
+{
+    /// <summary>A PKCS#12 (.pfx) file or a PEM certificate; required when <c>Gateway:TlsPort</c> is set.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key, when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string? KeyPath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    public ClientCertificatePolicy ClientCertificate { get; set; } = ClientCertificatePolicy.None;
+}

@@ -1,0 +1,72 @@
+using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Network.Dimse.Store;
+using ImagingGateway.Dicom.Network.Pdus;
+using ImagingGateway.Dicom.Network.Server;
+using ImagingGateway.Gateway.Observability;
+
+namespace ImagingGateway.Gateway.Dicom;
+
+/// <summary>
+/// The application side of one association (one per connection): admission, C-STORE into the store use case
+/// through <see cref="StoreBridge"/>, and closing the association's batches when it ends, however it ends.
+/// </summary>
+public sealed partial class AssociationSession(StoreBridge bridge, GatewayStats stats, GatewayMetrics metrics, bool admitted, ILogger logger) : IDicomServiceProvider
+{
+    private bool _accepted;
+
+    public AssociationDecision OnAssociationRequested(AssociateRequestPdu request, TransportInfo transport)
+    {
+        if (!admitted)
+        {
+            // PS3.8 9.3.4: rejected-transient, service-provider (presentation), local limit exceeded: try later.
+            metrics.AssociationRejected();
+            LogRejected(logger, transport.ConnectionId, request.CallingAeTitle);
+            return AssociationDecision.Reject(AssociateRejectResult.RejectedTransient, AssociateRejectSource.ServiceProviderPresentation, AssociateRejectReason.LocalLimitExceeded);
+        }
+
+        _accepted = true;
+        stats.AssociationOpened();
+        metrics.AssociationAccepted();
+        LogAccepted(logger, transport.ConnectionId, request.CallingAeTitle, request.CalledAeTitle, transport.RemoteEndPoint?.ToString());
+        return AssociationDecision.Accept;
+    }
+
+    public ValueTask<IStoreInstanceSink> BeginStoreAsync(StoreRequestContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IStoreInstanceSink>(bridge.Begin(context, cancellationToken));
+
+    public async ValueTask OnAssociationReleasedAsync(AssociationInfo association, CancellationToken cancellationToken)
+    {
+        Ended(aborted: false);
+        LogReleased(logger, association.AssociationId);
+        await bridge.CloseAssociationAsync(association.AssociationId, "released", cancellationToken);
+    }
+
+    public async ValueTask OnAssociationAbortedAsync(AssociationInfo association, AssociationAbortInfo abort, CancellationToken cancellationToken)
+    {
+        Ended(aborted: true);
+        LogAbortedAssociation(logger, association.AssociationId, abort.Source.ToString(), abort.Reason.ToString(), abort.Detail);
+        await bridge.CloseAssociationAsync(association.AssociationId, "aborted: " + abort.Detail, cancellationToken);
+    }
+
+    private void Ended(bool aborted)
+    {
+        if (_accepted)
+        {
+            _accepted = false;
+            stats.AssociationClosed();
+            metrics.AssociationEnded(aborted);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Association {AssociationId} accepted: {CallingAe} -> {CalledAe} from {Remote}")]
+    private static partial void LogAccepted(ILogger logger, string associationId, string callingAe, string calledAe, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Association {AssociationId} from {CallingAe} rejected: the maximum number of associations is reached (Gateway:MaxAssociations)")]
+    private static partial void LogRejected(ILogger logger, string associationId, string callingAe);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Association {AssociationId} released")]
+    private static partial void LogReleased(ILogger logger, string associationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Association {AssociationId} aborted ({Source}, {Reason}): {Detail}")]
+    private static partial void LogAbortedAssociation(ILogger logger, string associationId, string source, string reason, string detail);
+}

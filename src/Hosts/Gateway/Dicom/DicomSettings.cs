@@ -1,0 +1,23 @@
+using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Gateway.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace ImagingGateway.Gateway.Dicom;
+
+/// <summary>The SCP's negotiation policy and association limits, built once from <see cref="GatewayOptions"/>.</summary>
+public sealed class DicomSettings(IOptions<GatewayOptions> options)
+{
+    public AssociationPolicy Policy { get; } = new()
+    {
+        AeTitle = options.Value.AeTitle.Trim(' '),
+        CheckCalledAeTitle = options.Value.CheckCalledAeTitle,
+        AllowedCallingAeTitles = options.Value.AllowedCallingAeTitles.Select(t => t.Trim(' ')).ToHashSet(StringComparer.Ordinal),
+    };
+
+    public AssociationOptions Association { get; } = new()
+    {
+        MaxPduLength = (uint)options.Value.MaxPduLength,
+        ArtimTimeout = options.Value.AssociationRequestTimeout,
+        IdleTimeout = options.Value.IdleTimeout,
+    };
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using ImagingGateway.Gateway.Configuration;
+using ImagingGateway.Gateway.Dicom;
+using ImagingGateway.Gateway.Http;
+using ImagingGateway.Gateway.Observability;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace ImagingGateway.Gateway.Hosting;
+
+/// <summary>Composes the gateway: configuration, adapters, the DICOM listeners on Kestrel, and the HTTP endpoints.</summary>
+public static class GatewayHost
+{
+    /// <summary>
+    /// Builds the host, or returns the configuration errors (each naming its key) without building anything.
+    /// <paramref name="configArgs"/> are command-line configuration (<c>--Gateway:Key=value</c>);
+    /// <paramref name="overrides"/> win over every other source.
+    /// </summary>
+    public static bool TryBuild(
+        string[] configArgs,
+        IReadOnlyDictionary<string, string?> overrides,
+        [NotNullWhen(true)] out WebApplication? app,
+        out IReadOnlyList<string> errors)
+    {
+        app = null;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = configArgs,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        if (!TryReadOptions(builder.Configuration, out var options, out errors))
+        {
+            return false;
+        }
+
+        // Relative data directories are relative to where the command runs, not to the executable.
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:DataDirectory"] = options.DataDirectory });
+
+        ConfigureServices(builder, options);
+        ConfigureKestrel(builder, options);
+
+        app = builder.Build();
+        HttpEndpoints.Map(app);
+        return true;
+    }
+
+    /// <summary>Binds the <c>Gateway</c> section and validates it; a value of the wrong type is reported with its key.</summary>
+    public static bool TryReadOptions(IConfiguration configuration, [NotNullWhen(true)] out GatewayOptions? options, out IReadOnlyList<string> errors)
+    {
+        options = null;
+        GatewayOptions bound;
+        try
+        {
+            bound = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // "Failed to convert configuration value at 'Gateway:Port' to type 'System.Int32'."
+            errors = [e.Message + (e.InnerException is { } inner ? " " + inner.Message : string.Empty)];
+            return false;
+        }
+
+        var found = GatewayOptionsValidator.Check(bound);
+        errors = found;
+        if (found.Count > 0)
+        {
+            return false;
+        }
+
+        options = bound;
+        return true;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder, GatewayOptions options)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.Configure<HostOptions>(h =>
+        {
+            // Kestrel waits for the associations, which abort themselves after the grace period; the margin lets
+            // them close their batches before the host gives up.
+            h.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
+        });
+
+        services.AddSingleton<GatewayStats>();
+        services.AddSingleton<JobStatusSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobStatusSampler>());
+        services.AddSingleton<GatewayMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(GatewayMetrics.MeterName, "System.Runtime")
+            .AddPrometheusExporter());
+        services.AddHealthChecks().AddCheck<StoresHealthCheck>("stores", tags: ["ready"]);
+
+        GatewayComposition.AddPipeline(services, builder.Configuration, options);
+        services.AddSingleton<AssociationRegistry>();
+        services.AddSingleton<DicomSettings>();
+        services.AddSingleton<StoreBridge>();
+        services.AddHostedService<BatchRecoveryService>();
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
+    {
+        builder.WebHost.UseSockets(sockets =>
+        {
+            // Nagle + delayed ACK stalls each C-STORE response by ~40 ms; Kestrel's default is already true.
+            sockets.NoDelay = true;
+            // The association handler needs a whole PDU buffered before it parses it.
+            sockets.MaxReadBufferSize = PduBufferSize(options);
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBufferSize = PduBufferSize(options);
+            Listen(kestrel, options, options.Port, o => o.UseConnectionHandler<DicomConnectionHandler>());
+            if (options.TlsPort != 0)
+            {
+                Listen(kestrel, options, options.TlsPort, o =>
+                {
+                    o.UseHttps(https => ConfigureTls(https, options.Tls));
+                    o.UseConnectionHandler<DicomConnectionHandler>();
+                });
+            }
+
+            Listen(kestrel, options, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
+        });
+    }
+
+    private static long PduBufferSize(GatewayOptions options) => Math.Max(1024 * 1024, options.MaxPduLength + 64 * 1024);
+
+    private static void Listen(KestrelServerOptions kestrel, GatewayOptions options, int port, Action<ListenOptions> configure)
+    {
+        if (string.IsNullOrEmpty(options.ListenAddress))
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(options.ListenAddress), port, configure);
+        }
+    }
+
+    private static void ConfigureTls(HttpsConnectionAdapterOptions https, TlsOptions tls)
+    {
+        https.ServerCertificate = TlsCertificates.Load(tls);
+        https.ClientCertificateMode = tls.ClientCertificate switch
+        {
+            ClientCertificatePolicy.Require => ClientCertificateMode.RequireCertificate,
+            ClientCertificatePolicy.Allow => ClientCertificateMode.AllowCertificate,
+            _ => ClientCertificateMode.NoCertificate,
+        };
+    }
+}

@@ -1,0 +1,21 @@
+using System.Security.Cryptography.X509Certificates;
+using ImagingGateway.Gateway.Configuration;
+
+namespace ImagingGateway.Gateway.Hosting;
+
+/// <summary>Loads the DICOM TLS listener's certificate: a PKCS#12 file, or a PEM certificate with its PEM key.</summary>
+public static class TlsCertificates
+{
+    public static X509Certificate2 Load(TlsOptions tls)
+    {
+        var path = tls.CertificatePath ?? throw new InvalidOperationException("Gateway:Tls:CertificatePath is required for the TLS listener");
+        if (!string.IsNullOrWhiteSpace(tls.KeyPath))
+        {
+            return string.IsNullOrEmpty(tls.CertificatePassword)
+                ? X509Certificate2.CreateFromPemFile(path, tls.KeyPath)
+                : X509Certificate2.CreateFromEncryptedPemFile(path, tls.CertificatePassword, tls.KeyPath);
+        }
+
+        return X509CertificateLoader.LoadPkcs12FromFile(path, tls.CertificatePassword);
+    }
+}

@@ -1,0 +1,66 @@
+using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Imports.GetImportJob;
+using ImagingGateway.Application.Imports.ListImportJobs;
+using ImagingGateway.Domain.Imports;
+using ImagingGateway.Gateway.Observability;
+using Mediator;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace ImagingGateway.Gateway.Http;
+
+/// <summary>The HTTP port: liveness, readiness, Prometheus metrics and a small read-only JSON API.</summary>
+public static class HttpEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+
+        var api = app.MapGroup("/api");
+        api.MapGet("/stats", GetStatsAsync);
+        api.MapGet("/jobs", ListJobsAsync);
+        api.MapGet("/jobs/{jobId}", GetJobAsync);
+    }
+
+    private static async Task<IResult> GetStatsAsync(GatewayStats stats, JobStatusSampler jobs, CancellationToken cancellationToken)
+    {
+        var counts = await jobs.CountAsync(cancellationToken);
+        return Results.Json(new
+        {
+            instancesStored = stats.InstancesStored,
+            bytesStored = stats.BytesStored,
+            storeFailures = stats.StoreFailures,
+            associations = stats.Associations,
+            activeAssociations = stats.ActiveAssociations,
+            jobs = counts.ToDictionary(kv => kv.Key.ToWire(), kv => kv.Value),
+        });
+    }
+
+    private static async Task<IResult> ListJobsAsync(
+        ISender sender, string? status, string? studyInstanceUID, int? limit, string? next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await sender.Send(new ListImportJobsQuery(status, studyInstanceUID, limit ?? 100, next), cancellationToken);
+            return Results.Json(new { jobs = page.Items, next = page.ContinuationToken });
+        }
+        catch (RequestValidationException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> GetJobAsync(ISender sender, string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var job = await sender.Send(new GetImportJobQuery(jobId), cancellationToken);
+            return job is null ? Results.NotFound() : Results.Json(job);
+        }
+        catch (RequestValidationException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using ImagingGateway.Gateway.Configuration;
+using ImagingGateway.Gateway.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace ImagingGateway.Gateway.Tests.Configuration;
+
+public sealed class GatewayOptionsValidatorTests
+{
+    [Fact]
+    public void GivenDefaults_WhenChecked_ThenValid()
+    {
+        Assert.Empty(GatewayOptionsValidator.Check(new GatewayOptions()));
+    }
+
+    [Theory]
+    [InlineData("Gateway:AeTitle", "THIS_AE_TITLE_IS_TOO_LONG", "Gateway:AeTitle:")]
+    [InlineData("Gateway:AeTitle", "BAD\\AE", "Gateway:AeTitle:")]
+    [InlineData("Gateway:Port", "0", "Gateway:Port:")]
+    [InlineData("Gateway:Port", "70000", "Gateway:Port:")]
+    [InlineData("Gateway:HttpPort", "11112", "Gateway:HttpPort:")]
+    [InlineData("Gateway:TlsPort", "2762", "Gateway:Tls:CertificatePath:")]
+    [InlineData("Gateway:MaxAssociations", "0", "Gateway:MaxAssociations:")]
+    [InlineData("Gateway:MaxPduLength", "100", "Gateway:MaxPduLength:")]
+    [InlineData("Gateway:IdleTimeout", "00:00:00", "Gateway:IdleTimeout:")]
+    [InlineData("Gateway:ListenAddress", "not-an-ip", "Gateway:ListenAddress:")]
+    [InlineData("Gateway:AllowedCallingAeTitles:0", "", "Gateway:AllowedCallingAeTitles:0:")]
+    [InlineData("Gateway:Batching:MaxFiles", "0", "Gateway:Batching:MaxFiles:")]
+    [InlineData("Gateway:Batching:MaxBytes", "-1", "Gateway:Batching:MaxBytes:")]
+    [InlineData("Gateway:Adapters:Storage", "S3", "Gateway:Aws:DicomBucket:")]
+    [InlineData("Gateway:Adapters:Jobs", "DynamoDb", "Gateway:Aws:JobTable:")]
+    [InlineData("Gateway:Adapters:Workflow", "StepFunctions", "Gateway:Aws:StateMachineArn:")]
+    [InlineData("Gateway:Adapters:Imaging", "HealthImaging", "Gateway:Aws:DatastoreId:")]
+    [InlineData("Gateway:DataDirectory", "", "Gateway:DataDirectory:")]
+    public void GivenOneBadSetting_WhenRead_ThenTheErrorNamesItsKey(string key, string value, string expectedPrefix)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        var ok = GatewayHost.TryReadOptions(configuration, out _, out var errors);
+
+        Assert.False(ok);
+        Assert.Contains(errors, e => e.StartsWith(expectedPrefix, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Gateway:Port", "abc")]
+    [InlineData("Gateway:Adapters:Storage", "Floppy")]
+    [InlineData("Gateway:Batching:Policy", "PerMoon")]
+    [InlineData("Gateway:ShutdownGracePeriod", "soon")]
+    public void GivenAValueOfTheWrongType_WhenRead_ThenTheErrorNamesItsKey(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        var ok = GatewayHost.TryReadOptions(configuration, out _, out var errors);
+
+        Assert.False(ok);
+        var error = Assert.Single(errors);
+        Assert.Contains($"'{key}'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenCompleteAwsSettings_WhenChecked_ThenValid()
+    {
+        var options = new GatewayOptions
+        {
+            Adapters = new AdapterOptions { Storage = StorageAdapter.S3, Jobs = JobsAdapter.DynamoDb, Workflow = WorkflowAdapter.StepFunctions, Imaging = ImagingAdapter.HealthImaging },
+            Aws = new GatewayAwsOptions
+            {
+                DicomBucket = "dicom", ResultsBucket = "results", JobTable = "jobs", StateMachineArn = "arn:aws:states:us-east-1:1:stateMachine:x",
+                DatastoreId = "0123456789abcdef0123456789abcdef", DataAccessRoleArn = "arn:aws:iam::1:role/r",
+            },
+        };
+
+        Assert.Empty(GatewayOptionsValidator.Check(options));
+    }
+
+    [Fact]
+    public void GivenHealthImagingAndMoreFilesThanItsLimit_WhenChecked_ThenMaxFilesIsNamed()
+    {
+        var options = new GatewayOptions
+        {
+            Adapters = new AdapterOptions { Storage = StorageAdapter.S3, Imaging = ImagingAdapter.HealthImaging },
+            Aws = new GatewayAwsOptions { DicomBucket = "d", ResultsBucket = "r", DatastoreId = "x", DataAccessRoleArn = "arn:aws:iam::1:role/r" },
+        };
+        options.Batching.MaxFiles = 5001;
+
+        Assert.Contains(GatewayOptionsValidator.Check(options), e => e.StartsWith("Gateway:Batching:MaxFiles:", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,187 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ImagingGateway.Infrastructure.Aws.Tests.Emulators;
+
+/// <summary>
+/// A loopback HTTP server that speaks one AWS JSON service. Every request is checked against the service model and
+/// its SigV4 signature recomputed (<see cref="SigV4Verifier"/>); a request that fails either is answered 400 and its
+/// errors are kept in <see cref="Violations"/>, which tests assert empty. Valid requests go to <see cref="Handler"/>.
+/// </summary>
+public sealed class AwsModelServer : IDisposable
+{
+    public const string AccessKey = S3rverFixture.AccessKey;
+    public const string SecretKey = S3rverFixture.SecretKey;
+    public const string Region = "eu-west-1";
+
+    private readonly HttpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly List<string> _violations = [];
+    private readonly List<ServiceCall> _calls = [];
+
+    public AwsModelServer(ServiceModel model, Func<ServiceCall, ServiceResponse> handler)
+    {
+        Model = model;
+        Handler = handler;
+        for (var attempt = 0; ; attempt++)
+        {
+            Port = EmulatorProcess.FreePort();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener.Close();
+            }
+        }
+
+        Endpoint = new Uri($"http://127.0.0.1:{Port}/");
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public ServiceModel Model { get; }
+
+    public Func<ServiceCall, ServiceResponse> Handler { get; set; }
+
+    public int Port { get; }
+
+    public Uri Endpoint { get; }
+
+    public IReadOnlyList<string> Violations
+    {
+        get
+        {
+            lock (_violations)
+            {
+                return _violations.ToList();
+            }
+        }
+    }
+
+    public IReadOnlyList<ServiceCall> Calls
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return _calls.ToList();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Close();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // The listener was closed under the loop.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(context));
+        }
+    }
+
+    private async Task ServeAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        using var buffer = new MemoryStream();
+        await request.InputStream.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        var raw = request.RawUrl ?? "/";
+        var q = raw.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = q < 0 ? raw : raw[..q];
+        var rawQuery = q < 0 ? string.Empty : raw[(q + 1)..];
+        // Headers[name], not GetValues: HttpListener splits values at commas (Authorization has three).
+        var headers = request.Headers.AllKeys
+            .Select(k => new KeyValuePair<string, string>(k!, request.Headers[k!]!))
+            .ToList();
+
+        var match = Model.Validate(request.HttpMethod, rawPath, rawQuery, name => request.Headers[name], body);
+        var errors = match.Errors.ToList();
+        var signatureError = SigV4Verifier.Verify(
+            new SigV4Verifier.Request(request.HttpMethod, rawPath, rawQuery, headers, body), AccessKey, SecretKey, Region, Model.SigningName, DateTimeOffset.UtcNow);
+        if (signatureError is not null)
+        {
+            errors.Add("SigV4: " + signatureError);
+        }
+
+        ServiceResponse response;
+        if (errors.Count > 0)
+        {
+            lock (_violations)
+            {
+                _violations.AddRange(errors.Select(e => $"{match.Operation}: {e}"));
+            }
+
+            response = ServiceResponse.Error(400, "ModelViolation", string.Join("; ", errors));
+        }
+        else
+        {
+            var call = new ServiceCall(match.Operation, match.Input, headers);
+            lock (_calls)
+            {
+                _calls.Add(call);
+            }
+
+            try
+            {
+                response = Handler(call);
+            }
+            catch (Exception e)
+            {
+                response = ServiceResponse.Error(500, "InternalServerException", e.Message);
+            }
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(response.Body);
+        context.Response.StatusCode = response.Status;
+        context.Response.ContentType = Model.Protocol == "json" ? "application/x-amz-json-1.0" : "application/json";
+        if (response.ErrorType is not null && Model.Protocol == "rest-json")
+        {
+            context.Response.Headers["X-Amzn-ErrorType"] = response.ErrorType;
+        }
+
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
+    }
+}
+
+public sealed record ServiceCall(string Operation, JsonObject Input, IReadOnlyList<KeyValuePair<string, string>> Headers);
+
+public sealed record ServiceResponse(int Status, string Body, string? ErrorType = null)
+{
+    public static ServiceResponse Ok(JsonObject body) => new(200, body.ToJsonString());
+
+    /// <summary>An error as the JSON protocols send it: the code in <c>__type</c> (and X-Amzn-ErrorType for restJson1).</summary>
+    public static ServiceResponse Error(int status, string code, string message) =>
+        new(status, new JsonObject { ["__type"] = code, ["message"] = message }.ToJsonString(), code);
+}
