@@ -84,7 +84,7 @@ public class DicomClientTests
         Assert.Equal(DimseStatus.Success, await client.EchoAsync("127.0.0.1", server.Port, CancellationToken.None));
     }
 
-    private static async Task WaitForListenerAsync(DicomClient client, int port)
+    internal static async Task WaitForListenerAsync(DicomClient client, int port)
     {
         for (var attempt = 0; ; attempt++)
         {
