@@ -42,32 +42,16 @@ public class DicomClientFallbackTests
     [Fact]
     public async Task GivenStorescpAcceptingImplicitOnly_WhenClientSendsCorpus_ThenUncompressedAreTranscodedAndCompressedFailWithReason()
     {
-        var folder = Directory.CreateTempSubdirectory("dicom-net-storescp-xi-").FullName;
-        var port = FreePort.Next();
-        var storescp = ExternalTool.Start("storescp", ["-v", "+B", "+xi", "+uf", "-od", folder, "-aet", "STORESCP", port.ToString()], out var log);
-        try
+        await Storescp.RunAsync(["+xi"], async peer =>
         {
-            var client = new DicomClient(new DicomClientOptions { CallingAeTitle = "OURSCU", CalledAeTitle = "STORESCP" });
-            await DicomClientTests.WaitForListenerAsync(client, port);
             var files = Corpus.Part10Files();
-            var results = await client.StoreFilesAsync("127.0.0.1", port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
+            var results = await peer.Client.StoreFilesAsync("127.0.0.1", peer.Port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
 
-            foreach (var received in Directory.GetFiles(folder))
-            {
-                File.Move(received, received + ".dcm");
-            }
-
-            var received2 = Directory.GetFiles(folder, "*.dcm");
-            AssertFallbackOutcome(files, results, received2.Length, log.ToString());
-            Assert.All(received2, path => Assert.Equal(NetworkUids.ImplicitVrLittleEndian, Part10FileInfo.Read(path).TransferSyntaxUid));
-            await AssertEquivalentToSourcesAsync(received2, files);
-        }
-        finally
-        {
-            ExternalTool.Kill(storescp);
-            storescp.Dispose();
-            Directory.Delete(folder, recursive: true);
-        }
+            var received = Storescp.ReceivedFiles(peer.Folder);
+            AssertFallbackOutcome(files, results, received.Length, peer.Log.ToString());
+            Assert.All(received, path => Assert.Equal(NetworkUids.ImplicitVrLittleEndian, Part10FileInfo.Read(path).TransferSyntaxUid));
+            await AssertEquivalentToSourcesAsync(received, files);
+        });
     }
 
     [Fact]

@@ -15,8 +15,6 @@ namespace ImagingGateway.Dicom.Tests.Network.Server;
 /// </summary>
 public class DicomServerCapacityTests
 {
-    private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task GivenServerAtCapacity_WhenOurClientAssociates_ThenTransientLocalLimitRejectionAndLaterAccepted()
     {
@@ -42,7 +40,7 @@ public class DicomServerCapacityTests
         var client = new DicomClient(new DicomClientOptions());
         await using var holder = await HoldAsync(client, server.Port);
 
-        var result = await ExternalTool.RunAsync("echoscu", ["-v", "-aec", "IMAGINGGW", "127.0.0.1", server.Port.ToString()], ToolTimeout);
+        var result = await ExternalTool.RunAsync("echoscu", ["-v", "-aec", "IMAGINGGW", "127.0.0.1", server.Port.ToString()], DicomServerDcmtkTests.ToolTimeout);
 
         Assert.NotEqual(0, result.ExitCode);
         foreach (var expected in new[] { "Result: Rejected Transient", "Source: Service Provider (Presentation Related)", "Reason: Local Limit Exceeded" })
