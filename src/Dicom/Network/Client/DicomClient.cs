@@ -130,9 +130,9 @@ public sealed class DicomClient(DicomClientOptions options)
     }
 
     /// <summary>
-    /// One presentation context per (SOP class, transfer syntax) of the files: each file is sent exactly as encoded,
-    /// so each context proposes the file's own transfer syntax (we do not transcode, so a fallback syntax could not be
-    /// used). Verification is always proposed too.
+    /// Verification, then for each file's SOP class one context per transfer syntax (one syntax each, so the peer decides
+    /// per syntax): the file's own syntax and, for uncompressed files, the fallbacks Explicit and Implicit VR Little Endian
+    /// (<see cref="DataSetTranscoder.FallbackSyntaxes"/>). A file is sent in its own syntax when the peer accepts it.
     /// </summary>
     public static IReadOnlyList<PresentationContextRequestItem> ProposeContexts(IEnumerable<Part10FileInfo> files)
     {
@@ -140,8 +140,14 @@ public sealed class DicomClient(DicomClientOptions options)
         {
             new(1, NetworkUids.Verification, [NetworkUids.ImplicitVrLittleEndian, NetworkUids.ExplicitVrLittleEndian]),
         };
-        foreach (var pair in files.Select(f => (f.SopClassUid, f.TransferSyntaxUid)).Distinct())
+        var proposed = new HashSet<(string, string)>();
+        foreach (var pair in files.SelectMany(ContextsFor))
         {
+            if (!proposed.Add(pair))
+            {
+                continue;
+            }
+
             if (contexts.Count == MaxPresentationContexts)
             {
                 throw new ArgumentException($"The files need more than {MaxPresentationContexts} presentation contexts; split them.", nameof(files));
@@ -151,6 +157,22 @@ public sealed class DicomClient(DicomClientOptions options)
         }
 
         return contexts;
+    }
+
+    /// <summary>The (SOP class, transfer syntax) contexts proposed for one file: its own syntax first, then the fallbacks.</summary>
+    public static IEnumerable<(string SopClassUid, string TransferSyntaxUid)> ContextsFor(Part10FileInfo file)
+    {
+        yield return (file.SopClassUid, file.TransferSyntaxUid);
+        if (DataSetTranscoder.CanTranscode(file.TransferSyntaxUid))
+        {
+            foreach (var fallback in DataSetTranscoder.FallbackSyntaxes)
+            {
+                if (fallback != file.TransferSyntaxUid)
+                {
+                    yield return (file.SopClassUid, fallback);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -188,9 +210,9 @@ public sealed class DicomClient(DicomClientOptions options)
             // Take as many files as fit in one association's 128 presentation contexts.
             var group = new List<Part10FileInfo>();
             var pairs = new HashSet<(string, string)>();
-            while (index < files.Count && (pairs.Contains((files[index].SopClassUid, files[index].TransferSyntaxUid)) || pairs.Count < MaxPresentationContexts - 1))
+            while (index < files.Count && pairs.Union(ContextsFor(files[index])).Count() <= MaxPresentationContexts - 1)
             {
-                pairs.Add((files[index].SopClassUid, files[index].TransferSyntaxUid));
+                pairs.UnionWith(ContextsFor(files[index]));
                 group.Add(files[index++]);
             }
 

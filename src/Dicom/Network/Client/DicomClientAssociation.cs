@@ -67,9 +67,25 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         return response.Status;
     }
 
-    /// <summary>Sends the data set of a Part 10 file, streamed from disk.</summary>
+    /// <summary>
+    /// Sends the data set of a Part 10 file, streamed from disk, over a context accepted in the file's own transfer syntax.
+    /// When only a fallback was accepted (Explicit then Implicit VR Little Endian) and the file is uncompressed, the data
+    /// set is transcoded in memory first (<see cref="DataSetTranscoder"/>). Otherwise throws
+    /// <see cref="DicomNetworkException"/> naming the transfer syntax and SOP class the peer did not accept.
+    /// </summary>
     public async Task<DimseStatus> StoreFileAsync(Part10FileInfo file, CancellationToken cancellationToken)
     {
+        if (FindContext(file.SopClassUid, file.TransferSyntaxUid) is null && DataSetTranscoder.CanTranscode(file.TransferSyntaxUid))
+        {
+            var target = DataSetTranscoder.FallbackSyntaxes.FirstOrDefault(ts => FindContext(file.SopClassUid, ts) is not null);
+            if (target is not null)
+            {
+                var encoded = await DataSetTranscoder.TranscodeAsync(file, target, cancellationToken).ConfigureAwait(false);
+                using var memory = new MemoryStream(encoded, writable: false);
+                return await StoreAsync(file.SopClassUid, file.SopInstanceUid, target, memory, encoded.Length, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
@@ -86,7 +102,7 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         CancellationToken cancellationToken, ushort priority = 0)
     {
         var contextId = FindContext(sopClassUid, transferSyntaxUid)
-            ?? throw new DicomNetworkException($"No accepted presentation context for {sopClassUid} in {transferSyntaxUid} (transcoding is not supported).");
+            ?? throw new DicomNetworkException($"Transfer syntax {transferSyntaxUid} not accepted by the peer for SOP class {sopClassUid}.");
         var request = StoreMessages.CreateRequest(NextMessageId(), sopClassUid, sopInstanceUid, priority);
         await SendCommandAsync(contextId, request, cancellationToken).ConfigureAwait(false);
 

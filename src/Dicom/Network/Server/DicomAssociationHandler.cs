@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Network.Pdus;
 
 namespace ImagingGateway.Dicom.Network.Server;
 
@@ -21,6 +22,26 @@ public sealed class DicomAssociationHandler(IDicomServiceProvider provider, Asso
     public async Task RunAsync(IDuplexPipe transport, TransportInfo info, CancellationToken cancellationToken)
     {
         var association = new ScpAssociation(this, transport, info);
+        await association.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A-ASSOCIATE-RJ for a connection the host will not serve because it is over capacity: result 2 (rejected-transient),
+    /// source 3 (service-provider, presentation related), reason 2 (local limit exceeded), PS3.8 9.3.4.
+    /// </summary>
+    public static AssociateRejectPdu LocalLimitExceeded { get; } =
+        new(AssociateRejectResult.RejectedTransient, AssociateRejectSource.ServiceProviderPresentation, AssociateRejectReason.LocalLimitExceeded);
+
+    /// <summary>
+    /// Reads the A-ASSOCIATE-RQ (within <see cref="AssociationOptions.ArtimTimeout"/>) and answers <paramref name="rejection"/>
+    /// (e.g. <see cref="LocalLimitExceeded"/>) without consulting the policy or the provider, then waits (ARTIM) for the
+    /// peer to close. For hosts enforcing a connection limit: call it instead of <see cref="RunAsync"/> for connections
+    /// over the limit. A malformed or unexpected PDU is answered with A-ABORT. The caller closes the transport afterwards.
+    /// </summary>
+    public async Task RejectAsync(IDuplexPipe transport, TransportInfo info, AssociateRejectPdu rejection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        var association = new ScpAssociation(this, transport, info, rejection);
         await association.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -22,6 +22,7 @@ public sealed class DicomServer : IAsyncDisposable
     private Task? _acceptLoop;
     private long _nextId;
     private int _active;
+    private int _rejecting;
 
     public DicomServer(DicomServerOptions options, IDicomServiceProvider provider, AssociationPolicy policy)
     {
@@ -86,19 +87,27 @@ public sealed class DicomServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            var reject = false;
             if (Interlocked.Increment(ref _active) > _options.MaxConcurrentAssociations)
             {
                 Interlocked.Decrement(ref _active);
-                socket.Dispose();
-                continue;
+                if (Interlocked.Increment(ref _rejecting) > _options.MaxConcurrentRejections)
+                {
+                    Interlocked.Decrement(ref _rejecting);
+                    socket.Dispose();
+                    continue;
+                }
+
+                reject = true;
             }
 
             var id = Interlocked.Increment(ref _nextId);
-            _connections[id] = ServeConnectionAsync(id, socket);
+            _connections[id] = ServeConnectionAsync(id, socket, reject);
         }
     }
 
-    private async Task ServeConnectionAsync(long id, Socket socket)
+    /// <summary>Serves the connection, or with <paramref name="reject"/> answers its request with A-ASSOCIATE-RJ (over capacity).</summary>
+    private async Task ServeConnectionAsync(long id, Socket socket, bool reject)
     {
         await Task.Yield();
         try
@@ -129,7 +138,15 @@ public sealed class DicomServer : IAsyncDisposable
                 {
                     var pipe = DuplexPipe.FromStream(transportStream);
                     var info = new TransportInfo($"{id:D6}-{Guid.NewGuid():N}", socket.RemoteEndPoint, socket.LocalEndPoint, clientCertificate);
-                    await _handler.RunAsync(pipe, info, _stopping.Token).ConfigureAwait(false);
+                    if (reject)
+                    {
+                        await _handler.RejectAsync(pipe, info, DicomAssociationHandler.LocalLimitExceeded, _stopping.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _handler.RunAsync(pipe, info, _stopping.Token).ConfigureAwait(false);
+                    }
+
                     await pipe.Output.CompleteAsync().ConfigureAwait(false);
                     await pipe.Input.CompleteAsync().ConfigureAwait(false);
                 }
@@ -150,7 +167,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _active);
+            Interlocked.Decrement(ref reject ? ref _rejecting : ref _active);
             _connections.TryRemove(id, out _);
         }
     }

@@ -14,8 +14,17 @@ public sealed record DicomServerOptions
 
     public AssociationOptions Association { get; init; } = new();
 
-    /// <summary>Connections served at once; more are accepted and closed at once (the peer sees the transport drop).</summary>
+    /// <summary>
+    /// Associations served at once. A connection beyond it gets its A-ASSOCIATE-RQ answered with A-ASSOCIATE-RJ
+    /// <see cref="DicomAssociationHandler.LocalLimitExceeded"/> (transient: the peer may retry later).
+    /// </summary>
     public int MaxConcurrentAssociations { get; init; } = 256;
+
+    /// <summary>
+    /// Over-capacity connections being rejected at once (each holds a socket for at most two ARTIM periods); beyond
+    /// it a connection is closed at once without reading its request.
+    /// </summary>
+    public int MaxConcurrentRejections { get; init; } = 64;
 
     /// <summary>TLS (PS3.15 B.1) when set; the certificate must carry its private key.</summary>
     public X509Certificate2? ServerCertificate { get; init; }

@@ -13,7 +13,11 @@ namespace ImagingGateway.Dicom.Network.Server;
 /// One SCP association from transport open to close: PS3.8 9.2 acceptor states Sta2 → Sta3 → Sta6 → Sta8 → Sta13,
 /// DIMSE C-ECHO and C-STORE (one operation at a time), data-set fragments streamed to the provider's sink.
 /// </summary>
-internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPipe transport, TransportInfo transportInfo)
+/// <remarks>
+/// With <paramref name="forcedRejection"/> set, the A-ASSOCIATE-RQ is still read (ARTIM-bounded) but answered with that
+/// A-ASSOCIATE-RJ without consulting the policy or the provider (e.g. the server is over capacity).
+/// </remarks>
+internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPipe transport, TransportInfo transportInfo, AssociateRejectPdu? forcedRejection = null)
 {
     private readonly AssociationStateMachine _machine = new(isRequestor: false);
     private readonly PduConnection _connection = new(transport);
@@ -111,7 +115,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         }
 
         _machine.Fire(AssociationEvent.AssociateRequestReceived);
-        var decision = handler.Policy.Examine(request);
+        var decision = forcedRejection is null ? handler.Policy.Examine(request) : new AssociationDecision(forcedRejection);
         if (decision.IsAccepted)
         {
             try

@@ -11,31 +11,16 @@ public class DicomClientTests
     [Fact]
     public async Task GivenStorescp_WhenClientSendsCorpusOverTwoAssociations_ThenFilesArriveByteIdentical()
     {
-        var folder = Directory.CreateTempSubdirectory("dicom-net-storescp-").FullName;
-        var port = FreePort.Next();
-        var storescp = ExternalTool.Start("storescp", ["-v", "+B", "+xa", "+uf", "-od", folder, "-aet", "STORESCP", port.ToString()], out var log);
-        try
+        await Storescp.RunAsync(["+xa"], async peer =>
         {
-            var client = new DicomClient(new DicomClientOptions { CallingAeTitle = "OURSCU", CalledAeTitle = "STORESCP" });
-            await WaitForListenerAsync(client, port);
             var files = Corpus.Part10Files();
-            var results = await client.StoreFilesAsync("127.0.0.1", port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
+            var results = await peer.Client.StoreFilesAsync("127.0.0.1", peer.Port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
 
             var stored = results.Where(r => r.Status == DimseStatus.Success).ToList();
-            Assert.True(stored.Count >= 30, $"only {stored.Count} of {files.Count} stored:\n{string.Join('\n', results.Where(r => !r.Succeeded).Select(r => $"{r.Path}: {r.Status} {r.Error}"))}\n{log}");
-            foreach (var received in Directory.GetFiles(folder))
-            {
-                File.Move(received, received + ".dcm");
-            }
-
-            Assert.Equal(stored.Count, Corpus.AssertReceivedMatchSources(folder, files));
-        }
-        finally
-        {
-            ExternalTool.Kill(storescp);
-            storescp.Dispose();
-            Directory.Delete(folder, recursive: true);
-        }
+            Assert.True(stored.Count >= 30, $"only {stored.Count} of {files.Count} stored:\n{string.Join('\n', results.Where(r => !r.Succeeded).Select(r => $"{r.Path}: {r.Status} {r.Error}"))}\n{peer.Log}");
+            Storescp.ReceivedFiles(peer.Folder);
+            Assert.Equal(stored.Count, Corpus.AssertReceivedMatchSources(peer.Folder, files));
+        });
     }
 
     [Fact]
@@ -82,21 +67,5 @@ public class DicomClientTests
         Assert.Equal(ImagingGateway.Dicom.Network.Pdus.AssociateRejectResult.RejectedTransient, error.Rejection!.Result);
         server.Provider.Decide = _ => ImagingGateway.Dicom.Network.Associations.AssociationDecision.Accept;
         Assert.Equal(DimseStatus.Success, await client.EchoAsync("127.0.0.1", server.Port, CancellationToken.None));
-    }
-
-    private static async Task WaitForListenerAsync(DicomClient client, int port)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await client.EchoAsync("127.0.0.1", port, CancellationToken.None);
-                return;
-            }
-            catch (DicomNetworkException) when (attempt < 50)
-            {
-                await Task.Delay(100);
-            }
-        }
     }
 }

@@ -11,7 +11,7 @@ namespace ImagingGateway.Dicom.Tests.Network.Server;
 /// </summary>
 public class DicomServerDcmtkTests
 {
-    private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(120);
+    internal static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task GivenServer_WhenEchoscu_ThenEchoSucceedsAndAssociationIsReleased()

@@ -149,7 +149,7 @@ public class DicomServerRobustnessTests
     }
 
     /// <summary>Connects, sends the bytes, and collects what the server sends until it closes or <paramref name="stopAfter"/> bytes came (10 s at most).</summary>
-    private static async Task<byte[]> RawExchangeAsync(int port, byte[] bytes, int stopAfter = int.MaxValue)
+    internal static async Task<byte[]> RawExchangeAsync(int port, byte[] bytes, int stopAfter = int.MaxValue)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync("127.0.0.1", port);
