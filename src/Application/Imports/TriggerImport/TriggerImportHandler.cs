@@ -1,21 +1,28 @@
 using System.Text.Json;
+using ImagingGateway.Application.Batches.RecoverOpenBatches;
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Common.Serialization;
+using ImagingGateway.Application.Instances;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Domain.Dicom;
 using Mediator;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ImagingGateway.Application.Imports.TriggerImport;
 
 /// <summary>
 /// Reads the manifest, checks that every object it lists is stored under the batch's prefix with the listed size,
-/// takes the job metadata from the first instance, and starts the workflow (idempotent by batch id).
+/// reads each object's DICOM header (ranged reads) and starts the workflow (idempotent by batch id) with the job
+/// metadata of the first valid instance. As HealthImaging reports bad files in its failure.ndjson and imports the
+/// rest, a batch is rejected only when no object is a valid DICOM file; otherwise the bad ones are logged and the
+/// import goes ahead.
 /// </summary>
-public sealed class TriggerImportHandler(IInstanceStore store, IImportWorkflow workflow, IOptions<ImportOptions> options)
+public sealed partial class TriggerImportHandler(
+    IInstanceStore store, IImportWorkflow workflow, IOptions<ImportOptions> options, ILogger<TriggerImportHandler> logger)
     : ICommandHandler<TriggerImportCommand, TriggerImportResult>
 {
     public async ValueTask<TriggerImportResult> Handle(TriggerImportCommand command, CancellationToken cancellationToken)
@@ -28,7 +35,7 @@ public sealed class TriggerImportHandler(IInstanceStore store, IImportWorkflow w
             throw new InvalidBatchException(batchId.Value, problems);
         }
 
-        var first = manifest.Instances[0];
+        var first = await FirstValidDicomAsync(manifest, batchId, cancellationToken);
         var prefix = ObjectKeys.BatchPrefix(batchId);
         var results = options.Value.ResultsLocation;
         var input = new ImportState
@@ -112,6 +119,50 @@ public sealed class TriggerImportHandler(IInstanceStore store, IImportWorkflow w
 
         return problems;
     }
+
+    /// <summary>
+    /// Reads every instance's header: 'DICM' present, a parsable header with valid UIDs, and the SOP Class and
+    /// Instance UIDs the manifest lists. Returns the first valid instance; throws when there is none.
+    /// </summary>
+    private async Task<BatchManifestInstance> FirstValidDicomAsync(BatchManifest manifest, BatchId batchId, CancellationToken cancellationToken)
+    {
+        var reader = new StoredInstanceReader(store);
+        BatchManifestInstance? first = null;
+        var bad = new List<string>();
+        foreach (var instance in manifest.Instances)
+        {
+            var read = await reader.ReadHeaderAsync(new StoredObjectInfo(instance.Key, instance.Size, instance.Sha256, DateTimeOffset.MinValue), cancellationToken);
+            var problem = read switch
+            {
+                null => "missing",
+                { Meta: null } => $"not a DICOM Part 10 file: {read.Error?.ToString() ?? "no 'DICM' file meta information"}",
+                _ => InstanceChecks.Check(read, instance.SopClassUid, instance.SopInstanceUid)?.Detail,
+            };
+            if (problem is null)
+            {
+                first ??= instance;
+            }
+            else
+            {
+                bad.Add($"{instance.Key}: {problem}");
+            }
+        }
+
+        if (first is null)
+        {
+            throw new InvalidBatchException(batchId.Value, ["no object of the batch is a valid DICOM file", .. bad]);
+        }
+
+        if (bad.Count > 0)
+        {
+            LogInvalidObjects(logger, batchId.Value, bad.Count, manifest.Instances.Count, string.Join("; ", bad));
+        }
+
+        return first;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}: {Count} of {Total} objects are not valid DICOM files; importing the rest (HealthImaging lists these in failure.ndjson): {Problems}")]
+    private static partial void LogInvalidObjects(ILogger logger, string batchId, int count, int total, string problems);
 
     private static string EnsureSlash(string uri) => uri.EndsWith('/') ? uri : uri + "/";
 }
