@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ImagingGateway.Application.Batches.RecoverOpenBatches;
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Common.Options;
@@ -25,6 +24,9 @@ public sealed partial class TriggerImportHandler(
     IInstanceStore store, IImportWorkflow workflow, IOptions<ImportOptions> options, ILogger<TriggerImportHandler> logger)
     : ICommandHandler<TriggerImportCommand, TriggerImportResult>
 {
+    /// <summary>How many objects are checked at once (HEAD, then ranged GET of the header).</summary>
+    public const int MaxConcurrentReads = 16;
+
     public async ValueTask<TriggerImportResult> Handle(TriggerImportCommand command, CancellationToken cancellationToken)
     {
         ObjectKeys.TryParseManifest(command.ManifestKey, out var batchId);
@@ -98,24 +100,19 @@ public sealed partial class TriggerImportHandler(
             problems.Add($"first instance {first.Key} has an invalid study, series or SOP instance UID");
         }
 
-        foreach (var instance in manifest.Instances)
+        var found = await ForEachInstanceAsync(manifest, async (instance, ct) =>
         {
             if (!ObjectKeys.TryParseInstance(instance.Key ?? string.Empty, out var owner) || owner != batchId)
             {
-                problems.Add($"{instance.Key}: not an instance key of batch {batchId}");
-                continue;
+                return $"{instance.Key}: not an instance key of batch {batchId}";
             }
 
-            var info = await store.GetInfoAsync(instance.Key!, cancellationToken);
-            if (info is null)
-            {
-                problems.Add($"{instance.Key}: missing");
-            }
-            else if (info.Size != instance.Size)
-            {
-                problems.Add($"{instance.Key}: {info.Size} bytes stored, manifest says {instance.Size}");
-            }
-        }
+            var info = await store.GetInfoAsync(instance.Key!, ct);
+            return info is null ? $"{instance.Key}: missing"
+                : info.Size != instance.Size ? $"{instance.Key}: {info.Size} bytes stored, manifest says {instance.Size}"
+                : null;
+        }, cancellationToken);
+        problems.AddRange(found.OfType<string>());
 
         return problems;
     }
@@ -127,28 +124,19 @@ public sealed partial class TriggerImportHandler(
     private async Task<BatchManifestInstance> FirstValidDicomAsync(BatchManifest manifest, BatchId batchId, CancellationToken cancellationToken)
     {
         var reader = new StoredInstanceReader(store);
-        BatchManifestInstance? first = null;
-        var bad = new List<string>();
-        foreach (var instance in manifest.Instances)
+        var verdicts = await ForEachInstanceAsync(manifest, async (instance, ct) =>
         {
-            var read = await reader.ReadHeaderAsync(new StoredObjectInfo(instance.Key, instance.Size, instance.Sha256, DateTimeOffset.MinValue), cancellationToken);
-            var problem = read switch
+            var read = await reader.ReadHeaderAsync(new StoredObjectInfo(instance.Key, instance.Size, instance.Sha256, DateTimeOffset.MinValue), ct);
+            return read switch
             {
                 null => "missing",
                 { Meta: null } => $"not a DICOM Part 10 file: {read.Error?.ToString() ?? "no 'DICM' file meta information"}",
                 _ => InstanceChecks.Check(read, instance.SopClassUid, instance.SopInstanceUid)?.Detail,
             };
-            if (problem is null)
-            {
-                first ??= instance;
-            }
-            else
-            {
-                bad.Add($"{instance.Key}: {problem}");
-            }
-        }
-
-        if (first is null)
+        }, cancellationToken);
+        var bad = verdicts.Select((problem, i) => problem is null ? null : $"{manifest.Instances[i].Key}: {problem}").OfType<string>().ToList();
+        var firstValid = Array.IndexOf(verdicts, null);
+        if (firstValid < 0)
         {
             throw new InvalidBatchException(batchId.Value, ["no object of the batch is a valid DICOM file", .. bad]);
         }
@@ -158,7 +146,22 @@ public sealed partial class TriggerImportHandler(
             LogInvalidObjects(logger, batchId.Value, bad.Count, manifest.Instances.Count, string.Join("; ", bad));
         }
 
-        return first;
+        return manifest.Instances[firstValid];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="check"/> on every instance, <see cref="MaxConcurrentReads"/> at a time (a batch may hold
+    /// thousands of objects and the function has minutes), and returns the results in manifest order.
+    /// </summary>
+    private static async Task<string?[]> ForEachInstanceAsync(
+        BatchManifest manifest, Func<BatchManifestInstance, CancellationToken, ValueTask<string?>> check, CancellationToken cancellationToken)
+    {
+        var results = new string?[manifest.Instances.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, results.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentReads, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await check(manifest.Instances[i], ct));
+        return results;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}: {Count} of {Total} objects are not valid DICOM files; importing the rest (HealthImaging lists these in failure.ndjson): {Problems}")]
