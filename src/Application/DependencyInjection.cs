@@ -1,9 +1,20 @@
 using FluentValidation;
 using ImagingGateway.Application.Batches;
+using ImagingGateway.Application.Batches.CloseAssociationBatches;
+using ImagingGateway.Application.Batches.CloseBatch;
+using ImagingGateway.Application.Batches.RecoverOpenBatches;
 using ImagingGateway.Application.Common.Behaviors;
 using ImagingGateway.Application.Common.Ids;
 using ImagingGateway.Application.Common.Options;
+using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Application.Imports;
+using ImagingGateway.Application.Imports.CheckImportStatus;
+using ImagingGateway.Application.Imports.GetImportJob;
+using ImagingGateway.Application.Imports.ListImportJobs;
+using ImagingGateway.Application.Imports.StartImportJob;
+using ImagingGateway.Application.Imports.TriggerImport;
+using ImagingGateway.Application.Instances.StoreInstance;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,7 +44,7 @@ public static class DependencyInjection
             options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
 
-        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+        AddValidators(services);
 
         var import = services.AddOptions<ImportOptions>();
         if (configureImport is not null)
@@ -53,5 +64,23 @@ public static class DependencyInjection
         services.TryAddSingleton<BatchManifestWriter>();
         services.TryAddSingleton<BatchCloser>();
         return services;
+    }
+
+    /// <summary>
+    /// Each validator, registered by hand: scanning the assembly by reflection costs the Lambda functions' cold start.
+    /// A test checks that every <see cref="IValidator{T}"/> of the assembly is listed here.
+    /// </summary>
+    private static void AddValidators(IServiceCollection services)
+    {
+        services.AddSingleton<IValidator<StoreInstanceCommand>, StoreInstanceValidator>();
+        services.AddSingleton<IValidator<CloseBatchCommand>, CloseBatchValidator>();
+        services.AddSingleton<IValidator<CloseAssociationBatchesCommand>, CloseAssociationBatchesValidator>();
+        services.AddSingleton<IValidator<RecoverOpenBatchesCommand>, RecoverOpenBatchesValidator>();
+        services.AddSingleton<IValidator<TriggerImportCommand>, TriggerImportValidator>();
+        services.AddSingleton<IValidator<StartImportJobCommand>, StartImportJobValidator>();
+        services.AddSingleton<IValidator<CheckImportStatusCommand>, CheckImportStatusValidator>();
+        services.AddSingleton<IValidator<GetImportJobQuery>, GetImportJobValidator>();
+        services.AddSingleton<IValidator<ListImportJobsQuery>, ListImportJobsValidator>();
+        services.AddSingleton<IValidator<ImportState>, ImportStateRules>();
     }
 }

@@ -1,3 +1,4 @@
+using FluentValidation;
 using ImagingGateway.Application.Batches;
 using ImagingGateway.Application.Common.Ids;
 using ImagingGateway.Application.Common.Options;
@@ -33,5 +34,28 @@ public sealed class DependencyInjectionTests
         Assert.Equal("ds-42", provider.GetRequiredService<IOptions<ImportOptions>>().Value.DatastoreId);
         Assert.Equal(GroupingPolicy.PerInstance, provider.GetRequiredService<IOptions<BatchingOptions>>().Value.Policy);
         Assert.Equal(2, provider.GetRequiredService<IOptions<BatchingOptions>>().Value.RecoveryLookbackDays);
+    }
+
+    [Fact]
+    public void GivenEveryValidatorOfTheAssembly_WhenTheApplicationIsAdded_ThenEachIsRegisteredForItsMessageType()
+    {
+        var services = new ServiceCollection();
+        services.AddApplication();
+        var registered = services
+            .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IValidator<>))
+            .Select(d => (d.ServiceType, d.ImplementationType, d.Lifetime))
+            .ToList();
+
+        var expected = typeof(DependencyInjection).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false })
+            .SelectMany(t => t.GetInterfaces()
+                .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>))
+                .Select(i => (ServiceType: i, ImplementationType: (Type?)t, Lifetime: ServiceLifetime.Singleton)))
+            .ToList();
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(
+            expected.Select(e => e.ToString()).Order(StringComparer.Ordinal),
+            registered.Select(r => r.ToString()).Order(StringComparer.Ordinal));
     }
 }

@@ -6,6 +6,11 @@ using Amazon.S3.Model;
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Serialization;
 using ImagingGateway.Domain.Batches;
+using ImagingGateway.Dicom.DataSets;
+using ImagingGateway.Dicom.Dictionary;
+using DicomUid = ImagingGateway.Domain.Dicom.DicomUid;
+using ImagingGateway.Dicom.Files;
+using ImagingGateway.Dicom.Writing;
 using ImagingGateway.Domain.Dicom;
 using ImagingGateway.Infrastructure.Aws.Common;
 using ImagingGateway.Infrastructure.Aws.Tests.Emulators;
@@ -31,6 +36,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     private readonly PipelineFixture _aws;
     private readonly string _table;
     private readonly ServiceProvider _services;
+    private readonly StringWriter _metricLines = new();
 
     public ImportPipelineTests(PipelineFixture aws)
     {
@@ -64,10 +70,15 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         {
             services.AddSingleton(new AwsEndpoints(name => environment.GetValueOrDefault(name)));
             services.AddSingleton<Amazon.Runtime.AWSCredentials>(S3rverFixture.Credentials);
+            services.AddSingleton(new JobStatusMetrics(_metricLines, TimeProvider.System));
         });
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _services.Dispose();
+        _metricLines.Dispose();
+    }
 
     [Fact]
     public async Task GivenClosedBatch_WhenTheManifestEventRunsThroughTheFunctions_ThenTheJobEndsCompletedInDynamoDb()
@@ -113,6 +124,28 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         Assert.Empty(_aws.StepFunctionsServer.Violations);
         var start = Assert.Single(_aws.ImagingServer.Calls, c => c.Operation == "StartDICOMImportJob" && (string)c.Input["clientToken"]! == batchId.Value);
         Assert.Equal($"s3://dicom/{ObjectKeys.BatchPrefix(batchId)}", (string)start.Input["inputS3Uri"]!);
+        var statuses = MetricStatuses();
+        Assert.Equal("SUBMITTED", statuses[0]);
+        Assert.Equal("COMPLETED", statuses[^1]);
+        Assert.All(statuses.Zip(statuses.Skip(1)), p => Assert.NotEqual(p.First, p.Second));
+        Assert.All(statuses, s => Assert.Contains(s, new[] { "SUBMITTED", "IN_PROGRESS", "COMPLETED" }));
+    }
+
+    [Fact]
+    public async Task GivenAStartedJob_WhenTheStatusIsUnchanged_ThenCheckStatusWritesNoMetricLine()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var started = await InvokeAsync(new StartImportJobFunction(_services).HandleAsync, _aws.StepFunctions.InputsByName[batchId.Value]);
+        Assert.Equal(["SUBMITTED"], MetricStatuses());
+        var first = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, started.ToJsonString());
+        var linesAfterFirst = MetricStatuses().Count;
+
+        var again = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, first.ToJsonString());
+
+        Assert.Equal((string)first["jobStatus"]!, (string)again["jobStatus"]!);
+        Assert.Equal(["SUBMITTED", (string)first["jobStatus"]!], MetricStatuses());
+        Assert.Equal(2, linesAfterFirst);
     }
 
     [Fact]
@@ -182,10 +215,13 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
     }
 
-    [Fact]
-    public async Task GivenManifestListingAMissingObject_WhenTriggered_ThenNothingStarts()
+    /// <summary>A permanently unimportable batch is logged, not thrown: S3's retries could not help.</summary>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task GivenManifestListingAMissingObjectOrNoValidDicom_WhenTriggered_ThenNothingStartsAndTheInvocationSucceeds(bool deleteOne, bool notDicom)
     {
-        var batchId = await StoreBatchAsync(instances: 2, deleteOne: true);
+        var batchId = await StoreBatchAsync(instances: 2, deleteOne, notDicom);
         var before = _aws.StepFunctionsServer.Calls.Count;
 
         var output = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
@@ -229,6 +265,36 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         var item = await ItemAsync((string)started["jobId"]!);
         Assert.Equal("FAILED", item["jobStatus"].S);
         Assert.Contains("CheckStatus timed out", item["message"].S, StringComparison.Ordinal);
+        Assert.Equal(["SUBMITTED", "FAILED"], MetricStatuses());
+    }
+
+    [Fact]
+    public async Task GivenAManifestEventForAnotherBucket_WhenTriggered_ThenNothingStartsAndTheInvocationSucceeds()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        var before = _aws.StepFunctionsServer.Calls.Count;
+
+        var output = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)).Replace("\"name\": \"dicom\"", "\"name\": \"other\"", StringComparison.Ordinal));
+
+        Assert.Empty(output["executions"]!.AsArray());
+        Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
+    }
+
+    [Fact]
+    public async Task GivenStepFunctionsKeepsThrottling_WhenTriggered_ThenTheInvocationFailsSoS3RetriesIt()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        for (var i = 0; i < 6; i++)
+        {
+            _aws.StepFunctions.QueueError(ServiceResponse.Error(400, "ThrottlingException", "Rate exceeded"));
+        }
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => new TriggerImportFunction(_services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(S3Event(ObjectKeys.Manifest(batchId))))));
+
+        Assert.IsNotType<InvalidInputException>(e);
+        Assert.DoesNotContain(_aws.StepFunctions.InputsByName, x => x.Key == batchId.Value);
+        var retried = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        Assert.Equal(batchId.Value, (string)Assert.Single(retried["executions"]!.AsArray())!["batchId"]!);
     }
 
     [Fact]
@@ -243,6 +309,18 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
 
         Assert.Equal("ServiceQuotaExceededException", e.GetType().Name);
     }
+
+    /// <summary>The JobStatus of each metric line written so far, each checked to be one EMF document for ImportJobs.</summary>
+    private List<string> MetricStatuses() =>
+        [.. _metricLines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+        {
+            var emf = JsonNode.Parse(line.TrimEnd('\r'))!.AsObject();
+            var directive = Assert.Single(emf["_aws"]!["CloudWatchMetrics"]!.AsArray())!;
+            Assert.Equal("ImagingGateway", (string)directive["Namespace"]!);
+            Assert.Equal("ImportJobs", (string)Assert.Single(directive["Metrics"]!.AsArray())!["Name"]!);
+            Assert.Equal(1, (int)emf["ImportJobs"]!);
+            return (string)emf["JobStatus"]!;
+        })];
 
     private static async Task<JsonObject> InvokeAsync(Func<Stream, Task<Stream>> handler, string input)
     {
@@ -278,7 +356,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
             """;
     }
 
-    private async Task<BatchId> StoreBatchAsync(int instances, bool deleteOne = false)
+    private async Task<BatchId> StoreBatchAsync(int instances, bool deleteOne = false, bool notDicom = false)
     {
         var batchId = BatchId.New(DateTimeOffset.UtcNow);
         using var s3 = _aws.S3.CreateClient();
@@ -287,8 +365,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         {
             var sop = DicomUid.Parse($"1.2.826.0.1.3680043.10.1.1.{i}");
             var key = ObjectKeys.Instance(batchId, sop);
-            var body = new byte[132 + (i * 100)];
-            "DICM"u8.CopyTo(body.AsSpan(128));
+            var body = notDicom ? new byte[132 + (i * 100)] : Part10(sop.Value, pixelBytes: i * 100);
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = S3rverFixture.DicomBucket, Key = key, InputStream = new MemoryStream(body), UseChunkEncoding = false });
             list.Add(new BatchManifestInstance
             {
@@ -326,6 +403,24 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
             UseChunkEncoding = false,
         });
         return batchId;
+    }
+
+    /// <summary>A small CT image as the Gateway stores it: Part 10 meta, then an explicit VR little endian data set.</summary>
+    private static byte[] Part10(string sopInstanceUid, int pixelBytes)
+    {
+        var dataSet = new DataSet();
+        dataSet.SetString(DicomTags.SOPClassUID, DicomVr.UI, "1.2.840.10008.5.1.4.1.1.2");
+        dataSet.SetString(DicomTags.SOPInstanceUID, DicomVr.UI, sopInstanceUid);
+        dataSet.SetString(DicomTags.StudyDate, DicomVr.DA, "20261128");
+        dataSet.SetString(DicomTags.Modality, DicomVr.CS, "CT");
+        dataSet.SetString(DicomTags.StudyInstanceUID, DicomVr.UI, "1.2.826.0.1.3680043.10.1");
+        dataSet.SetString(DicomTags.SeriesInstanceUID, DicomVr.UI, "1.2.826.0.1.3680043.10.1.1");
+        dataSet.Set(new ValueElement(DicomTags.PixelData, DicomVr.OW, new byte[pixelBytes]));
+        using var file = new MemoryStream();
+        var writer = new Part10FileWriter(file);
+        writer.WriteFileMetaInformation(DicomFileMetaInformation.Create("1.2.840.10008.5.1.4.1.1.2", sopInstanceUid, "1.2.840.10008.1.2.1"));
+        writer.WriteDataSet(DataSetWriter.Encode(dataSet, TransferSyntax.ExplicitVRLittleEndian));
+        return file.ToArray();
     }
 
     /// <summary>What HealthImaging writes when a job completes: the manifest and one success line per input file.</summary>

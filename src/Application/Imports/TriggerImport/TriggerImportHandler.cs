@@ -4,20 +4,29 @@ using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Common.Serialization;
+using ImagingGateway.Application.Instances;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Domain.Dicom;
 using Mediator;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ImagingGateway.Application.Imports.TriggerImport;
 
 /// <summary>
 /// Reads the manifest, checks that every object it lists is stored under the batch's prefix with the listed size,
-/// takes the job metadata from the first instance, and starts the workflow (idempotent by batch id).
+/// reads each object's DICOM header (ranged reads) and starts the workflow (idempotent by batch id) with the job
+/// metadata of the first valid instance. As HealthImaging reports bad files in its failure.ndjson and imports the
+/// rest, a batch is rejected only when no object is a valid DICOM file; otherwise the bad ones are logged and the
+/// import goes ahead.
 /// </summary>
-public sealed class TriggerImportHandler(IInstanceStore store, IImportWorkflow workflow, IOptions<ImportOptions> options)
+public sealed partial class TriggerImportHandler(
+    IInstanceStore store, IImportWorkflow workflow, IOptions<ImportOptions> options, ILogger<TriggerImportHandler> logger)
     : ICommandHandler<TriggerImportCommand, TriggerImportResult>
 {
+    /// <summary>How many objects are checked at once (HEAD, then ranged GET of the header).</summary>
+    public const int MaxConcurrentReads = 16;
+
     public async ValueTask<TriggerImportResult> Handle(TriggerImportCommand command, CancellationToken cancellationToken)
     {
         ObjectKeys.TryParseManifest(command.ManifestKey, out var batchId);
@@ -28,7 +37,7 @@ public sealed class TriggerImportHandler(IInstanceStore store, IImportWorkflow w
             throw new InvalidBatchException(batchId.Value, problems);
         }
 
-        var first = manifest.Instances[0];
+        var first = await FirstValidDicomAsync(manifest, batchId, cancellationToken);
         var prefix = ObjectKeys.BatchPrefix(batchId);
         var results = options.Value.ResultsLocation;
         var input = new ImportState
@@ -91,27 +100,72 @@ public sealed class TriggerImportHandler(IInstanceStore store, IImportWorkflow w
             problems.Add($"first instance {first.Key} has an invalid study, series or SOP instance UID");
         }
 
-        foreach (var instance in manifest.Instances)
+        var found = await ForEachInstanceAsync(manifest, async (instance, ct) =>
         {
             if (!ObjectKeys.TryParseInstance(instance.Key ?? string.Empty, out var owner) || owner != batchId)
             {
-                problems.Add($"{instance.Key}: not an instance key of batch {batchId}");
-                continue;
+                return $"{instance.Key}: not an instance key of batch {batchId}";
             }
 
-            var info = await store.GetInfoAsync(instance.Key!, cancellationToken);
-            if (info is null)
-            {
-                problems.Add($"{instance.Key}: missing");
-            }
-            else if (info.Size != instance.Size)
-            {
-                problems.Add($"{instance.Key}: {info.Size} bytes stored, manifest says {instance.Size}");
-            }
-        }
+            var info = await store.GetInfoAsync(instance.Key!, ct);
+            return info is null ? $"{instance.Key}: missing"
+                : info.Size != instance.Size ? $"{instance.Key}: {info.Size} bytes stored, manifest says {instance.Size}"
+                : null;
+        }, cancellationToken);
+        problems.AddRange(found.OfType<string>());
 
         return problems;
     }
+
+    /// <summary>
+    /// Reads every instance's header: 'DICM' present, a parsable header with valid UIDs, and the SOP Class and
+    /// Instance UIDs the manifest lists. Returns the first valid instance; throws when there is none.
+    /// </summary>
+    private async Task<BatchManifestInstance> FirstValidDicomAsync(BatchManifest manifest, BatchId batchId, CancellationToken cancellationToken)
+    {
+        var reader = new StoredInstanceReader(store);
+        var verdicts = await ForEachInstanceAsync(manifest, async (instance, ct) =>
+        {
+            var read = await reader.ReadHeaderAsync(new StoredObjectInfo(instance.Key, instance.Size, instance.Sha256, DateTimeOffset.MinValue), ct);
+            return read switch
+            {
+                null => "missing",
+                { Meta: null } => $"not a DICOM Part 10 file: {read.Error?.ToString() ?? "no 'DICM' file meta information"}",
+                _ => InstanceChecks.Check(read, instance.SopClassUid, instance.SopInstanceUid)?.Detail,
+            };
+        }, cancellationToken);
+        var bad = verdicts.Select((problem, i) => problem is null ? null : $"{manifest.Instances[i].Key}: {problem}").OfType<string>().ToList();
+        var firstValid = Array.IndexOf(verdicts, null);
+        if (firstValid < 0)
+        {
+            throw new InvalidBatchException(batchId.Value, ["no object of the batch is a valid DICOM file", .. bad]);
+        }
+
+        if (bad.Count > 0)
+        {
+            LogInvalidObjects(logger, batchId.Value, bad.Count, manifest.Instances.Count, string.Join("; ", bad));
+        }
+
+        return manifest.Instances[firstValid];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="check"/> on every instance, <see cref="MaxConcurrentReads"/> at a time (a batch may hold
+    /// thousands of objects and the function has minutes), and returns the results in manifest order.
+    /// </summary>
+    private static async Task<string?[]> ForEachInstanceAsync(
+        BatchManifest manifest, Func<BatchManifestInstance, CancellationToken, ValueTask<string?>> check, CancellationToken cancellationToken)
+    {
+        var results = new string?[manifest.Instances.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, results.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentReads, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await check(manifest.Instances[i], ct));
+        return results;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}: {Count} of {Total} objects are not valid DICOM files; importing the rest (HealthImaging lists these in failure.ndjson): {Problems}")]
+    private static partial void LogInvalidObjects(ILogger logger, string batchId, int count, int total, string problems);
 
     private static string EnsureSlash(string uri) => uri.EndsWith('/') ? uri : uri + "/";
 }

@@ -2,6 +2,7 @@ using ImagingGateway.Application;
 using ImagingGateway.Infrastructure.Aws;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,10 @@ public static class LambdaHost
         services.AddHealthImaging(configuration);
         services.AddStepFunctionsWorkflow(configuration);
         services.AddApplication();
+        // The raw stdout, not Console.Out: the .NET runtime may wrap Console.Out and prefix each line with the time and
+        // request id, and CloudWatch only extracts a metric from a log event that is the EMF JSON document itself.
+        services.TryAddSingleton(sp => new JobStatusMetrics(
+            new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConfigureOptions<Application.Common.Options.ImportOptions>>(sp =>
             new ConfigureOptions<Application.Common.Options.ImportOptions>(import =>
             {

@@ -13,6 +13,7 @@ namespace ImagingGateway.Lambda.StartImportJob;
 public sealed class StartImportJobFunction(IServiceProvider services)
 {
     private readonly ISender _sender = services.GetRequiredService<ISender>();
+    private readonly JobStatusMetrics _metrics = services.GetRequiredService<JobStatusMetrics>();
 
     public StartImportJobFunction()
         : this(LambdaHost.Shared)
@@ -24,7 +25,9 @@ public sealed class StartImportJobFunction(IServiceProvider services)
         var state = await StateJson.ReadAsync(input, "StartImportJob");
         try
         {
-            return StateJson.Write(await _sender.Send(new StartImportJobCommand(state)));
+            var output = await _sender.Send(new StartImportJobCommand(state));
+            _metrics.RecordChange(state.JobStatus, output.JobStatus);
+            return StateJson.Write(output);
         }
         catch (ImagingQuotaExceededException e)
         {

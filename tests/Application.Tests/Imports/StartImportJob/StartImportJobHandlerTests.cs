@@ -39,7 +39,8 @@ public sealed class StartImportJobHandlerTests
         Assert.Equal("20261128", job.StudyDate);
         Assert.Equal(input.BatchId, job.BatchId);
         Assert.Equal(2, job.InstanceCount);
-        Assert.Equal(200, job.TotalBytes);
+        Assert.Equal(input.TotalBytes, job.TotalBytes);
+        Assert.True(job.TotalBytes > 0);
         Assert.Null(job.EndedAt);
     }
 

@@ -1,11 +1,13 @@
 using System.Buffers;
 using ImagingGateway.Application.Common.Ports;
-using ImagingGateway.Application.Instances;
 using ImagingGateway.Dicom.Metadata;
 
-namespace ImagingGateway.Application.Batches.RecoverOpenBatches;
+namespace ImagingGateway.Application.Instances;
 
-/// <summary>Reads the header of a stored Part 10 file with ranged reads, fetching more only while the header needs it.</summary>
+/// <summary>
+/// Reads the header of a stored Part 10 file with ranged reads, fetching more only while the header needs it
+/// (recovery of open batches, and TriggerImport checking a manifest's objects).
+/// </summary>
 public sealed class StoredInstanceReader(IInstanceStore store)
 {
     public const int FirstRange = 64 * 1024;
