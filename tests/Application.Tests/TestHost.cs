@@ -25,7 +25,7 @@ public sealed class TestHost : IAsyncDisposable
         Imaging = new FakeImagingService(Store, Time);
         Workflow = new InMemoryImportWorkflow();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IIdGenerator>(new SequentialIdGenerator(Time));
         services.AddSingleton<IInstanceStore>(Store);
@@ -49,6 +49,8 @@ public sealed class TestHost : IAsyncDisposable
         Mediator = _provider.GetRequiredService<IMediator>();
         Registry = _provider.GetRequiredService<OpenBatchRegistry>();
     }
+
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public FakeTimeProvider Time { get; }
 

@@ -80,7 +80,7 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
             }
 
             entry.Pending--;
-            if (instance is not null)
+            if (instance is not null && !IsOlderDuplicate(entry.Batch, instance))
             {
                 entry.Batch.Add(instance);
                 entry.LargestInstance = Math.Max(entry.LargestInstance, instance.Size);
@@ -210,6 +210,21 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
     private static bool HasRoomForAnother(Entry entry, BatchLimits limits) =>
         entry.Batch.Instances.Count + entry.Pending < limits.MaxFiles
         && entry.Batch.TotalBytes + entry.LargestInstance <= limits.MaxBytes;
+
+    // The same SOP instance stored twice at once overwrites one key: the later commit is what the store holds, so
+    // an earlier one completing last must not replace its facts (the manifest's size would not match the object).
+    private static bool IsOlderDuplicate(ImportBatch batch, ReceivedInstance instance)
+    {
+        foreach (var existing in batch.Instances)
+        {
+            if (existing.SopInstanceUid == instance.SopInstanceUid)
+            {
+                return existing.ReceivedAt > instance.ReceivedAt;
+            }
+        }
+
+        return false;
+    }
 
     private ImportBatch? ClaimIfReady(Entry entry)
     {

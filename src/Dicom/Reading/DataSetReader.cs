@@ -26,7 +26,7 @@ public sealed class DataSetReader
     private readonly ReadOptions _options;
     private readonly bool _rootExplicitVr;
     private readonly bool _rootLittleEndian;
-    private Frame[] _stack = new Frame[8];
+    private Frame[] _stack = [];
     private int _depth;
     private long _position;
 
@@ -107,8 +107,17 @@ public sealed class DataSetReader
                 continue;
             }
 
-            var available = (int)Math.Min(reader.Remaining, MaxHeaderLength);
-            ReadOnlySpan<byte> head = reader.UnreadSpan.Length >= available ? reader.UnreadSpan[..available] : Copy(reader, scratch[..available]);
+            var unread = reader.UnreadSpan;
+            ReadOnlySpan<byte> head = scratch[..0];
+            if (unread.Length >= MaxHeaderLength)
+            {
+                head = unread[..MaxHeaderLength];
+            }
+            else
+            {
+                var available = (int)Math.Min(reader.Remaining, MaxHeaderLength);
+                head = unread.Length >= available ? unread[..available] : Copy(reader, scratch[..available]);
+            }
             var explicitVr = _depth == 0 ? _rootExplicitVr : _stack[_depth - 1].ExplicitVr;
             var littleEndian = _depth == 0 ? _rootLittleEndian : _stack[_depth - 1].LittleEndian;
             if (head.Length < 8)
@@ -264,7 +273,7 @@ public sealed class DataSetReader
             }
 
             reader.Advance(headerLength);
-            var value = reader.UnreadSequence.Slice(0, length);
+            var value = reader.Sequence.Slice(reader.Position, length);
             reader.Advance(length);
             visitor.OnElement(header, value);
         }
@@ -338,7 +347,7 @@ public sealed class DataSetReader
                 }
 
                 reader.Advance(8);
-                var fragment = reader.UnreadSequence.Slice(0, length);
+                var fragment = reader.Sequence.Slice(reader.Position, length);
                 reader.Advance(length);
                 visitor.OnFragment(pos + 8, fragment);
                 return null;
@@ -368,7 +377,7 @@ public sealed class DataSetReader
     {
         if (_depth == _stack.Length)
         {
-            Array.Resize(ref _stack, _stack.Length * 2);
+            Array.Resize(ref _stack, Math.Max(8, _stack.Length * 2));
         }
 
         _stack[_depth++] = new Frame(kind, tag, end, explicitVr, littleEndian);

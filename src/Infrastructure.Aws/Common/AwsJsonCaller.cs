@@ -60,16 +60,12 @@ public sealed class AwsJsonCaller
 
     public string Service { get; }
 
-    /// <summary>Attempts made by the last calls (for tests and metrics).</summary>
-    public int Attempts { get; private set; }
-
     public async Task<TResponse> SendAsync<TResponse>(
         Func<HttpRequestMessage> createRequest, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         return await _pipeline.ExecuteAsync(
             async ct =>
             {
-                Attempts++;
                 using var request = createRequest();
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
                 if (!response.IsSuccessStatusCode)

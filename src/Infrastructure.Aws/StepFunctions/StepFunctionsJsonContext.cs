@@ -10,7 +10,3 @@ namespace ImagingGateway.Infrastructure.Aws.StepFunctions;
 [JsonSerializable(typeof(DescribeExecutionInput))]
 [JsonSerializable(typeof(DescribeExecutionOutput))]
 public sealed partial class StepFunctionsJsonContext : JsonSerializerContext;
-
-/// <summary>ImportState as the execution input: every member written, nulls included (docs/contracts.md).</summary>
-[JsonSerializable(typeof(ImportState))]
-public sealed partial class ImportStateJsonContext : JsonSerializerContext;

@@ -7,7 +7,8 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// <summary>
 /// The write side of an upload: a large pooled buffer in front of positional writes to the temp file, with every
 /// byte fed through SHA-256 on the way. Writes to the page cache are a memory copy, so a full buffer is written
-/// inline (pwrite) rather than through a thread-pool hop; only the commit's fsync is slow, and that is grouped.
+/// inline (pwrite) rather than through a thread-pool hop, and its writeback is started at once (<see cref="WriteBehind"/>),
+/// so a large instance is mostly on disk when it is committed; only the commit's fsync waits, and that is grouped.
 /// </summary>
 internal sealed class UploadStream(SafeFileHandle handle, int bufferSize) : Stream
 {
@@ -40,6 +41,7 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize) : Stre
         if (_buffered == 0 && data.Length >= buffer.Length)
         {
             RandomAccess.Write(handle, data, _fileOffset);
+            WriteBehind.Start(handle, _fileOffset, data.Length);
             _fileOffset += data.Length;
             return;
         }
@@ -130,6 +132,7 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize) : Stre
         }
 
         RandomAccess.Write(handle, _buffer.AsSpan(0, _buffered), _fileOffset);
+        WriteBehind.Start(handle, _fileOffset, _buffered);
         _fileOffset += _buffered;
         _buffered = 0;
     }

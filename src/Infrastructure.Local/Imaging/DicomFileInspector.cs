@@ -1,4 +1,6 @@
-using System.Buffers;
+using System.Text.Json.Nodes;
+using ImagingGateway.Dicom;
+using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Metadata;
 using ImagingGateway.Dicom.Reading;
 
@@ -43,18 +45,46 @@ internal static class DicomFileInspector
             return InspectedFile.Invalid(path, string.Join("; ", errors.Select(e => e.ToString())));
         }
 
-        if (size <= maxFullyValidatedBytes && result.Header.HasPixelData)
+        // Metadata from the toolkit's data set model: the whole file when small enough (so a truncated one fails),
+        // otherwise only the bytes before Pixel Data.
+        // A deflated data set has no usable file offset for its header end, so it is always read whole.
+        var fully = size <= maxFullyValidatedBytes || result.Meta.TransferSyntax.IsDeflated;
+        DicomFile file;
+        try
         {
-            var whole = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            var full = InstanceHeaderReader.ReadFile(new ReadOnlySequence<byte>(whole), isFinalBlock: true, ReadOptions.Default);
-            if (full.Status != HeaderReadStatus.Completed)
-            {
-                return InspectedFile.Invalid(path, $"DICOM P10 file is truncated or corrupt after its header: {full.Error?.ToString() ?? "incomplete"}");
-            }
+            var bytes = fully ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : await ReadPrefixAsync(path, result.Header.EndOffset, cancellationToken).ConfigureAwait(false);
+            file = Part10Reader.ReadFile(bytes, fully ? ReadOptions.Default : ReadOptions.StopAtPixelData);
+        }
+        catch (DicomFormatException ex)
+        {
+            return InspectedFile.Invalid(path, $"DICOM P10 file is truncated or corrupt after its header: {ex.Error}");
+        }
+        catch (InvalidDataException ex)
+        {
+            return InspectedFile.Invalid(path, $"deflated data set is corrupt: {ex.Message}");
         }
 
+        var metadata = (JsonObject)JsonNode.Parse(InstanceMetadata.ToJson(file.DataSet))!;
         var h = result.Header;
-        return new InspectedFile(path, h.SopClassUid, h.SopInstanceUid, h.StudyInstanceUid, h.SeriesInstanceUid,
-            DicomJson.FromHeader(h, result.Meta.TransferSyntaxUid), null);
+        return new InspectedFile(path, h.SopClassUid, h.SopInstanceUid, h.StudyInstanceUid, h.SeriesInstanceUid, metadata, null);
+    }
+
+    private static async Task<byte[]> ReadPrefixAsync(string path, long length, CancellationToken cancellationToken)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var buffer = new byte[length];
+        var filled = 0;
+        while (filled < length)
+        {
+            var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(filled), filled, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        return buffer[..filled];
     }
 }

@@ -111,6 +111,22 @@ public sealed class OpenBatchRegistryTests
     }
 
     [Fact]
+    public async Task GivenTheSameInstanceStoredTwiceAtOnce_WhenTheEarlierCommitCompletesLast_ThenTheLaterFactsAreKept()
+    {
+        await using var host = new TestHost();
+        var first = host.Registry.Reserve("a1", Seed.Calling, Seed.Called);
+        var second = host.Registry.Reserve("a1", Seed.Calling, Seed.Called);
+        var earlier = Seed.Instance(host, first.Batch, 1, size: 10);
+        host.Time.Advance(TimeSpan.FromMilliseconds(5));
+        var later = Seed.Instance(host, second.Batch, 1, size: 20);
+
+        host.Registry.Complete(second, later);
+        host.Registry.Complete(first, earlier);
+
+        Assert.Equal(20, Assert.Single(first.Batch.Instances).Size);
+    }
+
+    [Fact]
     public async Task GivenACompletedReservation_WhenCompletedAgain_ThenItThrows()
     {
         await using var host = new TestHost();

@@ -33,6 +33,9 @@ public sealed class FakeImagingService(InMemoryInstanceStore store, TimeProvider
     /// <summary>Keys (relative to the store root) that the import reports as failed files, with a reason.</summary>
     public Dictionary<string, string> FailingFiles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When set, reading results throws <see cref="InvalidDataException"/>, as when a job wrote no output.</summary>
+    public bool NoOutput { get; set; }
+
     /// <summary>When set, starting a job throws <see cref="ImagingQuotaExceededException"/>.</summary>
     public bool QuotaExceeded { get; set; }
 
@@ -87,6 +90,11 @@ public sealed class FakeImagingService(InMemoryInstanceStore store, TimeProvider
         lock (_lock)
         {
             job = _byId[jobId];
+        }
+
+        if (NoOutput)
+        {
+            throw new InvalidDataException($"{outputS3Uri}{datastoreId}-DicomImport-{jobId}/job-output-manifest.json does not exist");
         }
 
         var prefix = job.Request.InputS3Uri[InMemoryInstanceStore.Root.Length..];

@@ -47,6 +47,8 @@ public class CorpusConformanceTests
         {
             Assert.Contains(broken, files);
         }
+
+        Assert.Equal(Corpus.BrokenFiles.Order(StringComparer.Ordinal), Broken.Keys.Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -8,14 +8,16 @@ public static class Dcmdump
 {
     public sealed record Result(int ExitCode, string Output, string Errors);
 
-    public static Result Run(params string[] arguments)
+    public static Result Run(params string[] arguments) => Run(Encoding.Latin1, arguments);
+
+    public static Result Run(Encoding outputEncoding, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("dcmdump")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            StandardOutputEncoding = Encoding.Latin1,
+            StandardOutputEncoding = outputEncoding,
             StandardErrorEncoding = Encoding.Latin1,
         };
         foreach (var argument in arguments)

@@ -174,14 +174,3 @@ public sealed class AwsModelServer : IDisposable
         context.Response.Close();
     }
 }
-
-public sealed record ServiceCall(string Operation, JsonObject Input, IReadOnlyList<KeyValuePair<string, string>> Headers);
-
-public sealed record ServiceResponse(int Status, string Body, string? ErrorType = null)
-{
-    public static ServiceResponse Ok(JsonObject body) => new(200, body.ToJsonString());
-
-    /// <summary>An error as the JSON protocols send it: the code in <c>__type</c> (and X-Amzn-ErrorType for restJson1).</summary>
-    public static ServiceResponse Error(int status, string code, string message) =>
-        new(status, new JsonObject { ["__type"] = code, ["message"] = message }.ToJsonString(), code);
-}

@@ -154,6 +154,34 @@ public sealed class S3InstanceStoreTests(S3rverFixture s3rver) : IClassFixture<S
     }
 
     [Fact]
+    public async Task GivenWriteCancelledDuringAPart_WhenDisposed_ThenTheUploadIsAbortedAndNothingIsVisible()
+    {
+        var (store, client, http) = CreateStore();
+        var key = _prefix + "cancelled.dcm";
+        using var cancel = new CancellationTokenSource();
+        http.Intercept = request =>
+        {
+            if (request.RequestUri!.Query.Contains("partNumber=2", StringComparison.Ordinal))
+            {
+                cancel.Cancel();
+            }
+
+            return Task.FromResult<HttpResponseMessage?>(null);
+        };
+
+        await using (var upload = await store.BeginPutAsync(key, CancellationToken.None))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                DeterministicContent.WriteAsync(upload.Content, 4L * PartSize, seed: 15, cancellationToken: cancel.Token));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => upload.CommitAsync(CancellationToken.None));
+        }
+
+        Assert.Null(await store.GetInfoAsync(key, CancellationToken.None));
+        var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = S3rverFixture.DicomBucket, Prefix = _prefix });
+        Assert.Empty(uploads.MultipartUploads ?? []);
+    }
+
+    [Fact]
     public async Task GivenSmallUploadDisposedWithoutCommit_WhenDisposed_ThenNothingWasSent()
     {
         var (store, _, http) = CreateStore();

@@ -13,7 +13,11 @@ public interface IImagingService
 
     Task<ImportJobState> GetImportJobAsync(string datastoreId, string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Reads the job's output (job-output-manifest.json, SUCCESS/success.ndjson, FAILURE/failure.ndjson).</summary>
+    /// <summary>
+    /// Reads the job's output (job-output-manifest.json, SUCCESS/success.ndjson, FAILURE/failure.ndjson). Throws
+    /// <see cref="InvalidDataException"/> (or <see cref="FileNotFoundException"/>) when the output is missing or unreadable;
+    /// CheckImportStatus then keeps a FAILED job's own reason, and retries a COMPLETED one.
+    /// </summary>
     Task<ImportJobResults> ReadJobResultsAsync(string datastoreId, string jobId, string outputS3Uri, CancellationToken cancellationToken);
 }
 

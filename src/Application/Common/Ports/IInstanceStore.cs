@@ -5,6 +5,11 @@ namespace ImagingGateway.Application.Common.Ports;
 /// Writes are two-phase: <see cref="BeginPutAsync"/> opens an upload, the caller streams into it, and only
 /// <see cref="IInstanceUpload.CommitAsync"/> makes the object visible, durably. Disposing an uncommitted upload
 /// discards it, so a partial instance never becomes visible.
+/// <para>
+/// Failures of the store itself (disk full, bucket unreachable, access denied) surface as <see cref="IOException"/>
+/// (or <see cref="UnauthorizedAccessException"/> / <see cref="TimeoutException"/>): StoreInstance answers those
+/// with DIMSE 0xA700 "out of resources" so the sender retries. Wrap SDK exceptions in an IOException.
+/// </para>
 /// </summary>
 public interface IInstanceStore
 {

@@ -37,12 +37,27 @@ public sealed partial class CheckImportStatusHandler(
         string? message = remote.Message;
         if (remote.Status.IsTerminal())
         {
-            var results = await imaging.ReadJobResultsAsync(datastoreId, jobId, state.OutputS3Uri, cancellationToken);
-            message = ImportResultsMessage.Format(results, remote.Message);
+            message = await ResultsMessageAsync(datastoreId, jobId, state.OutputS3Uri, remote, cancellationToken);
         }
 
         var job = await ApplyAsync(state, jobId, remote.Status, remote.EndedAt ?? time.GetUtcNow(), message, cancellationToken);
         return Output(state, job);
+    }
+
+    private async Task<string> ResultsMessageAsync(string datastoreId, string jobId, string outputS3Uri, ImportJobState remote, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var results = await imaging.ReadJobResultsAsync(datastoreId, jobId, outputS3Uri, cancellationToken);
+            return ImportResultsMessage.Format(results, remote.Message);
+        }
+        catch (Exception ex) when (remote.Status == ImportJobStatus.Failed && ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            // A job that failed early (e.g. no access to its input) writes no output: keep the service's reason.
+            // A COMPLETED job's missing output is not excused: the error propagates and the poll is retried.
+            LogNoResults(logger, jobId, ex.Message);
+            return $"{remote.Message ?? "import failed"}; no results: {ex.Message}";
+        }
     }
 
     private async Task<ImportState> RecordWorkflowFailureAsync(ImportState state, WorkflowError error, CancellationToken cancellationToken)
@@ -108,6 +123,9 @@ public sealed partial class CheckImportStatusHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import job {JobId}: {From} -> {To}")]
     private static partial void LogTransition(ILogger logger, string jobId, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId} failed without readable results: {Reason}")]
+    private static partial void LogNoResults(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}, job {JobId}: workflow failed: {Message}")]
     private static partial void LogWorkflowFailed(ILogger logger, string batchId, string jobId, string message);

@@ -1,4 +1,6 @@
+using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Network.Pdus;
+using ImagingGateway.Dicom.Values;
 using ImagingGateway.Dicom.Network.Pdus.Items;
 
 namespace ImagingGateway.Dicom.Network.Associations;
@@ -19,10 +21,16 @@ public sealed class AssociationPolicy
 
     /// <summary>Which abstract syntaxes we accept; by default Verification and every storage SOP class.</summary>
     public Func<string, bool> IsAbstractSyntaxAccepted { get; init; } =
-        uid => uid == NetworkUids.Verification || NetworkUids.IsStorageSopClass(uid);
+        uid => uid == NetworkUids.Verification || SopClasses.IsStorage(uid);
 
     /// <summary>Optional restriction on transfer syntaxes; null accepts any well-formed one.</summary>
     public Func<string, bool>? IsTransferSyntaxAccepted { get; init; }
+
+    /// <summary>
+    /// Whether a C-STORE's Affected SOP Instance UID is acceptable; refused ones get 0117 (invalid SOP instance).
+    /// By default the UID grammar of PS3.5 9.1, since the UID ends up in storage keys.
+    /// </summary>
+    public Func<string, bool> IsSopInstanceUidAccepted { get; init; } = DicomUidRules.IsValid;
 
     /// <summary>Checks the association as a whole: protocol version, application context, AE titles.</summary>
     public AssociationDecision Examine(AssociateRequestPdu request)
@@ -63,7 +71,7 @@ public sealed class AssociationPolicy
             }
 
             var candidates = context.TransferSyntaxes
-                .Where(ts => Dimse.DimseUid.IsValid(ts) && (IsTransferSyntaxAccepted?.Invoke(ts) ?? true))
+                .Where(ts => DicomUidRules.IsValid(ts) && (IsTransferSyntaxAccepted?.Invoke(ts) ?? true))
                 .ToList();
             if (candidates.Count == 0)
             {

@@ -324,7 +324,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         {
             (refusal, reason) = (DimseStatus.SopClassNotSupported, "SOP Class differs from the presentation context");
         }
-        else if (!DimseUid.IsValid(sopInstance))
+        else if (!handler.Policy.IsSopInstanceUidAccepted(sopInstance))
         {
             (refusal, reason) = (DimseStatus.InvalidSopInstance, "Affected SOP Instance UID is not a valid UID");
         }

@@ -56,7 +56,7 @@ public sealed class CloseBatchHandlerTests
     {
         await using var host = new TestHost();
 
-        var result = await host.Mediator.Send(new CloseBatchCommand(host.Get<Common.Ports.IIdGenerator>().NewBatchId().Value, "test"));
+        var result = await host.Mediator.Send(new CloseBatchCommand(host.Get<ImagingGateway.Application.Common.Ports.IIdGenerator>().NewBatchId().Value, "test"));
 
         Assert.Equal(CloseBatchOutcome.NotOpen, result.Outcome);
         Assert.Empty(host.Store.Keys);

@@ -61,6 +61,33 @@ public sealed class CheckImportStatusHandlerTests
     }
 
     [Fact]
+    public async Task GivenAFailedJobThatWroteNoOutput_WhenPolled_ThenItIsRecordedFailedWithTheServiceReason()
+    {
+        await using var host = new TestHost();
+        host.Imaging.FailNextJobWith = "AccessDeniedException: cannot read the input";
+        host.Imaging.NoOutput = true;
+        var state = await StartedAsync(host, 1);
+
+        var done = await PollUntilCompleteAsync(host, state);
+
+        Assert.Equal("FAILED", done.JobStatus);
+        Assert.StartsWith("AccessDeniedException: cannot read the input; no results: ", done.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenACompletedJobWhoseOutputIsMissing_WhenPolled_ThenTheErrorPropagatesAndTheJobIsNotMarkedDone()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 1);
+        var inProgress = await host.Mediator.Send(new CheckImportStatusCommand(state));
+        host.Imaging.NoOutput = true;
+
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await host.Mediator.Send(new CheckImportStatusCommand(inProgress)));
+
+        Assert.Equal(ImportJobStatus.InProgress, (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task GivenAWorkflowErrorWithAJob_WhenChecked_ThenTheJobIsRecordedFailedWithErrorAndCause()
     {
         await using var host = new TestHost();
@@ -136,7 +163,7 @@ public sealed class CheckImportStatusHandlerTests
         await using var host = new TestHost();
         var input = await StartImportJobHandlerTests.TriggeredAsync(host, 1);
         var started = await host.Imaging.StartImportJobAsync(
-            new Common.Ports.StartImportRequest("datastore1", "role", input.InputS3Uri, input.OutputS3Uri, input.BatchId, null), CancellationToken.None);
+            new ImagingGateway.Application.Common.Ports.StartImportRequest("datastore1", "role", input.InputS3Uri, input.OutputS3Uri, input.BatchId, null), CancellationToken.None);
 
         var output = await host.Mediator.Send(new CheckImportStatusCommand(input with { JobId = started.JobId }));
 

@@ -49,7 +49,7 @@ public sealed class TriggerImportHandlerTests
     public async Task GivenNoManifest_WhenTriggered_ThenNotFoundNamesTheKey()
     {
         await using var host = new TestHost();
-        var key = ObjectKeys.Manifest(host.Get<Common.Ports.IIdGenerator>().NewBatchId());
+        var key = ObjectKeys.Manifest(host.Get<ImagingGateway.Application.Common.Ports.IIdGenerator>().NewBatchId());
 
         var ex = await Assert.ThrowsAsync<NotFoundException>(async () => await host.Mediator.Send(new TriggerImportCommand(key)));
 
@@ -78,7 +78,7 @@ public sealed class TriggerImportHandlerTests
     public async Task GivenAManifestThatIsNotJson_WhenTriggered_ThenTheBatchIsInvalid()
     {
         await using var host = new TestHost();
-        var batchId = host.Get<Common.Ports.IIdGenerator>().NewBatchId();
+        var batchId = host.Get<ImagingGateway.Application.Common.Ports.IIdGenerator>().NewBatchId();
         host.Store.Put(ObjectKeys.Manifest(batchId), "not json"u8.ToArray());
 
         var ex = await Assert.ThrowsAsync<InvalidBatchException>(async () => await host.Mediator.Send(new TriggerImportCommand(ObjectKeys.Manifest(batchId))));
@@ -90,7 +90,7 @@ public sealed class TriggerImportHandlerTests
     public async Task GivenAManifestListingAKeyOutsideItsBatch_WhenTriggered_ThenTheKeyIsRejected()
     {
         await using var host = new TestHost();
-        var batchId = host.Get<Common.Ports.IIdGenerator>().NewBatchId();
+        var batchId = host.Get<ImagingGateway.Application.Common.Ports.IIdGenerator>().NewBatchId();
         var json = $$"""
             {"batchId":"{{batchId}}","inputPrefix":"x/","instances":[{"key":"dicom/../../secrets.dcm","size":1,
              "sopClassUID":"1.2","sopInstanceUID":"1.2.3","studyInstanceUID":"1.2.4","seriesInstanceUID":"1.2.5"}]}

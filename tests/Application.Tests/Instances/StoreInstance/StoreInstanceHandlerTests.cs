@@ -268,7 +268,7 @@ public sealed class StoreInstanceHandlerTests
         return result;
     }
 
-    private static Common.Contracts.BatchManifest Manifest(TestHost host, string batchId) =>
+    private static ImagingGateway.Application.Common.Contracts.BatchManifest Manifest(TestHost host, string batchId) =>
         JsonSerializer.Deserialize(host.Store.Read(ObjectKeys.Manifest(BatchId.Parse(batchId))), ApplicationJsonContext.Default.BatchManifest)!;
 
     private static void AssertEndsWith(byte[] expectedTail, byte[] actual)

@@ -1,0 +1,76 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+
+namespace ImagingGateway.Deploy.Constructs;
+
+/// <summary>
+/// An S3 bucket for patient data: SSE-S3, all public access blocked, bucket-owner-enforced ownership,
+/// TLS-only bucket policy, versioned (an overwrite or delete never loses an instance), lifecycle retention,
+/// incomplete multipart uploads aborted, and retained when the stack is deleted.
+/// </summary>
+public sealed class SecureBucket : Construct
+{
+    public SecureBucket(Construct scope, string id, SecureBucketProps props) : base(scope, id)
+    {
+        var rules = new List<ILifecycleRule>
+        {
+            new LifecycleRule
+            {
+                Id = "AbortIncompleteUploads",
+                AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+            },
+            new LifecycleRule
+            {
+                Id = "ExpireReplacedVersions",
+                NoncurrentVersionExpiration = Duration.Days(props.NoncurrentVersionRetentionDays),
+            },
+        };
+        if (props.RetentionDays > 0)
+        {
+            rules.Add(new LifecycleRule { Id = "Retention", Expiration = Duration.Days(props.RetentionDays) });
+        }
+
+        Bucket = new Bucket(this, "Bucket", new BucketProps
+        {
+            Encryption = BucketEncryption.S3_MANAGED,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            EnforceSSL = true,
+            MinimumTLSVersion = 1.2,
+            Versioned = true,
+            LifecycleRules = rules.ToArray(),
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+    }
+
+    public Bucket Bucket { get; }
+
+    public string BucketName => Bucket.BucketName;
+
+    public string BucketArn => Bucket.BucketArn;
+
+    /// <summary><c>s3://{bucket}</c>, without a trailing slash.</summary>
+    public string S3Uri => $"s3://{Bucket.BucketName}";
+
+    /// <summary>Get and list objects (optionally under a key pattern such as <c>dicom/*</c>).</summary>
+    public Grant GrantRead(IGrantable grantee, string? keyPattern = null) => Bucket.GrantRead(grantee, keyPattern);
+
+    /// <summary>Put objects only (no read, no delete).</summary>
+    public Grant GrantPut(IGrantable grantee, string? keyPattern = null) => Bucket.GrantPut(grantee, keyPattern);
+
+    /// <summary>List the bucket without reading any object.</summary>
+    public Grant GrantList(IGrantable grantee) => Grant.AddToPrincipal(new GrantOnPrincipalOptions
+    {
+        Grantee = grantee,
+        Actions = ["s3:ListBucket"],
+        ResourceArns = [Bucket.BucketArn],
+    });
+
+    /// <summary>
+    /// Put, get, list and delete objects, and abort multipart uploads: what an instance store needs
+    /// (CDK's read-write grant includes <c>s3:DeleteObject*</c> and <c>s3:Abort*</c>).
+    /// </summary>
+    public Grant GrantReadWriteDelete(IGrantable grantee) => Bucket.GrantReadWrite(grantee);
+}

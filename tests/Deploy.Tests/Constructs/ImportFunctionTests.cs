@@ -1,0 +1,136 @@
+using System.Text.Json;
+using ImagingGateway.Deploy.Stacks;
+
+namespace ImagingGateway.Deploy.Tests.Constructs;
+
+[Collection(ConfiguredAppCollection.Name)]
+public sealed class ImportFunctionTests(ConfiguredApp app)
+{
+    [Theory]
+    [InlineData(ImagingGatewayStack.TriggerImportHandler, 768, 7)]
+    [InlineData(ImagingGatewayStack.StartImportJobHandler, 640, 2)]
+    [InlineData(ImagingGatewayStack.CheckStatusHandler, 1024, 0)]
+    public void GivenImportFunction_WhenReadingIt_ThenDotnet10WithItsMemoryAndReservedConcurrency(string handler, int memory, int reserved)
+    {
+        var function = Function(handler);
+        Assert.Equal("dotnet10", function.GetProperty("Runtime").GetString());
+        Assert.Equal(memory, function.GetProperty("MemorySize").GetInt32());
+        if (reserved > 0)
+        {
+            Assert.Equal(reserved, function.GetProperty("ReservedConcurrentExecutions").GetInt32());
+        }
+        else
+        {
+            Assert.Null(function.Get("ReservedConcurrentExecutions"));
+        }
+        Assert.Equal("Active", function.GetProperty("TracingConfig").GetProperty("Mode").GetString());
+        Assert.NotNull(function.GetProperty("Code").Get("S3Key"));
+    }
+
+    [Theory]
+    [InlineData(ImagingGatewayStack.TriggerImportHandler)]
+    [InlineData(ImagingGatewayStack.StartImportJobHandler)]
+    [InlineData(ImagingGatewayStack.CheckStatusHandler)]
+    public void GivenHandlerString_WhenReadingTheContracts_ThenTheLambdaTeamPublishedTheSameString(string handler)
+    {
+        var contracts = File.ReadAllText(Path.Combine(app.RepositoryRoot, "docs", "contracts.md"));
+        Assert.Contains($"`{handler}`", contracts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenImportFunctions_WhenCounting_ThenExactlyTheThreeContractHandlersExist()
+    {
+        var handlers = app.Resources("AWS::Lambda::Function")
+            .Select(f => f.Resource.Props().Get("Handler")?.GetString() ?? "")
+            .Where(h => h.StartsWith("ImagingGateway.Lambda::", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(
+            new[] { ImagingGatewayStack.CheckStatusHandler, ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.TriggerImportHandler },
+            handlers);
+    }
+
+    [Fact]
+    public void GivenImportFunctions_WhenReadingEnvironments_ThenEachGetsTheContractKeysAndOnlyTriggerImportKnowsTheStateMachine()
+    {
+        string[] common =
+        [
+            "GATEWAY__AWS__REGION", "GATEWAY__AWS__DICOMBUCKET", "GATEWAY__AWS__RESULTSBUCKET", "GATEWAY__AWS__JOBTABLE",
+            "GATEWAY__AWS__DATASTOREID", "GATEWAY__AWS__DATAACCESSROLEARN",
+        ];
+        foreach (var handler in new[] { ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.CheckStatusHandler })
+        {
+            Assert.Equal(common.Order(StringComparer.Ordinal), Variables(handler).Keys.Order(StringComparer.Ordinal));
+        }
+        var trigger = Variables(ImagingGatewayStack.TriggerImportHandler);
+        Assert.Equal(common.Append("GATEWAY__AWS__STATEMACHINEARN").Order(StringComparer.Ordinal), trigger.Keys.Order(StringComparer.Ordinal));
+        var machine = app.Resources("AWS::StepFunctions::StateMachine").Single().Id;
+        Assert.Equal(machine, trigger["GATEWAY__AWS__STATEMACHINEARN"].Target());
+    }
+
+    [Fact]
+    public void GivenTriggerImport_WhenReadingItsPolicy_ThenItReadsTheDicomBucketAndStartsExecutionsOnly()
+    {
+        var statements = app.StatementsOfFunction(ImagingGatewayStack.TriggerImportHandler);
+        var actions = statements.Actions();
+        Assert.Contains("states:StartExecution", actions);
+        Assert.Contains("s3:GetObject*", actions);
+        Assert.DoesNotContain(actions, a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("medical-imaging:", StringComparison.Ordinal));
+        Assert.DoesNotContain(actions, a => a.StartsWith("s3:Put", StringComparison.Ordinal) || a.StartsWith("s3:Delete", StringComparison.Ordinal));
+        var machine = app.Resources("AWS::StepFunctions::StateMachine").Single().Id;
+        var start = statements.Single(s => s.GetProperty("Action").Strings().Contains("states:StartExecution"));
+        Assert.Equal([machine], start.ResourceTargets());
+    }
+
+    [Fact]
+    public void GivenStartImportJob_WhenReadingItsPolicy_ThenItStartsImportsAndWritesJobsWithoutS3Access()
+    {
+        var actions = app.StatementsOfFunction(ImagingGatewayStack.StartImportJobHandler).Actions();
+        Assert.Contains("medical-imaging:StartDICOMImportJob", actions);
+        Assert.Contains("iam:PassRole", actions);
+        Assert.Contains("dynamodb:PutItem", actions);
+        Assert.Contains("dynamodb:UpdateItem", actions);
+        Assert.DoesNotContain(actions, a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("states:", StringComparison.Ordinal));
+        Assert.DoesNotContain("medical-imaging:GetDICOMImportJob", actions);
+    }
+
+    [Fact]
+    public void GivenCheckStatus_WhenReadingItsPolicy_ThenItPollsJobsReadsResultsAndUpdatesJobs()
+    {
+        var statements = app.StatementsOfFunction(ImagingGatewayStack.CheckStatusHandler);
+        var actions = statements.Actions();
+        Assert.Contains("medical-imaging:GetDICOMImportJob", actions);
+        Assert.Contains("dynamodb:UpdateItem", actions);
+        Assert.Contains("s3:GetObject*", actions);
+        Assert.DoesNotContain("medical-imaging:StartDICOMImportJob", actions);
+        Assert.DoesNotContain("iam:PassRole", actions);
+        Assert.DoesNotContain(actions, a => a.StartsWith("s3:Put", StringComparison.Ordinal) || a.StartsWith("states:", StringComparison.Ordinal));
+        var results = Variables(ImagingGatewayStack.CheckStatusHandler)["GATEWAY__AWS__RESULTSBUCKET"].Target();
+        var read = statements.Single(s => s.GetProperty("Action").Strings().Contains("s3:GetObject*"));
+        Assert.All(read.ResourceTargets(), id => Assert.Equal(results, id));
+    }
+
+    [Fact]
+    public void GivenTriggerImport_WhenItsS3EventFailsAfterRetries_ThenTheEventIsKeptInAnEncryptedQueue()
+    {
+        var queue = app.Resources("AWS::SQS::Queue").Single();
+        var function = Function(ImagingGatewayStack.TriggerImportHandler);
+        Assert.Equal(queue.Id, function.GetProperty("DeadLetterConfig").GetProperty("TargetArn").Target());
+        var invokeConfig = app.Single("AWS::Lambda::EventInvokeConfig").Props();
+        Assert.Equal(app.FunctionId(ImagingGatewayStack.TriggerImportHandler), invokeConfig.GetProperty("FunctionName").Target());
+        Assert.Equal(2, invokeConfig.GetProperty("MaximumRetryAttempts").GetInt32());
+        Assert.Equal(6 * 3600, invokeConfig.GetProperty("MaximumEventAgeInSeconds").GetInt32());
+        Assert.True(queue.Resource.Props().GetProperty("SqsManagedSseEnabled").GetBoolean());
+        Assert.Equal(14 * 86400, queue.Resource.Props().GetProperty("MessageRetentionPeriod").GetInt32());
+        Assert.Equal("Retain", queue.Resource.GetProperty("DeletionPolicy").GetString());
+        var send = app.StatementsOfFunction(ImagingGatewayStack.TriggerImportHandler)
+            .Single(s => s.GetProperty("Action").Strings().Contains("sqs:SendMessage"));
+        Assert.Equal([queue.Id], send.ResourceTargets());
+    }
+
+    private JsonElement Function(string handler) =>
+        app.Json.RootElement.GetProperty("Resources").GetProperty(app.FunctionId(handler)).Props();
+
+    private Dictionary<string, JsonElement> Variables(string handler) =>
+        Function(handler).GetProperty("Environment").GetProperty("Variables").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+}

@@ -1,0 +1,375 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2.Model;
+using Amazon.S3.Model;
+using ImagingGateway.Application.Common.Contracts;
+using ImagingGateway.Application.Common.Serialization;
+using ImagingGateway.Domain.Batches;
+using ImagingGateway.Domain.Dicom;
+using ImagingGateway.Infrastructure.Aws.Common;
+using ImagingGateway.Infrastructure.Aws.Tests.Emulators;
+using ImagingGateway.Lambda.CheckStatus;
+using ImagingGateway.Lambda.Hosting;
+using ImagingGateway.Lambda.StartImportJob;
+using ImagingGateway.Lambda.TriggerImport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImagingGateway.Lambda.Tests;
+
+/// <summary>
+/// The three functions invoked in-process as the runtime would (Stream in, Stream out), composed by
+/// <see cref="LambdaHost"/> from GATEWAY__AWS__* settings, against s3rver, dynalite and the model-checking
+/// HealthImaging and Step Functions servers.
+/// </summary>
+public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDisposable
+{
+    private const string Datastore = "00112233445566778899aabbccddeeff";
+    private const string Role = "arn:aws:iam::111122223333:role/HealthImagingImport";
+    private const string StateMachine = "arn:aws:states:eu-west-1:111122223333:stateMachine:DicomImport";
+    private readonly PipelineFixture _aws;
+    private readonly string _table;
+    private readonly ServiceProvider _services;
+
+    public ImportPipelineTests(PipelineFixture aws)
+    {
+        _aws = aws;
+        _table = aws.Dynamo.CreateJobTableAsync().GetAwaiter().GetResult();
+        aws.HealthImaging.PollsToComplete = 3;
+        aws.HealthImaging.OnCompleted = WriteJobOutput;
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_S3"] = aws.S3.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = aws.Dynamo.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_MEDICAL_IMAGING"] = aws.ImagingServer.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_SFN"] = aws.StepFunctionsServer.Endpoint.ToString(),
+        };
+
+        // Exactly what the CDK app sets on the functions (docs/contracts.md), as environment variables.
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(
+            ToConfiguration(new Dictionary<string, string>
+            {
+                ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
+                ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
+                ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
+                ["GATEWAY__AWS__JOBTABLE"] = _table,
+                ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
+                ["GATEWAY__AWS__DATASTOREID"] = Datastore,
+                ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
+                ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
+                ["GATEWAY__AWS__RETRYBASEDELAY"] = "00:00:00.010",
+            })).Build();
+        _services = LambdaHost.Build(configuration, services =>
+        {
+            services.AddSingleton(new AwsEndpoints(name => environment.GetValueOrDefault(name)));
+            services.AddSingleton<Amazon.Runtime.AWSCredentials>(S3rverFixture.Credentials);
+        });
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task GivenClosedBatch_WhenTheManifestEventRunsThroughTheFunctions_ThenTheJobEndsCompletedInDynamoDb()
+    {
+        var batchId = await StoreBatchAsync(instances: 3);
+
+        var trigger = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+
+        var execution = Assert.Single(trigger["executions"]!.AsArray())!;
+        Assert.Equal(batchId.Value, (string)execution["batchId"]!);
+        Assert.Equal($"arn:aws:states:eu-west-1:111122223333:execution:DicomImport:{batchId}", (string)execution["executionArn"]!);
+        Assert.False((bool)execution["alreadyStarted"]!);
+        var executionInput = _aws.StepFunctions.InputsByName[batchId.Value];
+
+        var started = await InvokeAsync(new StartImportJobFunction(_services).HandleAsync, executionInput);
+        var jobId = (string)started["jobId"]!;
+        Assert.Equal("SUBMITTED", (string)started["jobStatus"]!);
+        Assert.Equal("SUBMITTED", (await ItemAsync(jobId))["jobStatus"].S);
+
+        var state = started;
+        var polls = 0;
+        while (!(bool)state["isComplete"]! && polls < 10)
+        {
+            state = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, state.ToJsonString());
+            polls++;
+        }
+
+        Assert.Equal(3, polls);
+        Assert.Equal("COMPLETED", (string)state["jobStatus"]!);
+        var item = await ItemAsync(jobId);
+        Assert.Equal("COMPLETED", item["jobStatus"].S);
+        Assert.True(item.ContainsKey("endedAt"));
+        Assert.Equal(batchId.Value, item["batchId"].S);
+        Assert.Equal("3", item["instanceCount"].N);
+        Assert.Equal($"s3://dicom/{ObjectKeys.BatchPrefix(batchId)}", item["inputS3Uri"].S);
+        Assert.Equal($"s3://results/{batchId}/", item["outputS3Uri"].S);
+        Assert.Equal("1.2.826.0.1.3680043.10.1", item["studyInstanceUID"].S);
+        Assert.Equal(Datastore, item["datastoreId"].S);
+        Assert.Equal(Role, item["dataAccessRoleArn"].S);
+        Assert.False(string.IsNullOrEmpty(item["message"].S));
+        Assert.Equal((string)state["message"]!, item["message"].S);
+        Assert.Empty(_aws.ImagingServer.Violations);
+        Assert.Empty(_aws.StepFunctionsServer.Violations);
+        var start = Assert.Single(_aws.ImagingServer.Calls, c => c.Operation == "StartDICOMImportJob" && (string)c.Input["clientToken"]! == batchId.Value);
+        Assert.Equal($"s3://dicom/{ObjectKeys.BatchPrefix(batchId)}", (string)start.Input["inputS3Uri"]!);
+    }
+
+    [Fact]
+    public async Task GivenOnlyEnvironmentVariables_WhenTheRuntimeConstructsTheFunction_ThenItComposesAndStartsTheExecution()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        var variables = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = S3rverFixture.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = S3rverFixture.SecretKey,
+            ["AWS_ENDPOINT_URL_S3"] = _aws.S3.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = _aws.Dynamo.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_MEDICAL_IMAGING"] = _aws.ImagingServer.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_SFN"] = _aws.StepFunctionsServer.Endpoint.ToString(),
+            ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
+            ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
+            ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
+            ["GATEWAY__AWS__JOBTABLE"] = _table,
+            ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
+            ["GATEWAY__AWS__DATASTOREID"] = Datastore,
+            ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
+            ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
+        };
+        foreach (var (name, value) in variables)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        try
+        {
+            // The runtime's path: parameterless constructor, composition from the process environment.
+            var output = await InvokeAsync(new TriggerImportFunction().HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+
+            Assert.Equal(batchId.Value, (string)output["executions"]![0]!["batchId"]!);
+            Assert.Contains(batchId.Value, _aws.StepFunctions.InputsByName.Keys);
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task GivenTheSameManifestEventTwice_WhenTriggered_ThenTheSecondIsAlreadyStartedOrTheSameExecution()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        var function = new TriggerImportFunction(_services);
+
+        var first = await InvokeAsync(function.HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var second = await InvokeAsync(function.HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+
+        Assert.Equal((string)first["executions"]![0]!["executionArn"]!, (string)second["executions"]![0]!["executionArn"]!);
+        Assert.Single(_aws.StepFunctions.InputsByName, e => e.Key == batchId.Value);
+    }
+
+    [Fact]
+    public async Task GivenEventForAnObjectThatIsNotAManifest_WhenTriggered_ThenNothingStarts()
+    {
+        var before = _aws.StepFunctionsServer.Calls.Count;
+
+        var output = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event("dicom/2026/11/28/x/some+file%281%29.dcm"));
+
+        Assert.Empty(output["executions"]!.AsArray());
+        Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
+    }
+
+    [Fact]
+    public async Task GivenManifestListingAMissingObject_WhenTriggered_ThenNothingStarts()
+    {
+        var batchId = await StoreBatchAsync(instances: 2, deleteOne: true);
+        var before = _aws.StepFunctionsServer.Calls.Count;
+
+        var output = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+
+        Assert.Empty(output["executions"]!.AsArray());
+        Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
+    }
+
+    [Theory]
+    [InlineData("{ \"Records\": [ { \"s3\": { \"bucket\": { } } } ] }")]
+    [InlineData("{ \"Records\": \"none\" }")]
+    [InlineData("not json")]
+    public async Task GivenMalformedEvent_WhenTriggered_ThenTheInvocationFailsAndNothingStarts(string body)
+    {
+        var before = _aws.StepFunctionsServer.Calls.Count;
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => new TriggerImportFunction(_services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(body))));
+
+        Assert.Contains("malformed S3 event", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
+    }
+
+    [Fact]
+    public void GivenUrlEncodedKey_WhenDecoded_ThenPlusIsASpaceAndEscapesAreResolved()
+    {
+        Assert.Equal("dicom/a b(1)+.dcm", S3EventNotification.DecodeKey("dicom/a+b%281%29%2B.dcm"));
+    }
+
+    [Fact]
+    public async Task GivenCaughtError_WhenCheckStatusRecordsIt_ThenTheJobIsFailedWithTheCause()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var started = await InvokeAsync(new StartImportJobFunction(_services).HandleAsync, _aws.StepFunctions.InputsByName[batchId.Value]);
+        started["error"] = new JsonObject { ["Error"] = "States.Timeout", ["Cause"] = "CheckStatus timed out" };
+
+        var recorded = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, started.ToJsonString());
+
+        Assert.Equal("FAILED", (string)recorded["jobStatus"]!);
+        Assert.True((bool)recorded["isComplete"]!);
+        var item = await ItemAsync((string)started["jobId"]!);
+        Assert.Equal("FAILED", item["jobStatus"].S);
+        Assert.Contains("CheckStatus timed out", item["message"].S, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenQuotaExceeded_WhenStartingTheJob_ThenTheErrorHasTheNameTheStateMachineRetries()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        _aws.HealthImaging.QueueError("StartDICOMImportJob", ServiceResponse.Error(402, "ServiceQuotaExceededException", "100 concurrent import jobs"));
+
+        var e = await Assert.ThrowsAsync<ServiceQuotaExceededException>(() =>
+            new StartImportJobFunction(_services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(_aws.StepFunctions.InputsByName[batchId.Value]))));
+
+        Assert.Equal("ServiceQuotaExceededException", e.GetType().Name);
+    }
+
+    private static async Task<JsonObject> InvokeAsync(Func<Stream, Task<Stream>> handler, string input)
+    {
+        await using var output = await handler(new MemoryStream(Encoding.UTF8.GetBytes(input)));
+        return JsonNode.Parse(output)!.AsObject();
+    }
+
+    /// <summary>An ObjectCreated:Put notification shaped as S3 sends it, with the key URL-encoded.</summary>
+    private static string S3Event(string key)
+    {
+        var encoded = string.Join('/', key.Split('/').Select(s => Uri.EscapeDataString(Uri.UnescapeDataString(s.Replace('+', ' '))).Replace("%20", "+", StringComparison.Ordinal)));
+        return $$"""
+            {
+              "Records": [
+                {
+                  "eventVersion": "2.1",
+                  "eventSource": "aws:s3",
+                  "awsRegion": "eu-west-1",
+                  "eventTime": "2026-11-28T05:00:00.000Z",
+                  "eventName": "ObjectCreated:Put",
+                  "userIdentity": { "principalId": "AWS:AROAEXAMPLE:gateway" },
+                  "requestParameters": { "sourceIPAddress": "10.0.1.23" },
+                  "responseElements": { "x-amz-request-id": "C3D13FE58DE4C810", "x-amz-id-2": "FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD" },
+                  "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": "batch-manifests",
+                    "bucket": { "name": "dicom", "ownerIdentity": { "principalId": "A3NL1KOZZKExample" }, "arn": "arn:aws:s3:::dicom" },
+                    "object": { "key": "{{encoded}}", "size": 1024, "eTag": "d41d8cd98f00b204e9800998ecf8427e", "sequencer": "0055AED6DCD90281E5" }
+                  }
+                }
+              ]
+            }
+            """;
+    }
+
+    private async Task<BatchId> StoreBatchAsync(int instances, bool deleteOne = false)
+    {
+        var batchId = BatchId.New(DateTimeOffset.UtcNow);
+        using var s3 = _aws.S3.CreateClient();
+        var list = new List<BatchManifestInstance>();
+        for (var i = 1; i <= instances; i++)
+        {
+            var sop = DicomUid.Parse($"1.2.826.0.1.3680043.10.1.1.{i}");
+            var key = ObjectKeys.Instance(batchId, sop);
+            var body = new byte[132 + (i * 100)];
+            "DICM"u8.CopyTo(body.AsSpan(128));
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = S3rverFixture.DicomBucket, Key = key, InputStream = new MemoryStream(body), UseChunkEncoding = false });
+            list.Add(new BatchManifestInstance
+            {
+                Key = key,
+                Size = body.Length,
+                SopClassUid = "1.2.840.10008.5.1.4.1.1.2",
+                SopInstanceUid = sop.Value,
+                StudyInstanceUid = "1.2.826.0.1.3680043.10.1",
+                SeriesInstanceUid = "1.2.826.0.1.3680043.10.1.1",
+                StudyDate = "20261128",
+                TransferSyntaxUid = "1.2.840.10008.1.2.1",
+                ReceivedAt = DateTimeOffset.UtcNow,
+            });
+        }
+
+        if (deleteOne)
+        {
+            await s3.DeleteObjectAsync(S3rverFixture.DicomBucket, list[^1].Key);
+        }
+
+        var manifest = new BatchManifest
+        {
+            BatchId = batchId.Value,
+            InputPrefix = ObjectKeys.BatchPrefix(batchId),
+            OpenedAt = DateTimeOffset.UtcNow,
+            ClosedAt = DateTimeOffset.UtcNow,
+            CloseReason = "A-RELEASE",
+            Instances = list,
+        };
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = S3rverFixture.DicomBucket,
+            Key = ObjectKeys.Manifest(batchId),
+            ContentBody = JsonSerializer.Serialize(manifest, ApplicationJsonContext.Default.BatchManifest),
+            UseChunkEncoding = false,
+        });
+        return batchId;
+    }
+
+    /// <summary>What HealthImaging writes when a job completes: the manifest and one success line per input file.</summary>
+    private void WriteJobOutput(FakeHealthImaging.Job job)
+    {
+        var output = job.OutputS3Uri["s3://".Length..];
+        var bucket = output[..output.IndexOf('/', StringComparison.Ordinal)];
+        var root = $"{output[(bucket.Length + 1)..]}{job.DatastoreId}-DicomImport-{job.JobId}/";
+        using var s3 = _aws.S3.CreateClient();
+        var inputPrefix = job.InputS3Uri[$"s3://{S3rverFixture.DicomBucket}/".Length..];
+        var inputs = s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rverFixture.DicomBucket, Prefix = inputPrefix }).GetAwaiter().GetResult().S3Objects ?? [];
+        var manifest = new JsonObject
+        {
+            ["jobSummary"] = new JsonObject
+            {
+                ["jobId"] = job.JobId,
+                ["datastoreId"] = job.DatastoreId,
+                ["inputS3Uri"] = job.InputS3Uri,
+                ["outputS3Uri"] = job.OutputS3Uri,
+                ["numberOfScannedFiles"] = inputs.Count,
+                ["numberOfImportedFiles"] = inputs.Count,
+                ["numberOfFilesWithCustomerError"] = 0,
+                ["numberOfFilesWithServerError"] = 0,
+                ["numberOfGeneratedImageSets"] = 1,
+                ["imageSetsSummary"] = new JsonArray(new JsonObject { ["imageSetId"] = "imageset" + job.JobId[..8], ["numberOfMatchedSOPInstances"] = inputs.Count }),
+            },
+        };
+        Put(s3, bucket, root + "job-output-manifest.json", manifest.ToJsonString());
+        Put(s3, bucket, root + "SUCCESS/success.ndjson", string.Concat(inputs.Select(o =>
+            new JsonObject { ["inputFile"] = o.Key, ["importResponse"] = new JsonObject { ["imageSetId"] = "imageset" + job.JobId[..8], ["isPrimary"] = true } }.ToJsonString() + "\n")));
+    }
+
+    private static void Put(Amazon.S3.IAmazonS3 s3, string bucket, string key, string body) =>
+        s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body, UseChunkEncoding = false }).GetAwaiter().GetResult();
+
+    private async Task<Dictionary<string, AttributeValue>> ItemAsync(string jobId)
+    {
+        using var client = _aws.Dynamo.CreateClient();
+        var response = await client.GetItemAsync(new GetItemRequest { TableName = _table, Key = new() { ["jobId"] = new AttributeValue { S = jobId } }, ConsistentRead = true });
+        Assert.True(response.Item is { Count: > 0 }, $"job {jobId} is not in the table");
+        return response.Item;
+    }
+
+    /// <summary>GATEWAY__AWS__X=v as the environment-variables provider maps it: Gateway:Aws:X.</summary>
+    private static Dictionary<string, string?> ToConfiguration(Dictionary<string, string> environment) =>
+        environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value);
+}
