@@ -9,14 +9,19 @@
 #   CT_COUNT=1000  TINY_COUNT=2000  LARGE_COUNT=6    (files per data set)
 #   GW_OUT=/tmp/gw-bench/gw        (where the Gateway is built)
 #   RESULTS=/tmp/gw-bench/results-<date>.tsv        RSS_TSV=<RESULTS>.rss.tsv (gateway memory per run)
-#   SHARED_BENCH=<repo>/../shared/bench
+#   SHARED_BENCH=<repo>/../shared/bench (or <repo>/../../shared/bench for a worktree)
 # Needs: dotnet, dcmtk (storescu, storescp, echoscu), unshare (util-linux), curl, /usr/bin/python3 with
 # python3-pydicom and python3-numpy (gen_data.py).
 set -u -o pipefail
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 HERE=$REPO/bench
-SHARED_BENCH=${SHARED_BENCH:-$(readlink -f "$REPO/../shared/bench" 2>/dev/null || echo "$REPO/../shared/bench")}
-[ -x "$SHARED_BENCH/run_baseline.sh" ] || [ -f "$SHARED_BENCH/run_baseline.sh" ] || { echo "no $SHARED_BENCH/run_baseline.sh" >&2; exit 2; }
+# ../shared/bench next to the repository (a git worktree one level deeper finds ../../shared/bench)
+if [ -z "${SHARED_BENCH:-}" ]; then
+    for candidate in "$REPO/../shared/bench" "$REPO/../../shared/bench"; do
+        [ -f "$candidate/run_baseline.sh" ] && { SHARED_BENCH=$(readlink -f "$candidate"); break; }
+    done
+fi
+[ -f "${SHARED_BENCH:-}/run_baseline.sh" ] || { echo "cannot find ../shared/bench/run_baseline.sh (set SHARED_BENCH)" >&2; exit 2; }
 export DATASETS=${DATASETS:-ct tiny large} CONCS=${CONCS:-1 4} RUNS=${RUNS:-3} SERVERS=${SERVERS:-storescp cmd}
 DATA_ROOT=${DATA_ROOT:-/tmp/gw-bench/data}
 GW_OUT=${GW_OUT:-/tmp/gw-bench/gw}
