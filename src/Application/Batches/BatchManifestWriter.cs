@@ -47,6 +47,8 @@ public sealed partial class BatchManifestWriter(IInstanceStore store, TimeProvid
         return key;
     }
 
+    public const int MaxReasonLength = 200;
+
     public static BatchManifest ToManifest(ImportBatch batch, string reason, DateTimeOffset closedAt) => new()
     {
         BatchId = batch.Id.Value,
@@ -56,7 +58,7 @@ public sealed partial class BatchManifestWriter(IInstanceStore store, TimeProvid
         AssociationId = batch.AssociationId,
         OpenedAt = batch.OpenedAt,
         ClosedAt = closedAt,
-        CloseReason = reason,
+        CloseReason = reason.Length <= MaxReasonLength ? reason : reason[..MaxReasonLength],
         Instances = [.. batch.Instances.Select(i => new BatchManifestInstance
         {
             Key = i.ObjectKey,

@@ -38,7 +38,7 @@ public sealed class DataSet : IEnumerable<DataElement>
             if (_characterSet is null)
             {
                 var own = Find(DicomTags.SpecificCharacterSet) as ValueElement;
-                _characterSet = own is not null ? DicomCharacterSet.FromSpecificCharacterSet(own.Value.Span)
+                _characterSet = own is not null ? DicomCharacterSet.FromSpecificCharacterSetOrDefault(own.Value.Span)
                     : Parent?.CharacterSet ?? DicomCharacterSet.Default;
             }
 
@@ -53,6 +53,62 @@ public sealed class DataSet : IEnumerable<DataElement>
         {
             _characterSet = null;
         }
+    }
+
+    /// <summary>Adds or replaces the element with this tag, keeping ascending tag order (PS3.5 7.1).</summary>
+    public void Set(DataElement element)
+    {
+        var index = _elements.FindIndex(e => e.Tag.Value >= element.Tag.Value);
+        if (index < 0)
+        {
+            _elements.Add(element);
+        }
+        else if (_elements[index].Tag == element.Tag)
+        {
+            _elements[index] = element;
+        }
+        else
+        {
+            _elements.Insert(index, element);
+        }
+
+        if (element.Tag == DicomTags.SpecificCharacterSet)
+        {
+            _characterSet = null;
+        }
+    }
+
+    /// <summary>Sets a text value, padded to even length (space, or NUL for UI; PS3.5 6.2). Multiple values join with '\'.</summary>
+    public void SetString(DicomTag tag, DicomVr vr, params string[] values)
+    {
+        var text = string.Join('\\', values);
+        var encoding = vr.UsesSpecificCharacterSet() && CharacterSet.SpecificCharacterSet == "ISO_IR 192"
+            ? System.Text.Encoding.UTF8
+            : System.Text.Encoding.Latin1;
+        var bytes = encoding.GetBytes(text);
+        if (bytes.Length % 2 == 1)
+        {
+            Array.Resize(ref bytes, bytes.Length + 1);
+            bytes[^1] = vr.PaddingByte();
+        }
+
+        Set(new ValueElement(tag, vr, bytes));
+    }
+
+    /// <summary>Sets a US value (little endian).</summary>
+    public void SetUInt16(DicomTag tag, ushort value)
+    {
+        var bytes = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, value);
+        Set(new ValueElement(tag, DicomVr.US, bytes));
+    }
+
+    /// <summary>Sets a UL value (little endian).</summary>
+    public void SetUInt32(DicomTag tag, uint value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+        Set(new ValueElement(tag, DicomVr.UL, bytes));
     }
 
     public bool Contains(DicomTag tag) => Find(tag) is not null;

@@ -116,7 +116,7 @@ public static class InstanceHeaderReader
             {
                 case 0x00080005:
                     Header.SpecificCharacterSet = Text(element, value);
-                    _characterSet = DicomCharacterSet.FromSpecificCharacterSet(Header.SpecificCharacterSet);
+                    _characterSet = DicomCharacterSet.FromSpecificCharacterSetOrDefault(Header.SpecificCharacterSet);
                     break;
                 case 0x00080016:
                     Header.SopClassUid = Uid(value);

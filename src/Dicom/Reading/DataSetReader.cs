@@ -95,12 +95,14 @@ public sealed class DataSetReader
                     return Done(reader, DataSetReadStatus.NeedMoreData, null);
                 }
 
-                // PS3.5 7.5: a sequence or item of undefined length must be closed by its delimiter; tolerate a missing
-                // delimiter only at the very end (DCMTK and pydicom do the same).
+                // PS3.5 7.5: a sequence or item of undefined length must be closed by its delimiter, and one of defined
+                // length must hold its bytes. At the very end of the data, on an element boundary, DCMTK and pydicom
+                // close what is open (missing delimiters; lengths not updated after an edit), and so do we. Data cut
+                // inside an element is still an error (above), and so are unterminated encapsulated fragments.
                 ref var open = ref _stack[_depth - 1];
-                if (open.End >= 0 || open.Kind == FrameKind.Fragments)
+                if (open.Kind == FrameKind.Fragments)
                 {
-                    return Fail(reader, $"Data set ends inside a {Describe(open.Kind)}", pos, open.Tag);
+                    return Fail(reader, $"Data set ends inside an {Describe(open.Kind)}", pos, open.Tag);
                 }
 
                 CloseTop(ref visitor);
@@ -207,7 +209,7 @@ public sealed class DataSetReader
             var header = new DicomElementHeader(tag, vr, length, pos, pos + headerLength, littleEndian, explicitVr, _depth);
             if (length == DicomElementHeader.UndefinedLength)
             {
-                if (_depth >= _options.MaxDepth)
+                if (_depth >= _options.MaxDepth * 2)
                 {
                     return Fail(reader, $"Sequence nesting deeper than {_options.MaxDepth}", pos, tag);
                 }
@@ -251,7 +253,7 @@ public sealed class DataSetReader
 
             if (vr == DicomVr.SQ)
             {
-                if (_depth >= _options.MaxDepth)
+                if (_depth >= _options.MaxDepth * 2)
                 {
                     return Fail(reader, $"Sequence nesting deeper than {_options.MaxDepth}", pos, tag);
                 }
@@ -322,7 +324,9 @@ public sealed class DataSetReader
                 var end = length == DicomElementHeader.UndefinedLength ? -1 : pos + 8 + length;
                 if (end >= 0 && _stack[_depth - 1].End >= 0 && end > _stack[_depth - 1].End)
                 {
-                    return Fail(reader, $"Item length {length} runs past the end of its sequence (offset {_stack[_depth - 1].End})", pos, _stack[_depth - 1].Tag);
+                    // An item length not updated after an edit (pydicom's DICOMDIR-nooffset) runs past its sequence.
+                    // DCMTK reads the item by its own length and ends the sequence after it; so do we.
+                    _stack[_depth - 1] = _stack[_depth - 1] with { End = end };
                 }
 
                 reader.Advance(8);

@@ -62,6 +62,35 @@ public sealed class DicomCharacterSet
         return Cache.GetOrAdd(value, Create);
     }
 
+    /// <summary>
+    /// Like <see cref="FromSpecificCharacterSet(ReadOnlySpan{byte})"/>, but an unsupported or malformed value falls back to
+    /// the default repertoire (bytes above 0x7F as Latin-1), as DCMTK does with a warning: text stays readable, never fatal.
+    /// </summary>
+    public static DicomCharacterSet FromSpecificCharacterSetOrDefault(ReadOnlySpan<byte> value)
+    {
+        try
+        {
+            return FromSpecificCharacterSet(value);
+        }
+        catch (NotSupportedException)
+        {
+            return Default;
+        }
+    }
+
+    /// <inheritdoc cref="FromSpecificCharacterSetOrDefault(ReadOnlySpan{byte})"/>
+    public static DicomCharacterSet FromSpecificCharacterSetOrDefault(string value)
+    {
+        try
+        {
+            return FromSpecificCharacterSet(value);
+        }
+        catch (NotSupportedException)
+        {
+            return Default;
+        }
+    }
+
     /// <summary>Decodes a text value; for PN and multi-line text the escape state resets at delimiters (PS3.5 6.1.2.5.3).</summary>
     public string Decode(ReadOnlySpan<byte> bytes)
     {

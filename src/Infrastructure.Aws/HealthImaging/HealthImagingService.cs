@@ -60,7 +60,7 @@ public sealed class HealthImagingService(HealthImagingClient client, IAmazonS3 s
         var summary = JsonSerializer.Deserialize(manifest, HealthImagingJsonContext.Default.JobOutputManifest)?.JobSummary
             ?? throw new InvalidDataException($"s3://{bucket}/{root}job-output-manifest.json has no jobSummary");
 
-        var imageSets = new Dictionary<string, (string? Study, string? Series, List<string> Sops)>(StringComparer.Ordinal);
+        var imageSets = new Dictionary<string, (string? Study, string? Series, List<string>? Sops)>(StringComparer.Ordinal);
         foreach (var line in await ReadLinesAsync(bucket, root + "SUCCESS/success.ndjson", cancellationToken))
         {
             var success = JsonSerializer.Deserialize(line, HealthImagingJsonContext.Default.ImportSuccessLine);
@@ -70,17 +70,17 @@ public sealed class HealthImagingService(HealthImagingClient client, IAmazonS3 s
                 continue;
             }
 
-            if (!imageSets.TryGetValue(id, out var set))
-            {
-                set = (success!.ImportResponse!.StudyInstanceUid, success.ImportResponse.SeriesInstanceUid, []);
-                imageSets[id] = set;
-            }
-
-            var sop = success!.ImportResponse!.SopInstanceUid ?? SopFromKey(success.InputFile);
-            if (sop is not null)
+            var response = success!.ImportResponse!;
+            imageSets.TryGetValue(id, out var set);
+            set.Study ??= response.StudyInstanceUid ?? success.StudyInstanceUid;
+            set.Series ??= response.SeriesInstanceUid ?? success.SeriesInstanceUid;
+            set.Sops ??= [];
+            if ((response.SopInstanceUid ?? success.SopInstanceUid ?? SopFromKey(success.InputFile)) is { } sop)
             {
                 set.Sops.Add(sop);
             }
+
+            imageSets[id] = set;
         }
 
         foreach (var s in summary.ImageSetsSummary ?? [])
@@ -107,7 +107,7 @@ public sealed class HealthImagingService(HealthImagingClient client, IAmazonS3 s
             summary.NumberOfScannedFiles,
             summary.NumberOfImportedFiles,
             Math.Max(failed, failures.Count),
-            imageSets.Select(kv => new ImportedImageSet(kv.Key, kv.Value.Study, kv.Value.Series, kv.Value.Sops)).ToList(),
+            imageSets.Select(kv => new ImportedImageSet(kv.Key, kv.Value.Study, kv.Value.Series, kv.Value.Sops ?? [])).ToList(),
             failures);
     }
 

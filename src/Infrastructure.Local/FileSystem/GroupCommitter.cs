@@ -3,11 +3,13 @@ using System.Threading.Channels;
 namespace ImagingGateway.Infrastructure.Local.FileSystem;
 
 /// <summary>
-/// Group commit of durable writes. Each commit hands over its written temp file and waits; one flusher thread takes
-/// every commit that is waiting (up to <see cref="FileSystemStoreOptions.MaxGroupSize"/>), fsyncs their files in
-/// parallel (the file system's journal folds concurrent fsyncs into one commit), renames each into place, then
-/// fsyncs every directory the group touched exactly once. While a group is being flushed the next one gathers, so
-/// under load many instances share the cost of one journal commit instead of paying two each.
+/// Group commit of durable writes, in a two-stage pipeline. Each commit hands over its written temp file and waits.
+/// Stage 1 (one thread) takes every commit waiting (up to <see cref="FileSystemStoreOptions.MaxGroupSize"/>) and
+/// fsyncs their files in parallel (the file system's journal folds concurrent fsyncs into one journal commit).
+/// Stage 2 (another thread) renames each file of the group into place, then fsyncs every directory the group touched
+/// exactly once, and only then completes the group's commits. While stage 2 makes group N's names durable, stage 1
+/// already flushes group N+1, and the next group gathers meanwhile: under load many instances share the journal
+/// commits instead of paying two each.
 /// </summary>
 internal sealed class GroupCommitter : IDisposable
 {
@@ -18,7 +20,11 @@ internal sealed class GroupCommitter : IDisposable
     private readonly ParallelOptions _parallel;
     private readonly bool _durable;
     private readonly Action<string> _markDirectoryDurable;
-    private readonly Thread _thread;
+    private readonly Channel<List<PendingCommit>> _flushed = Channel.CreateUnbounded<List<PendingCommit>>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    private readonly Thread _flushThread;
+    private readonly Thread _publishThread;
 
     public GroupCommitter(int maxGroupSize, int maxParallelFlushes, bool durable, Action<string> markDirectoryDurable)
     {
@@ -26,8 +32,10 @@ internal sealed class GroupCommitter : IDisposable
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelFlushes) };
         _durable = durable;
         _markDirectoryDurable = markDirectoryDurable;
-        _thread = new Thread(Run) { IsBackground = true, Name = "fs-group-commit" };
-        _thread.Start();
+        _flushThread = new Thread(FlushFiles) { IsBackground = true, Name = "fs-commit-flush" };
+        _publishThread = new Thread(PublishNames) { IsBackground = true, Name = "fs-commit-publish" };
+        _flushThread.Start();
+        _publishThread.Start();
     }
 
     /// <summary>How many groups were flushed, and how many commits they held (for tests and metrics).</summary>
@@ -51,45 +59,64 @@ internal sealed class GroupCommitter : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _thread.Join(TimeSpan.FromSeconds(30));
+        _flushThread.Join(TimeSpan.FromSeconds(30));
+        _publishThread.Join(TimeSpan.FromSeconds(30));
     }
 
-    private void Run()
+    /// <summary>Stage 1: the files' data and size reach the disk.</summary>
+    private void FlushFiles()
     {
-        var group = new List<PendingCommit>(_maxGroupSize);
+        try
+        {
+            var reader = _queue.Reader;
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                var group = new List<PendingCommit>(Math.Min(_maxGroupSize, 16));
+                while (group.Count < _maxGroupSize && reader.TryRead(out var next))
+                {
+                    group.Add(next);
+                }
+
+                Interlocked.Increment(ref _groups);
+                Interlocked.Add(ref _commits, group.Count);
+                if (_durable)
+                {
+                    if (group.Count == 1)
+                    {
+                        FlushFile(group[0]);
+                    }
+                    else
+                    {
+                        Parallel.For(0, group.Count, _parallel, i => FlushFile(group[i]));
+                    }
+                }
+
+                _flushed.Writer.TryWrite(group);
+            }
+        }
+        finally
+        {
+            _flushed.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Stage 2: names, then the directories holding them, then the waiting commits are released.</summary>
+    private void PublishNames()
+    {
         var directories = new HashSet<string>(StringComparer.Ordinal);
-        var reader = _queue.Reader;
+        var reader = _flushed.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            group.Clear();
-            while (group.Count < _maxGroupSize && reader.TryRead(out var next))
+            while (reader.TryRead(out var group))
             {
-                group.Add(next);
+                PublishGroup(group, directories);
             }
-
-            FlushGroup(group, directories);
         }
     }
 
-    private void FlushGroup(List<PendingCommit> group, HashSet<string> directories)
+    private void PublishGroup(List<PendingCommit> group, HashSet<string> directories)
     {
-        Interlocked.Increment(ref _groups);
-        Interlocked.Add(ref _commits, group.Count);
-
-        // 1. The files' data and size reach the disk.
-        if (_durable)
-        {
-            if (group.Count == 1)
-            {
-                FlushFile(group[0]);
-            }
-            else
-            {
-                Parallel.For(0, group.Count, _parallel, i => FlushFile(group[i]));
-            }
-        }
-
-        // 2. Each file gets its name, atomically (rename(2) replaces an existing object in one step).
+        // Each file gets its name, atomically (rename(2) replaces an existing object in one step).
         directories.Clear();
         foreach (var commit in group)
         {
@@ -112,7 +139,7 @@ internal sealed class GroupCommitter : IDisposable
             }
         }
 
-        // 3. The names become durable: each touched directory once for the whole group.
+        // The names become durable: each touched directory once for the whole group.
         Dictionary<string, Exception>? failedDirectories = null;
         if (_durable)
         {

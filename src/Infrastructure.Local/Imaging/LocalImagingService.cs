@@ -319,9 +319,11 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
         {
             failure = await ImportAsync(job, stopping).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or JsonException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            failure = $"import failed: {ex.Message}";
+            // As HealthImaging fails a job it cannot process: the job ends, the workflow sees FAILED with the reason.
+            LogWorkerError(_logger, ex, jobId);
+            failure = $"import failed: {ex.GetType().Name}: {ex.Message}";
         }
 
         var status = failure is null ? ImportJobStatus.Completed : ImportJobStatus.Failed;
@@ -523,6 +525,6 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
     [LoggerMessage(Level = LogLevel.Information, Message = "Local imaging: job {JobId} {Status} {Message}")]
     private static partial void LogEnded(ILogger logger, string jobId, string status, string? message);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Local imaging: job {JobId} could not be processed; it is retried at the next start")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Local imaging: job {JobId} could not be processed")]
     private static partial void LogWorkerError(ILogger logger, Exception exception, string jobId);
 }

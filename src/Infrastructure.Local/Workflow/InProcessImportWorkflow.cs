@@ -194,13 +194,18 @@ public sealed partial class InProcessImportWorkflow : IImportWorkflow, IAsyncDis
                         return;
                     }
 
-                    var delay = execution.NextRunAt - _time.GetUtcNow();
+                    var deadline = execution.StartedAt + _options.ExecutionTimeout;
+                    var runAt = execution.NextRunAt < deadline ? execution.NextRunAt : deadline;
+                    var delay = runAt - _time.GetUtcNow();
                     if (delay > TimeSpan.Zero)
                     {
                         await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
                     }
 
-                    var next = await StepAsync(execution, stopping).ConfigureAwait(false);
+                    var next = _time.GetUtcNow() >= deadline
+                        ? Finish(execution, WorkflowStates.TimedOut, execution.CurrentState, execution.State, "States.Timeout",
+                            $"the execution ran longer than {_options.ExecutionTimeout}")
+                        : await StepAsync(execution, stopping).ConfigureAwait(false);
                     if (!await _executions.UpdateAsync(next, stopping).ConfigureAwait(false) || !next.IsRunning)
                     {
                         LogFinished(_logger, name, next.Status, next.CurrentState);

@@ -10,6 +10,12 @@ public sealed class InProcessWorkflowOptions
     /// <summary>The WaitForCompletion state (30 s in the cloud; locally the stand-in is fast).</summary>
     public TimeSpan WaitInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The state machine's timeout: an execution still running this long after its start ends TIMED_OUT with
+    /// States.Timeout (as a Step Functions execution does, without running the Catch).
+    /// </summary>
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How many task states (StartImportJob, CheckStatus, RecordFailure) run at once across executions.</summary>
     public int MaxConcurrentTasks { get; set; } = 4;
 

@@ -15,4 +15,5 @@ public static class WorkflowStates
     public const string Running = "RUNNING";
     public const string Succeeded = "SUCCEEDED";
     public const string ExecutionFailed = "FAILED";
+    public const string TimedOut = "TIMED_OUT";
 }

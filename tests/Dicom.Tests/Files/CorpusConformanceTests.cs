@@ -40,7 +40,8 @@ public class CorpusConformanceTests
     {
         var files = Corpus.AllDicomFiles().Select(Path.GetFileName).ToList();
 
-        Assert.True(files.Count >= 85, $"only {files.Count} corpus files found");
+        Assert.True(files.Count >= 170, $"only {files.Count} corpus files found");
+        Assert.Contains("DICOMDIR", files);
         Assert.Contains("CT_small.dcm", files);
         Assert.Contains("chrH31.dcm", files);
         foreach (var broken in Broken.Keys)
@@ -101,6 +102,8 @@ public class CorpusConformanceTests
 
         var vrMatches = mine.Vr == theirs.Vr
             || (mine.Vr == "UN" && theirs.Vr == "??")
+            // DCMTK prints its internal "up" (UL pointer) for the DICOMDIR offsets; on the wire they are UL.
+            || (mine.Vr == "UL" && theirs.Vr == "up")
             // DCMTK always reports encapsulated Pixel Data as OB (PS3.5 A.4), whatever VR the file has.
             || (mine.Tag == "(7FE0,0010)" && mine.Length == "u/l" && theirs.Vr == "OB")
             || (alternative != DicomVr.None && theirs.Vr == alternative.Code());
@@ -109,7 +112,7 @@ public class CorpusConformanceTests
             return "VR differs";
         }
 
-        if (mine.Vr != theirs.Vr)
+        if (mine.Vr != theirs.Vr && theirs.Vr != "up")
         {
             // Same bytes, read with another VR: the value is printed differently, so only the length is comparable.
             return null;

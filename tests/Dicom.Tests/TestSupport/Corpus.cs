@@ -24,13 +24,18 @@ public static class Corpus
 
     public static byte[] Read(string name) => File.ReadAllBytes(TestFile(name));
 
-    /// <summary>Every .dcm file of test_files and charset_files (not dicomdirtests, which are DICOMDIR sets).</summary>
+    /// <summary>
+    /// Every DICOM file of test_files (recursively: the DICOMDIR sets of dicomdirtests have files without extension) and
+    /// of charset_files; only the corpus' text and archive files (README, dumps, JSON, gzip) are left out.
+    /// </summary>
     public static IEnumerable<string> AllDicomFiles()
     {
         RequireDirectory(TestFilesDirectory);
         RequireDirectory(CharsetFilesDirectory);
-        return Directory.EnumerateFiles(TestFilesDirectory, "*.dcm")
+        string[] notDicom = [".txt", ".dump", ".json", ".gz"];
+        return Directory.EnumerateFiles(TestFilesDirectory, "*", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(CharsetFilesDirectory, "*.dcm"))
+            .Where(path => !notDicom.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase) && Path.GetFileName(path) != "README")
             .Order(StringComparer.Ordinal);
     }
 

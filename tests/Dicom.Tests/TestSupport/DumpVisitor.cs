@@ -72,7 +72,7 @@ public sealed class DumpVisitor : IDataSetVisitor
             DicomVr.SL => Join(v, 4, s => (le ? BinaryPrimitives.ReadInt32LittleEndian(s) : BinaryPrimitives.ReadInt32BigEndian(s)).ToString(CultureInfo.InvariantCulture)),
             DicomVr.UV or DicomVr.OV => Join(v, 8, s => (le ? BinaryPrimitives.ReadUInt64LittleEndian(s) : BinaryPrimitives.ReadUInt64BigEndian(s)).ToString(CultureInfo.InvariantCulture)),
             DicomVr.SV => Join(v, 8, s => (le ? BinaryPrimitives.ReadInt64LittleEndian(s) : BinaryPrimitives.ReadInt64BigEndian(s)).ToString(CultureInfo.InvariantCulture)),
-            DicomVr.FL or DicomVr.OF => Join(v, 4, s => (le ? BinaryPrimitives.ReadSingleLittleEndian(s) : BinaryPrimitives.ReadSingleBigEndian(s)).ToString("R", CultureInfo.InvariantCulture)),
+            DicomVr.FL or DicomVr.OF => Join(v, 4, s => ((double)(le ? BinaryPrimitives.ReadSingleLittleEndian(s) : BinaryPrimitives.ReadSingleBigEndian(s))).ToString("R", CultureInfo.InvariantCulture)),
             DicomVr.FD or DicomVr.OD => Join(v, 8, s => (le ? BinaryPrimitives.ReadDoubleLittleEndian(s) : BinaryPrimitives.ReadDoubleBigEndian(s)).ToString("R", CultureInfo.InvariantCulture)),
             DicomVr.AT => Join(v, 4, s => le
                 ? $"({BinaryPrimitives.ReadUInt16LittleEndian(s):x4},{BinaryPrimitives.ReadUInt16LittleEndian(s[2..]):x4})"

@@ -66,6 +66,25 @@ public class RoundTripTests
         var encoded = DataSetWriter.Encode(dataSet, syntax.IsDeflated ? TransferSyntax.ExplicitVRLittleEndian : syntax);
 
         Assert.Equal(original.Length, encoded.Length);
+        if (Path.GetFileName(path) == "DICOMDIR-nooffset")
+        {
+            // An element was removed from its last directory record without fixing that item's length (248 declared,
+            // 224 present, running past the sequence and the file); the writer states the true length, so exactly
+            // that one 4-byte length field differs.
+            var differing = Enumerable.Range(0, encoded.Length).Where(i => original.Span[i] != encoded[i]).ToList();
+            var fieldStarts = new List<int>();
+            foreach (var i in differing)
+            {
+                if (fieldStarts.Count == 0 || i - fieldStarts[^1] >= 4)
+                {
+                    fieldStarts.Add(i);
+                }
+            }
+
+            Assert.Single(fieldStarts);
+            return;
+        }
+
         Assert.True(original.Span.SequenceEqual(encoded), $"first difference at offset {original.Span.CommonPrefixLength(encoded)}");
     }
 

@@ -159,6 +159,14 @@ public sealed class AwsModelServer : IDisposable
             {
                 response = ServiceResponse.Error(500, "InternalServerException", e.Message);
             }
+
+            if (response.Status == 200)
+            {
+                lock (_violations)
+                {
+                    _violations.AddRange(Model.ValidateOutput(match.Operation, response.Body).Select(e => $"{match.Operation}: {e}"));
+                }
+            }
         }
 
         var bytes = Encoding.UTF8.GetBytes(response.Body);

@@ -40,6 +40,19 @@ public sealed class ServiceModel
 
     public JsonObject Shape(string name) => _model["shapes"]![name]!.AsObject();
 
+    /// <summary>Checks a success response body against the operation's output shape (so the fakes answer as the service does).</summary>
+    public IReadOnlyList<string> ValidateOutput(string operation, string body)
+    {
+        var errors = new List<string>();
+        var output = ParseBody(System.Text.Encoding.UTF8.GetBytes(body), errors);
+        if (_model["operations"]![operation]?["output"]?["shape"] is { } shape)
+        {
+            CheckStructure(output, (string)shape!, operation + " response", errors, bodyOnly: true);
+        }
+
+        return errors;
+    }
+
     private Match ValidateJson(string method, string rawPath, Func<string, string?> header, byte[] body)
     {
         var errors = new List<string>();

@@ -195,7 +195,7 @@ public sealed class HealthImagingServiceTests : IClassFixture<S3rverFixture>, ID
             """);
         await Put(s3, root + "SUCCESS/success.ndjson",
             "{\"inputFile\":\"dicom/2026/11/28/B/1.2.3.1.dcm\",\"importResponse\":{\"imageSetId\":\"set1\",\"isPrimary\":true}}\n" +
-            "{\"inputFile\":\"dicom/2026/11/28/B/1.2.3.2.dcm\",\"importResponse\":{\"imageSetId\":\"set1\",\"isPrimary\":true}}\n");
+            "{\"inputFile\":\"dicom/2026/11/28/B/1.2.3.2.dcm\",\"importResponse\":{\"imageSetId\":\"set1\",\"isPrimary\":true},\"studyInstanceUID\":\"1.2.3\",\"sopInstanceUID\":\"1.2.3.2\"}\n");
         await Put(s3, root + "FAILURE/failure.ndjson",
             "{\"inputFile\":\"dicom/2026/11/28/B/1.2.3.3.dcm\",\"exception\":{\"exceptionType\":\"ValidationException\",\"message\":\"unsupported transfer syntax\"}}\n");
 
@@ -207,6 +207,7 @@ public sealed class HealthImagingServiceTests : IClassFixture<S3rverFixture>, ID
         var set = Assert.Single(results.ImageSets);
         Assert.Equal("set1", set.ImageSetId);
         Assert.Equal(["1.2.3.1", "1.2.3.2"], set.SopInstanceUids);
+        Assert.Equal("1.2.3", set.StudyInstanceUid);
         var failure = Assert.Single(results.Failures);
         Assert.Equal("dicom/2026/11/28/B/1.2.3.3.dcm", failure.InputFile);
         Assert.Contains("unsupported transfer syntax", failure.Reason, StringComparison.Ordinal);

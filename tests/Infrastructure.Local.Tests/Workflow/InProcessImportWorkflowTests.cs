@@ -189,6 +189,25 @@ public sealed class InProcessImportWorkflowTests : IAsyncDisposable
         Assert.InRange(peak, 1, 2);
     }
 
+    [Fact]
+    public async Task GivenJobThatNeverFinishes_WhenTheExecutionTimeoutPasses_ThenTheExecutionEndsTimedOut()
+    {
+        _steps.Setup(s => s.StartImportJobAsync(It.IsAny<ImportState>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ImportState s, CancellationToken _) => s with { JobId = "job-1", JobStatus = "SUBMITTED" });
+        _steps.Setup(s => s.CheckStatusAsync(It.IsAny<ImportState>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ImportState s, CancellationToken _) => s with { JobStatus = "IN_PROGRESS" });
+        var options = FastOptions();
+        options.ExecutionTimeout = TimeSpan.FromMilliseconds(400);
+        var workflow = CreateEngine(options);
+
+        await workflow.StartAsync(Input("BATCH1"), default);
+        var done = await workflow.WaitForCompletionAsync("BATCH1", Timeout, default);
+
+        Assert.Equal(WorkflowStates.TimedOut, done.Status);
+        Assert.Equal("States.Timeout", done.Error);
+        Assert.True(done.StoppedAt - done.StartedAt >= TimeSpan.FromMilliseconds(400));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("../x")]

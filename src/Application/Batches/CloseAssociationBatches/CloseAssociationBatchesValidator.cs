@@ -7,6 +7,6 @@ public sealed class CloseAssociationBatchesValidator : AbstractValidator<CloseAs
     public CloseAssociationBatchesValidator()
     {
         RuleFor(c => c.AssociationId).NotEmpty().MaximumLength(128);
-        RuleFor(c => c.Reason).NotEmpty().MaximumLength(200);
+        RuleFor(c => c.Reason).NotEmpty(); // a long reason is shortened in the manifest, never a reason to keep a batch open
     }
 }

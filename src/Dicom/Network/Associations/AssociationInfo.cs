@@ -5,7 +5,10 @@ using ImagingGateway.Dicom.Network.Pdus.Items;
 
 namespace ImagingGateway.Dicom.Network.Associations;
 
-/// <summary>An association as negotiated: who, from where, over which contexts, with which limits.</summary>
+/// <summary>
+/// An association as negotiated: who, from where, over which contexts, with which limits. The TLS
+/// <see cref="ClientCertificate"/> is owned by the transport and valid only until the association's last callback returns.
+/// </summary>
 public sealed record AssociationInfo(
     string AssociationId,
     AssociateRequestPdu Request,

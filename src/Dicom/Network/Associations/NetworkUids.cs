@@ -9,13 +9,7 @@ public static class NetworkUids
     public const string DeflatedExplicitVrLittleEndian = "1.2.840.10008.1.2.1.99";
     public const string ExplicitVrBigEndian = "1.2.840.10008.1.2.2";
 
-    /// <summary>Root of the storage SOP classes (PS3.4 B.5).</summary>
-    public const string StorageSopClassRoot = "1.2.840.10008.5.1.4.1.1.";
-
     /// <summary>Our implementation class UID (a UUID-derived UID, PS3.5 B.2) and version name.</summary>
     public const string ImplementationClassUid = "2.25.163782939117353436097318011563457217841";
     public const string ImplementationVersionName = "IMAGINGGW_1";
-
-    public static bool IsStorageSopClass(string uid) =>
-        uid.StartsWith(StorageSopClassRoot, StringComparison.Ordinal) && uid.Length > StorageSopClassRoot.Length;
 }

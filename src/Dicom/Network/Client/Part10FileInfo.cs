@@ -1,11 +1,12 @@
-using System.Buffers.Binary;
-using System.Text;
+using System.Buffers;
+using ImagingGateway.Dicom.Files;
 
 namespace ImagingGateway.Dicom.Network.Client;
 
 /// <summary>
 /// What the SCU needs from a Part 10 file (PS3.10 7.1): SOP class and instance from the file meta information, its
-/// transfer syntax, and where the data set starts. Only group 0002 (always Explicit VR Little Endian) is read.
+/// transfer syntax, and where the data set starts. Only the preamble and group 0002 are read (via <see cref="Part10Reader"/>);
+/// the data set is later streamed from <see cref="DataSetOffset"/> as it is.
 /// </summary>
 public sealed record Part10FileInfo(string Path, string SopClassUid, string SopInstanceUid, string TransferSyntaxUid, long DataSetOffset, long Length)
 {
@@ -14,72 +15,36 @@ public sealed record Part10FileInfo(string Path, string SopClassUid, string SopI
     /// <exception cref="InvalidDataException">Not a Part 10 file, or its meta information lacks a required element.</exception>
     public static Part10FileInfo Read(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
-        Span<byte> header = stackalloc byte[132];
-        if (stream.ReadAtLeast(header, 132, throwOnEndOfStream: false) < 132 || !header[128..].SequenceEqual("DICM"u8))
-        {
-            throw new InvalidDataException($"{path}: no DICM prefix at offset 128; not a DICOM Part 10 file.");
-        }
-
-        string? sopClass = null, sopInstance = null, transferSyntax = null;
-        Span<byte> element = stackalloc byte[12];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var buffer = new byte[4096];
+        var filled = 0;
         while (true)
         {
-            var at = stream.Position;
-            if (stream.ReadAtLeast(element[..8], 8, throwOnEndOfStream: false) < 8)
+            var read = stream.Read(buffer, filled, buffer.Length - filled);
+            filled += read;
+            var result = Part10Reader.ReadFileMeta(new ReadOnlySequence<byte>(buffer, 0, filled), isFinalBlock: read == 0);
+            switch (result.Status)
             {
-                stream.Position = at;
-                break;
+                case FileMetaReadStatus.Completed when result.Meta is { HasPreamble: true } meta
+                    && !string.IsNullOrEmpty(meta.MediaStorageSopClassUid) && !string.IsNullOrEmpty(meta.MediaStorageSopInstanceUid)
+                    && !string.IsNullOrEmpty(meta.TransferSyntaxUid):
+                    return new Part10FileInfo(path, meta.MediaStorageSopClassUid, meta.MediaStorageSopInstanceUid, meta.TransferSyntaxUid,
+                        result.DataSetOffset, stream.Length);
+                case FileMetaReadStatus.Completed:
+                    throw new InvalidDataException($"{path}: no file meta information with SOP Class/Instance UID and Transfer Syntax UID.");
+                case FileMetaReadStatus.Invalid:
+                    throw new InvalidDataException($"{path}: {result.Error?.ToString() ?? "not a DICOM Part 10 file"}.");
             }
 
-            var group = BinaryPrimitives.ReadUInt16LittleEndian(element);
-            if (group != 0x0002)
+            if (read == 0 || buffer.Length >= 1 << 20)
             {
-                stream.Position = at;
-                break;
+                throw new InvalidDataException($"{path}: file meta information is truncated or larger than 1 MiB.");
             }
 
-            var tag = BinaryPrimitives.ReadUInt16LittleEndian(element[2..]);
-            var vr = Encoding.ASCII.GetString(element.Slice(4, 2));
-            long length;
-            if (vr is "OB" or "OW" or "OF" or "SQ" or "UT" or "UN" or "UC" or "UR" or "OD" or "OL" or "OV" or "SV" or "UV")
+            if (filled == buffer.Length)
             {
-                stream.ReadExactly(element.Slice(8, 4));
-                length = BinaryPrimitives.ReadUInt32LittleEndian(element[8..]);
-            }
-            else
-            {
-                length = BinaryPrimitives.ReadUInt16LittleEndian(element[6..]);
-            }
-
-            if (length > 1024 * 1024 || stream.Position + length > stream.Length)
-            {
-                throw new InvalidDataException($"{path}: file meta element (0002,{tag:X4}) has an impossible length {length}.");
-            }
-
-            if (tag is 0x0002 or 0x0003 or 0x0010)
-            {
-                var value = new byte[length];
-                stream.ReadExactly(value);
-                var text = Encoding.ASCII.GetString(value).Trim(' ', '\0');
-                switch (tag)
-                {
-                    case 0x0002: sopClass = text; break;
-                    case 0x0003: sopInstance = text; break;
-                    default: transferSyntax = text; break;
-                }
-            }
-            else
-            {
-                stream.Seek(length, SeekOrigin.Current);
+                Array.Resize(ref buffer, buffer.Length * 2);
             }
         }
-
-        if (string.IsNullOrEmpty(sopClass) || string.IsNullOrEmpty(sopInstance) || string.IsNullOrEmpty(transferSyntax))
-        {
-            throw new InvalidDataException($"{path}: file meta information lacks Media Storage SOP Class/Instance UID or Transfer Syntax UID.");
-        }
-
-        return new Part10FileInfo(path, sopClass, sopInstance, transferSyntax, stream.Position, stream.Length);
     }
 }

@@ -114,7 +114,15 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         var decision = handler.Policy.Examine(request);
         if (decision.IsAccepted)
         {
-            decision = handler.Provider.OnAssociationRequested(request, transportInfo);
+            try
+            {
+                decision = handler.Provider.OnAssociationRequested(request, transportInfo);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The application could not decide (e.g. its store is unavailable): a transient rejection lets the sender retry.
+                decision = AssociationDecision.Reject(AssociateRejectResult.RejectedTransient, AssociateRejectSource.ServiceUser, AssociateRejectReason.NoReasonGiven);
+            }
         }
 
         if (decision.Rejection is { } rejection)

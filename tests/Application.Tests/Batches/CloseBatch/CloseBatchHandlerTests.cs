@@ -36,6 +36,19 @@ public sealed class CloseBatchHandlerTests
     }
 
     [Fact]
+    public async Task GivenAVeryLongReason_WhenClosed_ThenTheBatchClosesWithTheReasonShortened()
+    {
+        await using var host = new TestHost();
+        var reservation = host.Registry.Reserve("a1", Seed.Calling, Seed.Called);
+        host.Registry.Complete(reservation, Seed.Instance(host, reservation.Batch, 1));
+
+        var result = await host.Mediator.Send(new CloseBatchCommand(reservation.Batch.Id.Value, new string('r', 5000)));
+
+        var manifest = JsonSerializer.Deserialize(host.Store.Read(result.ManifestKey!), ApplicationJsonContext.Default.BatchManifest)!;
+        Assert.Equal(new string('r', 200), manifest.CloseReason);
+    }
+
+    [Fact]
     public async Task GivenAClosedBatch_WhenClosedAgain_ThenNothingChanges()
     {
         await using var host = new TestHost();

@@ -72,6 +72,18 @@ public class DicomClientTests
         Assert.Equal(ImagingGateway.Dicom.Network.Pdus.AssociateRejectReason.CalledAeTitleNotRecognized, error.Rejection!.Reason);
     }
 
+    [Fact]
+    public async Task GivenProviderThatThrows_WhenAssociating_ThenTransientRejection()
+    {
+        await using var server = TestServer.Start();
+        server.Provider.Decide = _ => throw new InvalidOperationException("store offline");
+        var client = new DicomClient(new DicomClientOptions());
+        var error = await Assert.ThrowsAsync<DicomNetworkException>(() => client.EchoAsync("127.0.0.1", server.Port, CancellationToken.None));
+        Assert.Equal(ImagingGateway.Dicom.Network.Pdus.AssociateRejectResult.RejectedTransient, error.Rejection!.Result);
+        server.Provider.Decide = _ => ImagingGateway.Dicom.Network.Associations.AssociationDecision.Accept;
+        Assert.Equal(DimseStatus.Success, await client.EchoAsync("127.0.0.1", server.Port, CancellationToken.None));
+    }
+
     private static async Task WaitForListenerAsync(DicomClient client, int port)
     {
         for (var attempt = 0; ; attempt++)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Network.Dimse.Store;
@@ -9,7 +10,7 @@ using ImagingGateway.Dicom.Network.Server;
 namespace ImagingGateway.Dicom.Tests.Network.TestSupport;
 
 /// <summary>
-/// Test provider: writes each instance as a Part 10 file into a folder (temp file, fsync, rename, then 0000) and records
+/// Test provider: writes each instance as a Part 10 file (dicom-data's <see cref="Part10FileWriter"/> header + the received bytes) into a folder (temp file, fsync, rename, then 0000) and records
 /// what happened. <see cref="FailWritesAfterBytes"/> makes sinks throw, to test A700.
 /// </summary>
 public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
@@ -23,6 +24,9 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
     public ConcurrentQueue<StoreRequestContext> Aborted { get; } = new();
 
     public ConcurrentQueue<AssociationInfo> Released { get; } = new();
+
+    /// <summary>The TLS client certificate is only valid during the callbacks, so its thumbprint is captured there.</summary>
+    public ConcurrentQueue<string?> ReleasedClientThumbprints { get; } = new();
 
     public ConcurrentQueue<(AssociationInfo Association, AssociationAbortInfo Abort)> AbortedAssociations { get; } = new();
 
@@ -49,6 +53,7 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
     public ValueTask OnAssociationReleasedAsync(AssociationInfo association, CancellationToken cancellationToken)
     {
         Released.Enqueue(association);
+        ReleasedClientThumbprints.Enqueue(association.ClientCertificate?.Thumbprint);
         return ValueTask.CompletedTask;
     }
 
@@ -74,7 +79,7 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
             if (!owner.DiscardData)
             {
                 _file = new FileStream(path + ".part", FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-                _file.Write(Part10TestWriter.FileMeta(context.SopClassUid, context.SopInstanceUid, context.TransferSyntaxUid));
+                _file.Write(Part10FileWriter.EncodeHeader(DicomFileMetaInformation.Create(context.SopClassUid, context.SopInstanceUid, context.TransferSyntaxUid, context.CallingAeTitle)));
             }
         }
 
