@@ -81,6 +81,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 errors.Add($"{P}Tls:CertificatePath: file '{o.Tls.CertificatePath}' does not exist");
             }
 
+            if (!string.IsNullOrWhiteSpace(o.Tls.ClientCaPath) && !File.Exists(o.Tls.ClientCaPath))
+            {
+                errors.Add($"{P}Tls:ClientCaPath: file '{o.Tls.ClientCaPath}' does not exist");
+            }
+
+            if (!Enum.IsDefined(o.Tls.ClientCertificate))
+            {
+                errors.Add($"{P}Tls:ClientCertificate: must be None, Allow or Require, got {o.Tls.ClientCertificate}");
+            }
+
             if (!string.IsNullOrWhiteSpace(o.Tls.KeyPath) && !File.Exists(o.Tls.KeyPath))
             {
                 errors.Add($"{P}Tls:KeyPath: file '{o.Tls.KeyPath}' does not exist");

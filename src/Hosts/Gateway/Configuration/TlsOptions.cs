@@ -12,4 +12,9 @@ public sealed class TlsOptions
     public string? CertificatePassword { get; set; }
 
     public ClientCertificatePolicy ClientCertificate { get; set; } = ClientCertificatePolicy.None;
+
+    /// <summary>
+    /// PEM file of the CA certificate(s) client certificates must chain to; when empty, the system trust store is used.
+    /// </summary>
+    public string? ClientCaPath { get; set; }
 }

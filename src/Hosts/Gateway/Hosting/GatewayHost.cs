@@ -156,5 +156,11 @@ public static class GatewayHost
             ClientCertificatePolicy.Allow => ClientCertificateMode.AllowCertificate,
             _ => ClientCertificateMode.NoCertificate,
         };
+        if (!string.IsNullOrWhiteSpace(tls.ClientCaPath))
+        {
+            var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            roots.ImportFromPemFile(tls.ClientCaPath);
+            https.ClientCertificateValidation = (certificate, _, _) => TlsCertificates.ChainsTo(certificate, roots);
+        }
     }
 }

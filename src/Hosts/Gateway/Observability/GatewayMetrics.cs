@@ -23,7 +23,7 @@ public sealed class GatewayMetrics : IDisposable
         _associations = _meter.CreateCounter<long>("gateway.associations", "{association}", "Associations by outcome (accepted, rejected, released, aborted)");
         _activeAssociations = _meter.CreateUpDownCounter<long>("gateway.associations.active", "{association}", "Associations open now");
         _stores = _meter.CreateCounter<long>("gateway.cstore.requests", "{request}", "C-STORE requests by DIMSE status (hex)");
-        _bytes = _meter.CreateCounter<long>("gateway.cstore.bytes", "By", "Data-set bytes stored durably");
+        _bytes = _meter.CreateCounter<long>("gateway.cstore.received", "By", "Data-set bytes of the instances stored durably");
         _storeDuration = _meter.CreateHistogram<double>(
             "gateway.cstore.duration", "s", "From the first data-set fragment to the durable store",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });

@@ -1,0 +1,58 @@
+#!/bin/bash
+# gateway_throughput.sh - C-STORE receive throughput of the Gateway (durable default configuration) side by side
+# with DCMTK storescp, interleaved run by run, using the shared harness in ../shared/bench (see its README.md).
+#
+# Usage: bench/gateway_throughput.sh            (from anywhere; paths are relative to the repository root)
+# Env (defaults):
+#   DATASETS="ct tiny large"   CONCS="1 4"   RUNS=3   SERVERS="storescp cmd"
+#   DATA_ROOT=/tmp/gw-bench/data   (gen_data.py output; regenerated only when missing)
+#   CT_COUNT=1000  TINY_COUNT=2000  LARGE_COUNT=6    (files per data set)
+#   GW_OUT=/tmp/gw-bench/gw        (where the Gateway is built)
+#   RESULTS=/tmp/gw-bench/results-<date>.tsv        RSS_TSV=<RESULTS>.rss.tsv (gateway memory per run)
+#   SHARED_BENCH=<repo>/../shared/bench (or <repo>/../../shared/bench for a worktree)
+# Needs: dotnet, dcmtk (storescu, storescp, echoscu), unshare (util-linux), curl, /usr/bin/python3 with
+# python3-pydicom and python3-numpy (gen_data.py).
+set -u -o pipefail
+REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+HERE=$REPO/bench
+# ../shared/bench next to the repository (a git worktree one level deeper finds ../../shared/bench)
+if [ -z "${SHARED_BENCH:-}" ]; then
+    for candidate in "$REPO/../shared/bench" "$REPO/../../shared/bench"; do
+        [ -f "$candidate/run_baseline.sh" ] && { SHARED_BENCH=$(readlink -f "$candidate"); break; }
+    done
+fi
+[ -f "${SHARED_BENCH:-}/run_baseline.sh" ] || { echo "cannot find ../shared/bench/run_baseline.sh (set SHARED_BENCH)" >&2; exit 2; }
+export DATASETS=${DATASETS:-ct tiny large} CONCS=${CONCS:-1 4} RUNS=${RUNS:-3} SERVERS=${SERVERS:-storescp cmd}
+DATA_ROOT=${DATA_ROOT:-/tmp/gw-bench/data}
+GW_OUT=${GW_OUT:-/tmp/gw-bench/gw}
+mkdir -p "$DATA_ROOT" "$(dirname "$GW_OUT")"
+export RESULTS=${RESULTS:-/tmp/gw-bench/results-$(date +%Y%m%d-%H%M%S).tsv}
+RSS_TSV=${RSS_TSV:-$RESULTS.rss.tsv}
+
+for tool in dotnet storescu storescp echoscu unshare curl; do
+    command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
+done
+/usr/bin/python3 -c 'import pydicom, numpy' 2>/dev/null || { echo "gen_data.py needs /usr/bin/python3 with python3-pydicom and python3-numpy (apt-get install python3-pydicom python3-numpy)" >&2; exit 2; }
+
+echo "# building the Gateway into $GW_OUT"
+dotnet build "$REPO/src/Hosts/Gateway" -c Release -o "$GW_OUT" -nologo -clp:ErrorsOnly || exit 1
+
+for d in $DATASETS; do
+    case $d in ct) n=${CT_COUNT:-1000} ;; tiny) n=${TINY_COUNT:-2000} ;; large) n=${LARGE_COUNT:-6} ;; *) echo "unknown data set $d" >&2; exit 2 ;; esac
+    if [ ! -d "$DATA_ROOT/$d" ] || [ "$(find "$DATA_ROOT/$d" -type f | wc -l)" != "$n" ]; then
+        echo "# generating $d ($n files) in $DATA_ROOT"
+        /usr/bin/python3 "$SHARED_BENCH/gen_data.py" "$d" --count "$n" --out "$DATA_ROOT" || exit 1
+    fi
+done
+
+# The Gateway in its default, durable configuration (fsync before every C-STORE success, group commit), all
+# local under the run's storage folder; its memory is sampled by rss_sample.sh.
+export CMD_LABEL=gateway DATA_ROOT INTERLEAVE=${INTERLEAVE:-1}
+export SERVER_CMD="$HERE/rss_sample.sh $RSS_TSV {httpport} -- dotnet $GW_OUT/ImagingGateway.Gateway.dll serve --port {port} --http-port {httpport} --data {dir}"
+export COUNT_CMD="curl -s http://127.0.0.1:{httpport}/api/stats | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"instancesStored\"])'"
+echo "# results -> $RESULTS (gateway memory -> $RSS_TSV)"
+bash "$SHARED_BENCH/run_baseline.sh"
+if [ -s "$RSS_TSV" ]; then
+    echo "# gateway RSS per run (kB): baseline peak growth"
+    cut -f2- "$RSS_TSV"
+fi
