@@ -1,0 +1,240 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2.Model;
+using Amazon.S3.Model;
+using ImagingGateway.Domain.Batches;
+using ImagingGateway.Gateway.Tests.Support;
+using ImagingGateway.Infrastructure.Aws.Common;
+using ImagingGateway.Infrastructure.Aws.Tests.Emulators;
+using ImagingGateway.Lambda.CheckStatus;
+using ImagingGateway.Lambda.Hosting;
+using ImagingGateway.Lambda.StartImportJob;
+using ImagingGateway.Lambda.TriggerImport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImagingGateway.Gateway.Tests.Aws;
+
+/// <summary>
+/// The built Gateway with every adapter set to AWS (S3, DynamoDb, StepFunctions, HealthImaging), each pointed by its
+/// AWS_ENDPOINT_URL_* override at a loopback server (s3rver, dynalite, the HealthImaging and Step Functions
+/// model-checking servers); the cloud half (S3 event, state machine) is driven as AWS would, with the Lambda handlers
+/// invoked in-process against the same servers.
+/// </summary>
+public sealed class GatewayOnAwsAdaptersTests : IDisposable
+{
+    private const string Datastore = "00112233445566778899aabbccddeeff";
+    private const string Role = "arn:aws:iam::111122223333:role/HealthImagingImport";
+    private const string StateMachine = "arn:aws:states:eu-west-1:111122223333:stateMachine:DicomImport";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly S3rverFixture _s3 = new();
+    private readonly DynaliteFixture _dynamo = new();
+    private readonly FakeHealthImaging _healthImaging = new() { PollsToComplete = 2 };
+    private readonly FakeStepFunctions _stepFunctions = new();
+    private readonly AwsModelServer _imagingServer;
+    private readonly AwsModelServer _stepFunctionsServer;
+    private readonly TempDirectory _temp = new();
+
+    public GatewayOnAwsAdaptersTests()
+    {
+        _imagingServer = new AwsModelServer(new ServiceModel("botocore-medical-imaging-2023-07-19.service-2.json"), _healthImaging.Handle);
+        _stepFunctionsServer = new AwsModelServer(new ServiceModel("botocore-stepfunctions-2016-11-23.service-2.json"), _stepFunctions.Handle);
+        _healthImaging.OnCompleted = WriteJobOutput;
+    }
+
+    public void Dispose()
+    {
+        _imagingServer.Dispose();
+        _stepFunctionsServer.Dispose();
+        _dynamo.Dispose();
+        _s3.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task GivenEveryAdapterOnAws_WhenStorescuSendsAStudyAndTheCloudHalfRuns_ThenTheInstancesTheManifestAndTheCompletedJobAreInTheAwsStores()
+    {
+        var table = await _dynamo.CreateJobTableAsync();
+        var study = await TestStudy.WriteAsync(_temp.Sub("study"), series: 2, instancesPerSeries: 3);
+        var environment = AwsEnvironment(table);
+        await using var gateway = await GatewayProcess.StartAsync(_temp.Sub("data"), environment);
+
+        // The Gateway half: storescu → S3 (instances, then the manifest at A-RELEASE).
+        var sent = await Dcmtk.StoreAsync(gateway.Port, study.Select(i => i.Path));
+
+        Assert.True(sent.ExitCode == 0, sent.Output + "\n" + gateway.Log);
+        Assert.Equal(Enumerable.Range(0, study.Count), Dcmtk.AcknowledgedFileIndexes(sent.Output));
+        using var s3 = _s3.CreateClient();
+        string? manifestKey = null;
+        Assert.True(
+            await GatewayProcess.WaitUntilAsync(async () => (manifestKey = (await KeysAsync(s3, ObjectKeys.ManifestsRoot)).SingleOrDefault()) is not null, Timeout),
+            "no batch manifest in s3rver:\n" + gateway.Log);
+        Assert.True(ObjectKeys.TryParseManifest(manifestKey!, out var batchId), manifestKey);
+        var manifest = JsonNode.Parse(await ReadAsync(s3, manifestKey!))!;
+        Assert.Equal(batchId.Value, (string)manifest["batchId"]!);
+        var listed = manifest["instances"]!.AsArray().Select(i => (string)i!["key"]!).Order().ToList();
+        var day = batchId.Timestamp.UtcDateTime;
+        var expectedKeys = study.Select(i => $"dicom/{day:yyyy}/{day:MM}/{day:dd}/{batchId.Value}/{i.SopInstanceUid}.dcm").Order().ToList();
+        Assert.Equal(expectedKeys, listed);
+        Assert.Equal(expectedKeys, (await KeysAsync(s3, ObjectKeys.InstancesRoot)).Order());
+        foreach (var instance in study)
+        {
+            var stored = await ReadAsync(s3, $"dicom/{day:yyyy}/{day:MM}/{day:dd}/{batchId.Value}/{instance.SopInstanceUid}.dcm");
+            Assert.Equal(Part10.DataSetBytes(instance.Path), Part10.DataSetBytes(stored));
+        }
+
+        // The Gateway started nothing itself: imports begin from the manifest's S3 event.
+        Assert.Empty(_stepFunctions.InputsByName);
+
+        // The cloud half as AWS runs it: the S3 event → TriggerImport → the state machine's StartImportJob and CheckStatus.
+        using var lambda = LambdaServices(table);
+        var trigger = await InvokeAsync(new TriggerImportFunction(lambda).HandleAsync, S3Event(manifestKey!));
+        var execution = Assert.Single(trigger["executions"]!.AsArray())!;
+        Assert.Equal(batchId.Value, (string)execution["batchId"]!);
+        var input = _stepFunctions.InputsByName[batchId.Value];
+        Assert.Equal(batchId.Value, (string)JsonNode.Parse(input)!["batchId"]!);
+        var state = await InvokeAsync(new StartImportJobFunction(lambda).HandleAsync, input);
+        var jobId = (string)state["jobId"]!;
+        for (var polls = 0; !(bool)state["isComplete"]! && polls < 10; polls++)
+        {
+            state = await InvokeAsync(new CheckStatusFunction(lambda).HandleAsync, state.ToJsonString());
+        }
+
+        Assert.Equal("COMPLETED", (string)state["jobStatus"]!);
+        using var dynamo = _dynamo.CreateClient();
+        var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["jobId"] = new AttributeValue { S = jobId } }, ConsistentRead = true })).Item;
+        Assert.Equal("COMPLETED", item["jobStatus"].S);
+        Assert.Equal(study.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), item["instanceCount"].N);
+        Assert.Equal(study[0].StudyInstanceUid, item["studyInstanceUID"].S);
+        var start = Assert.Single(_imagingServer.Calls, c => c.Operation == "StartDICOMImportJob");
+        Assert.Equal($"s3://{S3rverFixture.DicomBucket}/{ObjectKeys.BatchPrefix(batchId)}", (string)start.Input["inputS3Uri"]!);
+        Assert.Empty(_imagingServer.Violations);
+        Assert.Empty(_stepFunctionsServer.Violations);
+
+        // The Gateway's own API reads the job back from DynamoDB.
+        var jobs = (await gateway.GetJsonAsync("/api/jobs")).GetProperty("jobs").EnumerateArray().ToList();
+        var job = Assert.Single(jobs, j => j.GetProperty("jobId").GetString() == jobId);
+        Assert.Equal("COMPLETED", job.GetProperty("jobStatus").GetString());
+        Assert.Equal(batchId.Value, job.GetProperty("batchId").GetString());
+        var completed = (await gateway.GetJsonAsync("/api/jobs?status=COMPLETED")).GetProperty("jobs").EnumerateArray();
+        Assert.Contains(completed, j => j.GetProperty("jobId").GetString() == jobId);
+        Assert.False(gateway.HasExited, gateway.Log);
+    }
+
+    /// <summary>What the ECS task definition gives the container, with the endpoints overridden to loopback.</summary>
+    private Dictionary<string, string> AwsEnvironment(string table) => new()
+    {
+        ["GATEWAY__ADAPTERS__STORAGE"] = "S3",
+        ["GATEWAY__ADAPTERS__JOBS"] = "DynamoDb",
+        ["GATEWAY__ADAPTERS__WORKFLOW"] = "StepFunctions",
+        ["GATEWAY__ADAPTERS__IMAGING"] = "HealthImaging",
+        ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
+        ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
+        ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
+        ["GATEWAY__AWS__JOBTABLE"] = table,
+        ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
+        ["GATEWAY__AWS__DATASTOREID"] = Datastore,
+        ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
+        ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
+        ["AWS_ENDPOINT_URL_S3"] = _s3.Endpoint.ToString(),
+        ["AWS_ENDPOINT_URL_DYNAMODB"] = _dynamo.Endpoint.ToString(),
+        ["AWS_ENDPOINT_URL_SFN"] = _stepFunctionsServer.Endpoint.ToString(),
+        ["AWS_ENDPOINT_URL_MEDICAL_IMAGING"] = _imagingServer.Endpoint.ToString(),
+        ["AWS_ACCESS_KEY_ID"] = S3rverFixture.AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = S3rverFixture.SecretKey,
+        ["AWS_REGION"] = AwsModelServer.Region,
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+    };
+
+    private ServiceProvider LambdaServices(string table)
+    {
+        var endpoints = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_S3"] = _s3.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = _dynamo.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_MEDICAL_IMAGING"] = _imagingServer.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_SFN"] = _stepFunctionsServer.Endpoint.ToString(),
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            AwsEnvironment(table).Where(e => e.Key.StartsWith("GATEWAY__AWS__", StringComparison.Ordinal))
+                .ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value)).Build();
+        return LambdaHost.Build(configuration, services =>
+        {
+            services.AddSingleton(new AwsEndpoints(name => endpoints.GetValueOrDefault(name)));
+            services.AddSingleton<Amazon.Runtime.AWSCredentials>(S3rverFixture.Credentials);
+        });
+    }
+
+    private static async Task<JsonObject> InvokeAsync(Func<Stream, Task<Stream>> handler, string input)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var output = await handler(new MemoryStream(Encoding.UTF8.GetBytes(input))).WaitAsync(cts.Token);
+        return JsonNode.Parse(output)!.AsObject();
+    }
+
+    private static async Task<List<string>> KeysAsync(Amazon.S3.IAmazonS3 s3, string prefix)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var response = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rverFixture.DicomBucket, Prefix = prefix }, cts.Token);
+        return [.. (response.S3Objects ?? []).Select(o => o.Key)];
+    }
+
+    private static async Task<byte[]> ReadAsync(Amazon.S3.IAmazonS3 s3, string key)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await s3.GetObjectAsync(S3rverFixture.DicomBucket, key, cts.Token);
+        using var buffer = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(buffer, cts.Token);
+        return buffer.ToArray();
+    }
+
+    /// <summary>An ObjectCreated:Put notification for the manifest, as S3 sends it to TriggerImport.</summary>
+    private static string S3Event(string key) => new JsonObject
+    {
+        ["Records"] = new JsonArray(new JsonObject
+        {
+            ["eventVersion"] = "2.1",
+            ["eventSource"] = "aws:s3",
+            ["awsRegion"] = AwsModelServer.Region,
+            ["eventName"] = "ObjectCreated:Put",
+            ["s3"] = new JsonObject
+            {
+                ["s3SchemaVersion"] = "1.0",
+                ["bucket"] = new JsonObject { ["name"] = S3rverFixture.DicomBucket, ["arn"] = "arn:aws:s3:::" + S3rverFixture.DicomBucket },
+                ["object"] = new JsonObject { ["key"] = string.Join('/', key.Split('/').Select(Uri.EscapeDataString)) },
+            },
+        }),
+    }.ToJsonString();
+
+    /// <summary>What HealthImaging writes when a job completes: its output manifest and one success line per input file.</summary>
+    private void WriteJobOutput(FakeHealthImaging.Job job)
+    {
+        var root = $"{job.DatastoreId}-DicomImport-{job.JobId}/";
+        var outputPrefix = job.OutputS3Uri[$"s3://{S3rverFixture.ResultsBucket}/".Length..];
+        using var s3 = _s3.CreateClient();
+        var inputPrefix = job.InputS3Uri[$"s3://{S3rverFixture.DicomBucket}/".Length..];
+        var inputs = s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rverFixture.DicomBucket, Prefix = inputPrefix }).GetAwaiter().GetResult().S3Objects ?? [];
+        var summary = new JsonObject
+        {
+            ["jobSummary"] = new JsonObject
+            {
+                ["jobId"] = job.JobId,
+                ["datastoreId"] = job.DatastoreId,
+                ["inputS3Uri"] = job.InputS3Uri,
+                ["outputS3Uri"] = job.OutputS3Uri,
+                ["numberOfScannedFiles"] = inputs.Count,
+                ["numberOfImportedFiles"] = inputs.Count,
+                ["numberOfFilesWithCustomerError"] = 0,
+                ["numberOfFilesWithServerError"] = 0,
+                ["numberOfGeneratedImageSets"] = 1,
+            },
+        };
+        Put(s3, outputPrefix + root + "job-output-manifest.json", summary.ToJsonString());
+        Put(s3, outputPrefix + root + "SUCCESS/success.ndjson", string.Concat(inputs.Select(o =>
+            new JsonObject { ["inputFile"] = o.Key, ["importResponse"] = new JsonObject { ["imageSetId"] = "imageset" + job.JobId[..8], ["isPrimary"] = true } }.ToJsonString() + "\n")));
+    }
+
+    private static void Put(Amazon.S3.IAmazonS3 s3, string key, string body) =>
+        s3.PutObjectAsync(new PutObjectRequest { BucketName = S3rverFixture.ResultsBucket, Key = key, ContentBody = body, UseChunkEncoding = false }).GetAwaiter().GetResult();
+}
