@@ -43,7 +43,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         _aws = aws;
         _table = aws.Dynamo.CreateJobTableAsync().GetAwaiter().GetResult();
         aws.HealthImaging.PollsToComplete = 3;
-        aws.HealthImaging.OnCompleted = WriteJobOutput;
+        aws.HealthImaging.OnCompleted = job => { using var s3 = aws.S3.CreateClient(); HealthImagingJobOutput.Write(s3, job); };
         var environment = new Dictionary<string, string>
         {
             ["AWS_ENDPOINT_URL_S3"] = aws.S3.Endpoint.ToString(),
@@ -422,39 +422,6 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         writer.WriteDataSet(DataSetWriter.Encode(dataSet, TransferSyntax.ExplicitVRLittleEndian));
         return file.ToArray();
     }
-
-    /// <summary>What HealthImaging writes when a job completes: the manifest and one success line per input file.</summary>
-    private void WriteJobOutput(FakeHealthImaging.Job job)
-    {
-        var output = job.OutputS3Uri["s3://".Length..];
-        var bucket = output[..output.IndexOf('/', StringComparison.Ordinal)];
-        var root = $"{output[(bucket.Length + 1)..]}{job.DatastoreId}-DicomImport-{job.JobId}/";
-        using var s3 = _aws.S3.CreateClient();
-        var inputPrefix = job.InputS3Uri[$"s3://{S3rverFixture.DicomBucket}/".Length..];
-        var inputs = s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rverFixture.DicomBucket, Prefix = inputPrefix }).GetAwaiter().GetResult().S3Objects ?? [];
-        var manifest = new JsonObject
-        {
-            ["jobSummary"] = new JsonObject
-            {
-                ["jobId"] = job.JobId,
-                ["datastoreId"] = job.DatastoreId,
-                ["inputS3Uri"] = job.InputS3Uri,
-                ["outputS3Uri"] = job.OutputS3Uri,
-                ["numberOfScannedFiles"] = inputs.Count,
-                ["numberOfImportedFiles"] = inputs.Count,
-                ["numberOfFilesWithCustomerError"] = 0,
-                ["numberOfFilesWithServerError"] = 0,
-                ["numberOfGeneratedImageSets"] = 1,
-                ["imageSetsSummary"] = new JsonArray(new JsonObject { ["imageSetId"] = "imageset" + job.JobId[..8], ["numberOfMatchedSOPInstances"] = inputs.Count }),
-            },
-        };
-        Put(s3, bucket, root + "job-output-manifest.json", manifest.ToJsonString());
-        Put(s3, bucket, root + "SUCCESS/success.ndjson", string.Concat(inputs.Select(o =>
-            new JsonObject { ["inputFile"] = o.Key, ["importResponse"] = new JsonObject { ["imageSetId"] = "imageset" + job.JobId[..8], ["isPrimary"] = true } }.ToJsonString() + "\n")));
-    }
-
-    private static void Put(Amazon.S3.IAmazonS3 s3, string bucket, string key, string body) =>
-        s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body, UseChunkEncoding = false }).GetAwaiter().GetResult();
 
     private async Task<Dictionary<string, AttributeValue>> ItemAsync(string jobId)
     {

@@ -40,7 +40,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
     {
         _imagingServer = new AwsModelServer(new ServiceModel("botocore-medical-imaging-2023-07-19.service-2.json"), _healthImaging.Handle);
         _stepFunctionsServer = new AwsModelServer(new ServiceModel("botocore-stepfunctions-2016-11-23.service-2.json"), _stepFunctions.Handle);
-        _healthImaging.OnCompleted = WriteJobOutput;
+        _healthImaging.OnCompleted = job => { using var s3 = _s3.CreateClient(); HealthImagingJobOutput.Write(s3, job); };
     }
 
     public void Dispose()
@@ -206,35 +206,4 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
             },
         }),
     }.ToJsonString();
-
-    /// <summary>What HealthImaging writes when a job completes: its output manifest and one success line per input file.</summary>
-    private void WriteJobOutput(FakeHealthImaging.Job job)
-    {
-        var root = $"{job.DatastoreId}-DicomImport-{job.JobId}/";
-        var outputPrefix = job.OutputS3Uri[$"s3://{S3rverFixture.ResultsBucket}/".Length..];
-        using var s3 = _s3.CreateClient();
-        var inputPrefix = job.InputS3Uri[$"s3://{S3rverFixture.DicomBucket}/".Length..];
-        var inputs = s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rverFixture.DicomBucket, Prefix = inputPrefix }).GetAwaiter().GetResult().S3Objects ?? [];
-        var summary = new JsonObject
-        {
-            ["jobSummary"] = new JsonObject
-            {
-                ["jobId"] = job.JobId,
-                ["datastoreId"] = job.DatastoreId,
-                ["inputS3Uri"] = job.InputS3Uri,
-                ["outputS3Uri"] = job.OutputS3Uri,
-                ["numberOfScannedFiles"] = inputs.Count,
-                ["numberOfImportedFiles"] = inputs.Count,
-                ["numberOfFilesWithCustomerError"] = 0,
-                ["numberOfFilesWithServerError"] = 0,
-                ["numberOfGeneratedImageSets"] = 1,
-            },
-        };
-        Put(s3, outputPrefix + root + "job-output-manifest.json", summary.ToJsonString());
-        Put(s3, outputPrefix + root + "SUCCESS/success.ndjson", string.Concat(inputs.Select(o =>
-            new JsonObject { ["inputFile"] = o.Key, ["importResponse"] = new JsonObject { ["imageSetId"] = "imageset" + job.JobId[..8], ["isPrimary"] = true } }.ToJsonString() + "\n")));
-    }
-
-    private static void Put(Amazon.S3.IAmazonS3 s3, string key, string body) =>
-        s3.PutObjectAsync(new PutObjectRequest { BucketName = S3rverFixture.ResultsBucket, Key = key, ContentBody = body, UseChunkEncoding = false }).GetAwaiter().GetResult();
 }
