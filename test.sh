@@ -32,8 +32,10 @@ RESULTS="$ROOT/TestResults"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 status=0
+projects=$(find tests -name '*.Tests.csproj' | sort)
+expected=$(echo "$projects" | grep -c .)
 # Test projects run one after another: the machine has two cores and several suites start servers.
-for proj in $(find tests -name '*.Tests.csproj' | sort); do
+for proj in $projects; do
   name=$(basename "$proj" .csproj)
   echo "-- $name"
   if ! dotnet test "$proj" -c Release --no-build -nologo \
@@ -55,7 +57,6 @@ for trx in "$RESULTS"/*.trx; do
   skipped=$((skipped + ${nr:-0}))
   total=$((total + ${t:-0}))
 done
-expected=$(find tests -name '*.Tests.csproj' | wc -l)
 found=$(ls "$RESULTS"/*.trx 2>/dev/null | wc -l)
 if [ "$found" -lt "$expected" ]; then
   echo "only $found of $expected test projects produced results" >&2
