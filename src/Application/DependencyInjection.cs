@@ -14,6 +14,9 @@ using ImagingGateway.Application.Imports.GetImportJob;
 using ImagingGateway.Application.Imports.ListImportJobs;
 using ImagingGateway.Application.Imports.StartImportJob;
 using ImagingGateway.Application.Imports.TriggerImport;
+using ImagingGateway.Application.Instances;
+using ImagingGateway.Application.Instances.GetInstance;
+using ImagingGateway.Application.Instances.ListInstances;
 using ImagingGateway.Application.Instances.StoreInstance;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,8 +28,9 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the mediator (every use case, with the logging and validation behaviors), the validators, the
     /// <see cref="OpenBatchRegistry"/> and the options. The ports (<see cref="IInstanceStore"/>,
-    /// <see cref="IImportJobRepository"/>, <see cref="IImagingService"/>, <see cref="IImportWorkflow"/>) come from an
-    /// adapter project and must be registered as singletons, since the handlers are singletons. A
+    /// <see cref="IImportJobRepository"/>, <see cref="IImagingService"/>, <see cref="IImportWorkflow"/> and, where
+    /// instances are received, <see cref="IReceivedInstanceIndex"/>) come from an adapter project and must be registered
+    /// as singletons, since the handlers are singletons. A
     /// <see cref="TimeProvider"/> and an <see cref="IIdGenerator"/> are added unless already registered; the host adds logging.
     /// Bind configuration with <c>services.Configure&lt;BatchingOptions&gt;(config.GetSection("Gateway:Batching"))</c>
     /// or pass delegates here.
@@ -63,6 +67,7 @@ public static class DependencyInjection
         services.TryAddSingleton<OpenBatchRegistry>();
         services.TryAddSingleton<BatchManifestWriter>();
         services.TryAddSingleton<BatchCloser>();
+        services.TryAddSingleton<BatchJobFinder>();
         return services;
     }
 
@@ -81,6 +86,8 @@ public static class DependencyInjection
         services.AddSingleton<IValidator<CheckImportStatusCommand>, CheckImportStatusValidator>();
         services.AddSingleton<IValidator<GetImportJobQuery>, GetImportJobValidator>();
         services.AddSingleton<IValidator<ListImportJobsQuery>, ListImportJobsValidator>();
+        services.AddSingleton<IValidator<GetInstanceQuery>, GetInstanceValidator>();
+        services.AddSingleton<IValidator<ListInstancesQuery>, ListInstancesValidator>();
         services.AddSingleton<IValidator<ImportState>, ImportStateRules>();
     }
 }

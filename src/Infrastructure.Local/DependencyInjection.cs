@@ -23,6 +23,7 @@ public static class DependencyInjection
         services
             .AddFileSystemInstanceStore(options)
             .AddSqliteImportJobs(options)
+            .AddSqliteInstanceIndex(options)
             .AddInProcessWorkflow(options)
             .AddLocalImaging(options);
 
@@ -55,6 +56,19 @@ public static class DependencyInjection
         AddCommon(services, options);
         services.TryAddSingleton<SqliteImportJobRepository>();
         services.TryAddSingleton<IImportJobRepository>(sp => sp.GetRequiredService<SqliteImportJobRepository>());
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="IReceivedInstanceIndex"/> in SQLite (table <c>instances</c> of <c>{data}/gateway.db</c>, created at
+    /// start). It lists the instances received through this data directory, whichever instance store holds them.
+    /// </summary>
+    public static IServiceCollection AddSqliteInstanceIndex(this IServiceCollection services, LocalOptions options)
+    {
+        AddCommon(services, options);
+        services.TryAddSingleton<SqliteReceivedInstanceIndex>();
+        services.TryAddSingleton<IReceivedInstanceIndex>(sp => sp.GetRequiredService<SqliteReceivedInstanceIndex>());
+        services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
         return services;
     }
 

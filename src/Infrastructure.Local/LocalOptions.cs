@@ -8,7 +8,7 @@ namespace ImagingGateway.Infrastructure.Local;
 /// Settings of the embedded adapters. Everything lives under <see cref="DataDirectory"/> (<c>Gateway:DataDirectory</c>):
 /// <code>
 /// {data}/instances/   the instance store (S3 key layout; .incoming/ holds uploads in progress)
-/// {data}/gateway.db   SQLite: DicomImportJobTable and the workflow executions
+/// {data}/gateway.db   SQLite: DicomImportJobTable, the workflow executions and the received-instance index (instances)
 /// {data}/imaging/     the local HealthImaging: imaging.db (its jobs, image sets) and datastores/ (DICOM JSON per version)
 /// {data}/results/     import results ({batchId}/{datastoreId}-DicomImport-{jobId}/...)
 /// </code>

@@ -24,6 +24,7 @@ public sealed class TestHost : IAsyncDisposable
         Jobs = new InMemoryImportJobRepository();
         Imaging = new FakeImagingService(Store, Time);
         Workflow = new InMemoryImportWorkflow();
+        Index = new InMemoryReceivedInstanceIndex();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         services.AddSingleton<TimeProvider>(Time);
@@ -32,6 +33,7 @@ public sealed class TestHost : IAsyncDisposable
         services.AddSingleton<IImportJobRepository>(Jobs);
         services.AddSingleton<IImagingService>(Imaging);
         services.AddSingleton<IImportWorkflow>(Workflow);
+        services.AddSingleton<IReceivedInstanceIndex>(Index);
         services.AddApplication(
             import =>
             {
@@ -61,6 +63,8 @@ public sealed class TestHost : IAsyncDisposable
     public FakeImagingService Imaging { get; }
 
     public InMemoryImportWorkflow Workflow { get; }
+
+    public InMemoryReceivedInstanceIndex Index { get; }
 
     public IMediator Mediator { get; }
 

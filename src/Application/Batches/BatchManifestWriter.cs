@@ -10,8 +10,14 @@ namespace ImagingGateway.Application.Batches;
 /// <summary>
 /// Closes a batch by writing <c>batches/{batchId}.json</c> (two-phase, so a half-written manifest never triggers an
 /// import). Shared by CloseBatch, CloseAssociationBatches, StoreInstance (batch full) and recovery.
+/// <para>
+/// Once the manifest is durable, every instance of the batch is recorded in the <see cref="IReceivedInstanceIndex"/>
+/// in one call. The manifest is the source of truth: an indexing failure is logged and does not fail the close. A host
+/// that registers no index (the Lambda functions, which never close batches) indexes nothing.
+/// </para>
 /// </summary>
-public sealed partial class BatchManifestWriter(IInstanceStore store, TimeProvider time, ILogger<BatchManifestWriter> logger)
+public sealed partial class BatchManifestWriter(
+    IInstanceStore store, TimeProvider time, ILogger<BatchManifestWriter> logger, IReceivedInstanceIndex? index = null)
 {
     /// <summary>
     /// Writes the manifest unless one already exists. Returns the manifest key, or null for an empty batch
@@ -31,6 +37,8 @@ public sealed partial class BatchManifestWriter(IInstanceStore store, TimeProvid
             // Closed before (a replay, or recovery racing a close): writing again would raise a second event.
             LogAlreadyClosed(logger, batch.Id.Value);
             batch.Close(time.GetUtcNow());
+            // Recording again is harmless (latest received wins) and fills in a batch whose indexing failed before.
+            await IndexAsync(batch, cancellationToken);
             return key;
         }
 
@@ -44,7 +52,47 @@ public sealed partial class BatchManifestWriter(IInstanceStore store, TimeProvid
 
         batch.Close(closedAt);
         LogClosed(logger, batch.Id.Value, batch.Instances.Count, batch.TotalBytes, reason);
+        await IndexAsync(batch, cancellationToken);
         return key;
+    }
+
+    /// <summary>The index records of a batch's instances (the facts its manifest holds).</summary>
+    public static IReadOnlyList<ReceivedInstanceRecord> ToIndexRecords(ImportBatch batch)
+    {
+        var batchStudy = batch.Instances.Count > 0 ? batch.Instances[0].StudyInstanceUid.Value : string.Empty;
+        return [.. batch.Instances.Select(i => new ReceivedInstanceRecord(
+            SopInstanceUid: i.SopInstanceUid.Value,
+            SopClassUid: i.SopClassUid.Value,
+            StudyInstanceUid: i.StudyInstanceUid.Value,
+            SeriesInstanceUid: i.SeriesInstanceUid.Value,
+            TransferSyntaxUid: i.TransferSyntaxUid.Value,
+            StudyDate: i.StudyDate,
+            ObjectKey: i.ObjectKey,
+            Size: i.Size,
+            Sha256: string.IsNullOrEmpty(i.Sha256) ? null : i.Sha256,
+            BatchId: batch.Id.Value,
+            BatchStudyInstanceUid: batchStudy,
+            ReceivedAt: i.ReceivedAt,
+            CallingAeTitle: string.IsNullOrEmpty(i.CallingAeTitle.Value) ? null : i.CallingAeTitle.Value,
+            CalledAeTitle: string.IsNullOrEmpty(i.CalledAeTitle.Value) ? null : i.CalledAeTitle.Value))];
+    }
+
+    private async Task IndexAsync(ImportBatch batch, CancellationToken cancellationToken)
+    {
+        if (index is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await index.RecordAsync(ToIndexRecords(batch), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The batch is closed (its manifest is durable and will be imported); only the lookup by SOP instance misses it.
+            LogIndexFailed(logger, ex, batch.Id.Value, batch.Instances.Count);
+        }
     }
 
     public const int MaxReasonLength = 200;
@@ -79,6 +127,9 @@ public sealed partial class BatchManifestWriter(IInstanceStore store, TimeProvid
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId} is empty ({Reason}): nothing to import")]
     private static partial void LogEmpty(ILogger logger, string batchId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch {BatchId} is closed but recording its {Count} instances in the instance index failed; its manifest still lists them")]
+    private static partial void LogIndexFailed(ILogger logger, Exception exception, string batchId, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} already has a manifest")]
     private static partial void LogAlreadyClosed(ILogger logger, string batchId);

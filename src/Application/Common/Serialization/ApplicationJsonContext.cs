@@ -1,16 +1,19 @@
 using System.Text.Json.Serialization;
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Imports;
+using ImagingGateway.Application.Instances;
 
 namespace ImagingGateway.Application.Common.Serialization;
 
 /// <summary>
 /// Source-generated JSON for the documents the parts exchange: the batch manifest, the workflow's
-/// <see cref="ImportState"/> and the job DTOs. Property names come from the attributes on each type.
+/// <see cref="ImportState"/>, the job DTOs and the instance DTOs. Property names come from the attributes on each type.
 /// </summary>
 [JsonSourceGenerationOptions(WriteIndented = false)]
 [JsonSerializable(typeof(BatchManifest))]
 [JsonSerializable(typeof(ImportState))]
 [JsonSerializable(typeof(ImportJobDto))]
 [JsonSerializable(typeof(ImportJobList))]
+[JsonSerializable(typeof(InstanceDto))]
+[JsonSerializable(typeof(InstanceList))]
 public sealed partial class ApplicationJsonContext : JsonSerializerContext;

@@ -72,6 +72,9 @@ public static class GatewayComposition
             services.AddSqliteImportJobs(local);
         }
 
+        // Always local: with the AWS adapters it holds the instances received through this gateway's data directory.
+        services.AddSqliteInstanceIndex(local);
+
         if (options.Adapters.Imaging == ImagingAdapter.HealthImaging)
         {
             services.AddHealthImaging(configuration);

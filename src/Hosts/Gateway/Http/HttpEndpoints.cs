@@ -1,6 +1,8 @@
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Imports.GetImportJob;
 using ImagingGateway.Application.Imports.ListImportJobs;
+using ImagingGateway.Application.Instances.GetInstance;
+using ImagingGateway.Application.Instances.ListInstances;
 using ImagingGateway.Domain.Imports;
 using ImagingGateway.Gateway.Observability;
 using Mediator;
@@ -21,6 +23,8 @@ public static class HttpEndpoints
         api.MapGet("/stats", GetStatsAsync);
         api.MapGet("/jobs", ListJobsAsync);
         api.MapGet("/jobs/{jobId}", GetJobAsync);
+        api.MapGet("/instances", ListInstancesAsync);
+        api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync);
     }
 
     private static async Task<IResult> GetStatsAsync(GatewayStats stats, JobStatusSampler jobs, CancellationToken cancellationToken)
@@ -57,6 +61,32 @@ public static class HttpEndpoints
         {
             var job = await sender.Send(new GetImportJobQuery(jobId), cancellationToken);
             return job is null ? Results.NotFound() : Results.Json(job);
+        }
+        catch (RequestValidationException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> ListInstancesAsync(ISender sender, string? studyInstanceUID, int? limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = await sender.Send(new ListInstancesQuery(studyInstanceUID, limit ?? 100), cancellationToken);
+            return Results.Json(list);
+        }
+        catch (RequestValidationException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> GetInstanceAsync(ISender sender, string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var instance = await sender.Send(new GetInstanceQuery(sopInstanceUid), cancellationToken);
+            return instance is null ? Results.NotFound() : Results.Json(instance);
         }
         catch (RequestValidationException e)
         {

@@ -1,0 +1,22 @@
+namespace ImagingGateway.Application.Common.Ports;
+
+/// <summary>
+/// What <see cref="IReceivedInstanceIndex"/> keeps of one received instance: the manifest's facts about it and about
+/// its batch. <see cref="BatchStudyInstanceUid"/> is the study of the batch's first instance, the study its import
+/// job is filed under (TriggerImport takes the job's metadata from the first valid instance).
+/// </summary>
+public sealed record ReceivedInstanceRecord(
+    string SopInstanceUid,
+    string SopClassUid,
+    string StudyInstanceUid,
+    string SeriesInstanceUid,
+    string TransferSyntaxUid,
+    string? StudyDate,
+    string ObjectKey,
+    long Size,
+    string? Sha256,
+    string BatchId,
+    string BatchStudyInstanceUid,
+    DateTimeOffset ReceivedAt,
+    string? CallingAeTitle,
+    string? CalledAeTitle);

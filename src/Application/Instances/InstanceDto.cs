@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Domain.Imports;
+
+namespace ImagingGateway.Application.Instances;
+
+/// <summary>
+/// A received instance as the JSON API shows it: the batch manifest's facts, where the object is stored
+/// (<see cref="Location"/> as the instance store reports it), and the import job of its batch once one exists.
+/// </summary>
+public sealed record InstanceDto
+{
+    [JsonPropertyName("sopInstanceUID")] public required string SopInstanceUid { get; init; }
+    [JsonPropertyName("sopClassUID")] public required string SopClassUid { get; init; }
+    [JsonPropertyName("studyInstanceUID")] public required string StudyInstanceUid { get; init; }
+    [JsonPropertyName("seriesInstanceUID")] public required string SeriesInstanceUid { get; init; }
+    [JsonPropertyName("transferSyntaxUID")] public required string TransferSyntaxUid { get; init; }
+    [JsonPropertyName("studyDate")] public string? StudyDate { get; init; }
+    [JsonPropertyName("objectKey")] public required string ObjectKey { get; init; }
+    [JsonPropertyName("location")] public required string Location { get; init; }
+    [JsonPropertyName("size")] public long Size { get; init; }
+    [JsonPropertyName("sha256")] public string? Sha256 { get; init; }
+    [JsonPropertyName("batchId")] public required string BatchId { get; init; }
+    [JsonPropertyName("receivedAt")] public DateTimeOffset ReceivedAt { get; init; }
+    [JsonPropertyName("callingAeTitle")] public string? CallingAeTitle { get; init; }
+    [JsonPropertyName("calledAeTitle")] public string? CalledAeTitle { get; init; }
+    [JsonPropertyName("jobId")] public string? JobId { get; init; }
+    [JsonPropertyName("jobStatus")] public string? JobStatus { get; init; }
+
+    public static InstanceDto From(ReceivedInstanceRecord record, string location, ImportJob? job) => new()
+    {
+        SopInstanceUid = record.SopInstanceUid,
+        SopClassUid = record.SopClassUid,
+        StudyInstanceUid = record.StudyInstanceUid,
+        SeriesInstanceUid = record.SeriesInstanceUid,
+        TransferSyntaxUid = record.TransferSyntaxUid,
+        StudyDate = record.StudyDate,
+        ObjectKey = record.ObjectKey,
+        Location = location,
+        Size = record.Size,
+        Sha256 = record.Sha256,
+        BatchId = record.BatchId,
+        ReceivedAt = record.ReceivedAt,
+        CallingAeTitle = record.CallingAeTitle,
+        CalledAeTitle = record.CalledAeTitle,
+        JobId = job?.JobId,
+        JobStatus = job?.Status.ToWire(),
+    };
+}

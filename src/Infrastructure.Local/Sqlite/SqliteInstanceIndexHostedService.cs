@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Hosting;
+
+namespace ImagingGateway.Infrastructure.Local.Sqlite;
+
+/// <summary>At start, creates the <c>instances</c> table, so a broken database shows at start rather than at the first close.</summary>
+public sealed class SqliteInstanceIndexHostedService(SqliteReceivedInstanceIndex index) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => index.EnsureCreatedAsync();
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

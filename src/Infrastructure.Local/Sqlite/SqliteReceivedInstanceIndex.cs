@@ -1,0 +1,160 @@
+using ImagingGateway.Application.Common.Ports;
+using Microsoft.Data.Sqlite;
+
+namespace ImagingGateway.Infrastructure.Local.Sqlite;
+
+/// <summary>
+/// The received-instance index in SQLite: table <c>instances</c> of the gateway database, one row per SOP Instance
+/// UID, written once per closed batch in one transaction. A row is replaced only by an instance received at the same
+/// time or later (latest wins, as the store overwrites a re-sent instance; a replayed old batch changes nothing).
+/// <para>
+/// The index is derived from the batch manifests, so its commits are not fsynced (<c>synchronous=NORMAL</c> on the
+/// writing connection; in WAL mode a power cut may lose the last commits but never corrupts the file): recording a
+/// batch stays cheap even when every instance is its own batch.
+/// </para>
+/// </summary>
+public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
+{
+    public const string TableName = "instances";
+
+    private const string Columns =
+        "sopInstanceUID, sopClassUID, studyInstanceUID, seriesInstanceUID, transferSyntaxUID, studyDate, objectKey, size, " +
+        "sha256, batchId, batchStudyInstanceUID, receivedAt, callingAeTitle, calledAeTitle";
+
+    private const string Schema = $"""
+        CREATE TABLE IF NOT EXISTS {TableName} (
+            sopInstanceUID TEXT NOT NULL PRIMARY KEY,
+            sopClassUID TEXT NOT NULL,
+            studyInstanceUID TEXT NOT NULL,
+            seriesInstanceUID TEXT NOT NULL,
+            transferSyntaxUID TEXT NOT NULL,
+            studyDate TEXT NULL,
+            objectKey TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NULL,
+            batchId TEXT NOT NULL,
+            batchStudyInstanceUID TEXT NOT NULL,
+            receivedAt TEXT NOT NULL,
+            callingAeTitle TEXT NULL,
+            calledAeTitle TEXT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_{TableName}_study ON {TableName} (studyInstanceUID, receivedAt, sopInstanceUID);
+        """;
+
+    private static readonly string[] ColumnNames = [.. Columns.Split(", ")];
+
+    private readonly SqliteDatabase _database;
+    private readonly Lazy<Task> _schema;
+
+    public SqliteReceivedInstanceIndex(SqliteDatabase database)
+    {
+        _database = database;
+        _schema = new Lazy<Task>(() => _database.EnsureSchemaAsync(Schema, CancellationToken.None));
+    }
+
+    /// <summary>Creates the table unless it exists (the host calls this at start; every other call does it too).</summary>
+    public Task EnsureCreatedAsync() => _schema.Value;
+
+    public async Task RecordAsync(IReadOnlyList<ReceivedInstanceRecord> instances, CancellationToken cancellationToken)
+    {
+        if (instances.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var pragma = connection.CreateCommand())
+        {
+            // Per connection: the next user of this pooled connection gets synchronous=FULL again from SqliteDatabase.
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var updates = string.Join(", ", ColumnNames.Skip(1).Select(c => $"{c} = excluded.{c}"));
+        command.CommandText = $"""
+            INSERT INTO {TableName} ({Columns})
+            VALUES ({string.Join(", ", ColumnNames.Select(c => "@" + c))})
+            ON CONFLICT (sopInstanceUID) DO UPDATE SET {updates}
+            WHERE excluded.receivedAt >= {TableName}.receivedAt;
+            """;
+        var parameters = ColumnNames.ToDictionary(c => c, c => command.Parameters.Add("@" + c, SqliteType.Text), StringComparer.Ordinal);
+        parameters["size"].SqliteType = SqliteType.Integer;
+        command.Prepare();
+        foreach (var i in instances)
+        {
+            parameters["sopInstanceUID"].Value = i.SopInstanceUid;
+            parameters["sopClassUID"].Value = i.SopClassUid;
+            parameters["studyInstanceUID"].Value = i.StudyInstanceUid;
+            parameters["seriesInstanceUID"].Value = i.SeriesInstanceUid;
+            parameters["transferSyntaxUID"].Value = i.TransferSyntaxUid;
+            parameters["studyDate"].Value = (object?)i.StudyDate ?? DBNull.Value;
+            parameters["objectKey"].Value = i.ObjectKey;
+            parameters["size"].Value = i.Size;
+            parameters["sha256"].Value = (object?)i.Sha256 ?? DBNull.Value;
+            parameters["batchId"].Value = i.BatchId;
+            parameters["batchStudyInstanceUID"].Value = i.BatchStudyInstanceUid;
+            parameters["receivedAt"].Value = SqliteTime.Format(i.ReceivedAt);
+            parameters["callingAeTitle"].Value = (object?)i.CallingAeTitle ?? DBNull.Value;
+            parameters["calledAeTitle"].Value = (object?)i.CalledAeTitle ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ReceivedInstanceRecord?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM {TableName} WHERE sopInstanceUID = @sop;";
+        command.Parameters.AddWithValue("@sop", sopInstanceUid);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<ReceivedInstanceRecord>> ListByStudyAsync(string studyInstanceUid, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM {TableName} WHERE studyInstanceUID = @study
+            ORDER BY receivedAt, sopInstanceUID LIMIT @take;
+            """;
+        command.Parameters.AddWithValue("@study", studyInstanceUid);
+        command.Parameters.AddWithValue("@take", limit);
+        var items = new List<ReceivedInstanceRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(Read(reader));
+        }
+
+        return items;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _schema.Value.ConfigureAwait(false);
+        return await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ReceivedInstanceRecord Read(SqliteDataReader r) => new(
+        SopInstanceUid: r.GetString(0),
+        SopClassUid: r.GetString(1),
+        StudyInstanceUid: r.GetString(2),
+        SeriesInstanceUid: r.GetString(3),
+        TransferSyntaxUid: r.GetString(4),
+        StudyDate: r.IsDBNull(5) ? null : r.GetString(5),
+        ObjectKey: r.GetString(6),
+        Size: r.GetInt64(7),
+        Sha256: r.IsDBNull(8) ? null : r.GetString(8),
+        BatchId: r.GetString(9),
+        BatchStudyInstanceUid: r.GetString(10),
+        ReceivedAt: SqliteTime.Parse(r.GetString(11)),
+        CallingAeTitle: r.IsDBNull(12) ? null : r.GetString(12),
+        CalledAeTitle: r.IsDBNull(13) ? null : r.GetString(13));
+}
