@@ -1,0 +1,142 @@
+using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Infrastructure.Local.Sqlite;
+using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+
+namespace ImagingGateway.Infrastructure.Local.Tests.Sqlite;
+
+public sealed class SqliteReceivedInstanceIndexTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 28, 5, 0, 0, TimeSpan.Zero);
+    private const string Study = "1.2.826.0.1.3680043.8.498.1";
+    private const string BatchA = "01JDQ5ZJ3K8X9F7N2B4C6D8E0G";
+    private const string BatchB = "01JDQ60000000000000000000B";
+    private readonly TempDirectory _temp = new();
+    private readonly SqliteDatabase _database;
+    private readonly SqliteReceivedInstanceIndex _index;
+
+    public SqliteReceivedInstanceIndexTests()
+    {
+        _database = new SqliteDatabase(_temp.Combine("gateway.db"));
+        _index = new SqliteReceivedInstanceIndex(_database);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task GivenARecordedBatch_WhenAnInstanceIsFound_ThenEveryFieldReadsBack()
+    {
+        var full = Record(1, BatchA, T0);
+        var sparse = Record(2, BatchA, T0.AddTicks(1)) with { StudyDate = null, Sha256 = null, CallingAeTitle = null, CalledAeTitle = null };
+
+        await _index.RecordAsync([full, sparse], default);
+
+        Assert.Equal(full, await _index.FindAsync(full.SopInstanceUid, default));
+        Assert.Equal(sparse, await _index.FindAsync(sparse.SopInstanceUid, default));
+        Assert.Null(await _index.FindAsync("1.2.3.999", default));
+    }
+
+    [Fact]
+    public async Task GivenAnInstanceReceivedAgainLater_WhenRecorded_ThenTheLatestWinsAndAReplayOfTheOlderBatchChangesNothing()
+    {
+        var older = Record(1, BatchA, T0) with { Size = 10 };
+        var newer = Record(1, BatchB, T0.AddMinutes(5)) with { Size = 30 };
+
+        await _index.RecordAsync([older], default);
+        await _index.RecordAsync([newer], default);
+        await _index.RecordAsync([older], default);
+
+        var found = await _index.FindAsync(older.SopInstanceUid, default);
+        Assert.Equal(newer, found);
+    }
+
+    [Fact]
+    public async Task GivenTheSameBatchRecordedTwice_WhenFound_ThenTheSecondRecordingReplacesTheFirst()
+    {
+        await _index.RecordAsync([Record(1, BatchA, T0) with { Size = 10 }], default);
+        await _index.RecordAsync([Record(1, BatchA, T0) with { Size = 11 }], default);
+
+        Assert.Equal(11, (await _index.FindAsync(Sop(1), default))!.Size);
+    }
+
+    [Fact]
+    public async Task GivenABatchWithAnInvalidRecord_WhenRecorded_ThenNothingOfTheBatchIsKept()
+    {
+        var good = Record(1, BatchA, T0);
+        var bad = Record(2, BatchA, T0) with { ObjectKey = null! };
+
+        await Assert.ThrowsAnyAsync<Exception>(() => _index.RecordAsync([good, bad], default));
+
+        Assert.Null(await _index.FindAsync(good.SopInstanceUid, default));
+    }
+
+    [Fact]
+    public async Task GivenInstancesOfTwoStudies_WhenListedByStudy_ThenOnlyThatStudysAreReturnedOldestFirstUpToTheLimit()
+    {
+        await _index.RecordAsync(
+        [
+            Record(3, BatchA, T0.AddSeconds(3)),
+            Record(1, BatchA, T0.AddSeconds(1)),
+            Record(2, BatchA, T0.AddSeconds(2)) with { StudyInstanceUid = "1.2.826.0.1.3680043.8.498.2" },
+            Record(4, BatchA, T0.AddSeconds(4)),
+        ], default);
+
+        var all = await _index.ListByStudyAsync(Study, 10, default);
+        var two = await _index.ListByStudyAsync(Study, 2, default);
+
+        Assert.Equal([Sop(1), Sop(3), Sop(4)], all.Select(r => r.SopInstanceUid));
+        Assert.Equal([Sop(1), Sop(3)], two.Select(r => r.SopInstanceUid));
+        Assert.Empty(await _index.ListByStudyAsync("1.2.3", 10, default));
+    }
+
+    [Fact]
+    public async Task GivenAFullBatch_WhenRecorded_ThenEveryInstanceIsFoundAfterAReopen()
+    {
+        var records = Enumerable.Range(1, 5000).Select(n => Record(n, BatchA, T0.AddMilliseconds(n))).ToList();
+
+        await _index.RecordAsync(records, default);
+        SqliteConnection.ClearAllPools();
+        var reopened = new SqliteReceivedInstanceIndex(new SqliteDatabase(_database.Path));
+
+        Assert.Equal(records[4999], await reopened.FindAsync(Sop(5000), default));
+        Assert.Equal(1000, (await reopened.ListByStudyAsync(Study, 1000, default)).Count);
+    }
+
+    [Fact]
+    public async Task GivenTheDatabase_WhenTheIndexIsCreated_ThenTheTableIsInstancesInWalModeBesideTheJobTable()
+    {
+        await _index.EnsureCreatedAsync();
+        await new SqliteImportJobRepository(_database).GetAsync("none", default);
+
+        await using var connection = await _database.OpenAsync(default);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode; SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name);";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("wal", reader.GetString(0));
+        Assert.True(await reader.NextResultAsync() && await reader.ReadAsync());
+        Assert.Equal("DicomImportJobTable,instances", reader.GetString(0));
+    }
+
+    private static string Sop(int n) => $"{Study}.1.{n}";
+
+    private static ReceivedInstanceRecord Record(int n, string batchId, DateTimeOffset receivedAt) => new(
+        SopInstanceUid: Sop(n),
+        SopClassUid: "1.2.840.10008.5.1.4.1.1.2",
+        StudyInstanceUid: Study,
+        SeriesInstanceUid: Study + ".1",
+        TransferSyntaxUid: "1.2.840.10008.1.2.1",
+        StudyDate: "20261128",
+        ObjectKey: $"dicom/2026/11/28/{batchId}/{Sop(n)}.dcm",
+        Size: 1000 + n,
+        Sha256: new string('a', 64),
+        BatchId: batchId,
+        BatchStudyInstanceUid: Study,
+        ReceivedAt: receivedAt,
+        CallingAeTitle: "MODALITY1",
+        CalledAeTitle: "IMAGINGGW");
+}
