@@ -119,6 +119,16 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         Assert.Equal(batchId.Value, job.GetProperty("batchId").GetString());
         var completed = (await gateway.GetJsonAsync("/api/jobs?status=COMPLETED")).GetProperty("jobs").EnumerateArray();
         Assert.Contains(completed, j => j.GetProperty("jobId").GetString() == jobId);
+
+        // The instance API: the index is local (this gateway's data directory), the location the S3 URI, the job DynamoDB's.
+        var sop = study[^1].SopInstanceUid;
+        var fromApi = await gateway.GetJsonAsync($"/api/instances/{sop}");
+        var instanceKey = ObjectKeys.BatchPrefix(batchId) + sop + ObjectKeys.InstanceSuffix;
+        Assert.Equal(instanceKey, fromApi.GetProperty("objectKey").GetString());
+        Assert.Equal($"s3://{S3rverFixture.DicomBucket}/{instanceKey}", fromApi.GetProperty("location").GetString());
+        Assert.Equal(batchId.Value, fromApi.GetProperty("batchId").GetString());
+        Assert.Equal(jobId, fromApi.GetProperty("jobId").GetString());
+        Assert.Equal("COMPLETED", fromApi.GetProperty("jobStatus").GetString());
         Assert.False(gateway.HasExited, gateway.Log);
     }
 
