@@ -213,18 +213,8 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
 
     // The same SOP instance stored twice at once overwrites one key: the later commit is what the store holds, so
     // an earlier one completing last must not replace its facts (the manifest's size would not match the object).
-    private static bool IsOlderDuplicate(ImportBatch batch, ReceivedInstance instance)
-    {
-        foreach (var existing in batch.Instances)
-        {
-            if (existing.SopInstanceUid == instance.SopInstanceUid)
-            {
-                return existing.ReceivedAt > instance.ReceivedAt;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsOlderDuplicate(ImportBatch batch, ReceivedInstance instance) =>
+        batch.Find(instance.SopInstanceUid) is { } existing && existing.ReceivedAt > instance.ReceivedAt;
 
     private ImportBatch? ClaimIfReady(Entry entry)
     {

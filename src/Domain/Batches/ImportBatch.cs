@@ -11,6 +11,7 @@ namespace ImagingGateway.Domain.Batches;
 public sealed class ImportBatch
 {
     private readonly List<ReceivedInstance> _instances = [];
+    private readonly Dictionary<DicomUid, int> _indexBySopInstanceUid = [];
 
     public ImportBatch(BatchId id, AeTitle callingAeTitle, AeTitle calledAeTitle, string associationId, DateTimeOffset openedAt, BatchLimits limits)
     {
@@ -67,19 +68,23 @@ public sealed class ImportBatch
         }
 
         // A duplicate SOP instance in one batch overwrote the same key: count it once, keep the newest facts.
-        var existing = _instances.FindIndex(i => i.SopInstanceUid == instance.SopInstanceUid);
-        if (existing >= 0)
+        if (_indexBySopInstanceUid.TryGetValue(instance.SopInstanceUid, out var existing))
         {
             TotalBytes -= _instances[existing].Size;
             _instances[existing] = instance;
         }
         else
         {
+            _indexBySopInstanceUid.Add(instance.SopInstanceUid, _instances.Count);
             _instances.Add(instance);
         }
 
         TotalBytes += instance.Size;
     }
+
+    /// <summary>The instance of the batch with this SOP Instance UID, if any.</summary>
+    public ReceivedInstance? Find(DicomUid sopInstanceUid) =>
+        _indexBySopInstanceUid.TryGetValue(sopInstanceUid, out var index) ? _instances[index] : null;
 
     public void Close(DateTimeOffset closedAt)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Infrastructure.Local.FileSystem.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
@@ -11,13 +12,17 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// <see cref="IInstanceStore"/> on a folder with the S3 key layout (<c>{root}/dicom/…/{sop}.dcm</c>,
 /// <c>{root}/batches/{batchId}.json</c>). Keys are validated by <see cref="ObjectKeyValidator"/>, so no key leaves the
 /// root. Writes are two-phase and durable: temp file in <c>{root}/.incoming/</c> (same file system, so the rename is
-/// atomic), SHA-256 on the way in, and on commit fsync file → rename → fsync directory, grouped across concurrent
-/// commits by <see cref="GroupCommitter"/>. A root belongs to one process: at start-up every temp file left in
-/// <c>.incoming/</c> by a previous run is deleted.
+/// atomic), SHA-256 on the way in. On commit, an object up to <see cref="JournalOptions.MaxObjectBytes"/> is made
+/// durable in the write-ahead <see cref="InstanceJournal"/> (one data flush shared by concurrent commits) and then
+/// renamed into place; a larger one is fsynced, renamed and its directory fsynced, grouped across concurrent commits
+/// by <see cref="GroupCommitter"/>. A root belongs to one process, which holds <c>{root}/.lock</c>: at start-up it
+/// replays the journal and deletes every temp file a previous run left in <c>.incoming/</c>. Another process opening
+/// the same root (the command line's <c>jobs</c> verbs, say) can read but not write, and touches nothing.
 /// </summary>
 public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 {
     public const string IncomingFolder = ".incoming";
+    public const string LockFileName = ".lock";
     private const string TempSuffix = ".tmp";
 
     private readonly FileSystemStoreOptions _options;
@@ -26,6 +31,10 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     private readonly ILogger _logger;
     private readonly GroupCommitter _committer;
     private readonly ConcurrentDictionary<string, byte> _durableDirectories = new(StringComparer.Ordinal);
+    private readonly SafeFileHandle? _lock;
+    private readonly string _tempPrefix = Guid.NewGuid().ToString("N")[..12];
+    private long _tempCounter;
+    private readonly InstanceJournal? _journal;
 
     public FileSystemInstanceStore(
         FileSystemStoreOptions options,
@@ -42,6 +51,14 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
         var rootExisted = Directory.Exists(Root);
         Directory.CreateDirectory(IncomingDirectory);
+        _lock = TryLock(Path.Combine(Root, LockFileName));
+        if (_lock is null)
+        {
+            _logger.LogDebug("{Root} is in use by another process: opened for reading only", Root);
+            _committer = new GroupCommitter(1, 1, durable: false, _ => { });
+            return;
+        }
+
         RemoveStaleTemporaryFiles();
         if (options.Durable)
         {
@@ -56,7 +73,26 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         _durableDirectories[Root] = 0;
         _durableDirectories[IncomingDirectory] = 0;
         _committer = new GroupCommitter(options.MaxGroupSize, options.MaxParallelFlushes, options.Durable, d => _durableDirectories[d] = 0);
+        if (options.Durable && options.Journal.Enabled)
+        {
+            try
+            {
+                _journal = InstanceJournal.Open(Root, options.Journal, Replay, ReplayDelete, MarkDurable, _logger);
+            }
+            catch
+            {
+                _committer.Dispose();
+                _lock.Dispose();
+                throw;
+            }
+        }
     }
+
+    /// <summary>False when another process holds the root: this store then only reads.</summary>
+    public bool IsWritable => _lock is not null;
+
+    /// <summary>The journal's checkpoints and data flushes so far (zeros without a journal).</summary>
+    public (long Checkpoints, long Flushes) JournalStatistics => _journal?.Statistics ?? (0, 0);
 
     /// <summary>The absolute root folder, without a trailing separator.</summary>
     public string Root { get; }
@@ -70,9 +106,10 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     {
         ObjectKeyValidator.EnsureValid(key);
         cancellationToken.ThrowIfCancellationRequested();
-        var tempPath = Path.Combine(IncomingDirectory, Guid.NewGuid().ToString("N") + TempSuffix);
-        var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None);
-        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize));
+        EnsureWritable();
+        var tempPath = NewTempPath();
+        var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None);
+        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes));
     }
 
     public Task<Stream?> OpenReadAsync(string key, ByteRange? range, CancellationToken cancellationToken)
@@ -133,9 +170,10 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
+        EnsureWritable();
         try
         {
             File.Delete(path);
@@ -145,7 +183,11 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             // Deleting what does not exist succeeds, as in S3.
         }
 
-        return Task.CompletedTask;
+        if (_journal is not null)
+        {
+            // An older version still in the journal must not come back at the next start.
+            await _journal.RecordSupersededAsync(key, JournalRecordType.Delete, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public string LocationOf(string keyOrPrefix)
@@ -171,7 +213,26 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         return path;
     }
 
-    public void Dispose() => _committer.Dispose();
+    /// <summary>Makes everything committed through the journal durable in place now (tests, and before a backup).</summary>
+    public void Checkpoint() => _journal?.Checkpoint();
+
+    /// <summary>
+    /// Lets go of the root as a killed process would (tests): no checkpoint, the lock released, temp files left where
+    /// they are. The next store opened on the root recovers.
+    /// </summary>
+    internal void SimulateCrash()
+    {
+        _journal?.Abandon();
+        _committer.Dispose();
+        _lock?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _journal?.Dispose();
+        _committer.Dispose();
+        _lock?.Dispose();
+    }
 
     internal async Task<StoredObjectInfo> CommitAsync(FileSystemUpload upload, SafeFileHandle handle, long size, string sha256)
     {
@@ -179,7 +240,14 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         var directory = Path.GetDirectoryName(finalPath)!;
         var toSync = new List<string>(2) { directory };
         EnsureDirectory(directory, toSync);
-        await _committer.CommitAsync(new PendingCommit(handle, upload.TempPath, finalPath, toSync)).ConfigureAwait(false);
+        if (!await TryCommitThroughJournalAsync(upload, handle, size, sha256, finalPath, toSync).ConfigureAwait(false))
+        {
+            await _committer.CommitAsync(new PendingCommit(handle, upload.TempPath, finalPath, toSync)).ConfigureAwait(false);
+            if (_journal is not null)
+            {
+                await _journal.RecordSupersededAsync(upload.Key, JournalRecordType.Direct, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
 
         var info = new StoredObjectInfo(upload.Key, size, sha256, _time.GetUtcNow());
         if (_notifications is not null && upload.Key.StartsWith(_options.NotificationPrefix, StringComparison.Ordinal))
@@ -188,6 +256,93 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         }
 
         return info;
+    }
+
+    /// <summary>
+    /// The journal path of a commit: the bytes become durable in the journal, then the file takes its name without a
+    /// flush of its own (the checkpoint makes it durable in place). False when the object is too large for the
+    /// journal or the journal cannot take it (the caller then commits it with its own fsyncs).
+    /// </summary>
+    private async Task<bool> TryCommitThroughJournalAsync(FileSystemUpload upload, SafeFileHandle handle, long size, string sha256, string finalPath, List<string> directories)
+    {
+        if (_journal is null || !_journal.Accepts(size))
+        {
+            return false;
+        }
+
+        JournalEntry entry;
+        try
+        {
+            entry = await _journal.AppendAsync(upload.Key, handle, size, Convert.FromHexString(sha256), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogWarning(ex, "the journal could not take {Key}; committing it with its own fsyncs", upload.Key);
+            return false;
+        }
+
+        try
+        {
+            File.Move(upload.TempPath, finalPath, overwrite: true);
+            _journal.Finish(entry, finalPath, directories);
+        }
+        catch
+        {
+            _journal.Finish(entry, null, directories);
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <summary>Recovery: writes an object back from its journal record (through a temp file, as any commit).</summary>
+    private string Replay(string key, JournalSegment segment, JournalRecordHeader record)
+    {
+        var finalPath = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+        var tempPath = NewTempPath();
+        using (var temp = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            NativeFileOperations.Copy(segment.Handle, record.PayloadOffset, temp, 0, record.PayloadLength);
+        }
+
+        File.Move(tempPath, finalPath, overwrite: true);
+        return finalPath;
+    }
+
+    private void ReplayDelete(string key) => File.Delete(PathOf(key));
+
+    private void MarkDurable(IEnumerable<string> directories)
+    {
+        foreach (var directory in directories)
+        {
+            _durableDirectories[directory] = 0;
+        }
+    }
+
+    /// <summary>A fresh temp file name: unique per store instance and upload (cheaper than a GUID per upload).</summary>
+    private string NewTempPath() =>
+        Path.Combine(IncomingDirectory, $"{_tempPrefix}-{Interlocked.Increment(ref _tempCounter):x}{TempSuffix}");
+
+    private void EnsureWritable()
+    {
+        if (_lock is null)
+        {
+            throw new IOException($"the store at {Root} is in use by another process ({LockFileName} is held); this one can only read");
+        }
+    }
+
+    private static SafeFileHandle? TryLock(string path)
+    {
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock (flock) on Unix: one writer process per root.
+            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     internal void Discard(string tempPath)

@@ -1,3 +1,5 @@
+using ImagingGateway.Infrastructure.Local.FileSystem.Journal;
+
 namespace ImagingGateway.Infrastructure.Local.FileSystem;
 
 /// <summary>Settings of <see cref="FileSystemInstanceStore"/>.</summary>
@@ -23,4 +25,10 @@ public sealed class FileSystemStoreOptions
     /// (rename) but not durable across a power loss or kernel crash.
     /// </summary>
     public bool Durable { get; set; } = true;
+
+    /// <summary>
+    /// The write-ahead journal through which durable commits of objects up to <see cref="JournalOptions.MaxObjectBytes"/>
+    /// go (one shared data flush instead of fsync + rename + directory fsync per object).
+    /// </summary>
+    public JournalOptions Journal { get; set; } = new();
 }

@@ -9,8 +9,10 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// byte fed through SHA-256 on the way. Writes to the page cache are a memory copy, so a full buffer is written
 /// inline (pwrite) rather than through a thread-pool hop, and its writeback is started at once (<see cref="WriteBehind"/>),
 /// so a large instance is mostly on disk when it is committed; only the commit's fsync waits, and that is grouped.
+/// Writeback starts only once the upload is larger than <paramref name="writeBehindFrom"/>: a smaller one is committed
+/// through the journal, and its temp file reaches the disk later, at the journal's checkpoint.
 /// </summary>
-internal sealed class UploadStream(SafeFileHandle handle, int bufferSize) : Stream
+internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long writeBehindFrom = 0) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
@@ -41,7 +43,7 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize) : Stre
         if (_buffered == 0 && data.Length >= buffer.Length)
         {
             RandomAccess.Write(handle, data, _fileOffset);
-            WriteBehind.Start(handle, _fileOffset, data.Length);
+            StartWriteBehind(data.Length);
             _fileOffset += data.Length;
             return;
         }
@@ -132,9 +134,22 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize) : Stre
         }
 
         RandomAccess.Write(handle, _buffer.AsSpan(0, _buffered), _fileOffset);
-        WriteBehind.Start(handle, _fileOffset, _buffered);
+        StartWriteBehind(_buffered);
         _fileOffset += _buffered;
         _buffered = 0;
+    }
+
+    private void StartWriteBehind(int written)
+    {
+        var end = _fileOffset + written;
+        if (end <= writeBehindFrom)
+        {
+            return;
+        }
+
+        // The first time past the threshold, everything written so far goes too.
+        var start = _fileOffset <= writeBehindFrom ? 0 : _fileOffset;
+        WriteBehind.Start(handle, start, end - start);
     }
 
     private void ReturnBuffer()

@@ -23,32 +23,40 @@ public sealed class PipeStoreSink : IStoreInstanceSink
     private long _bytes;
     private int _finished;
 
-    /// <param name="consume">Reads the whole data set from the stream and stores it; runs on the thread pool.</param>
+    /// <param name="consume">Reads the whole data set from the stream and stores it; starts on the caller's thread.</param>
     /// <param name="onCompleted">Called once with the status, the data-set size and the elapsed time (metrics).</param>
     public PipeStoreSink(Func<Stream, CancellationToken, Task<DimseStatus>> consume, PipeOptions pipeOptions, Action<DimseStatus, long, TimeSpan>? onCompleted, CancellationToken cancellationToken)
     {
         _pipe = new Pipe(pipeOptions);
         _onCompleted = onCompleted;
         var reader = _pipe.Reader;
-        _consumer = Task.Run(async () =>
-        {
-            await using var content = reader.AsStream();
-            try
-            {
-                return await consume(content, cancellationToken);
-            }
-            finally
-            {
-                // Whatever the outcome, a writer waiting for room must not wait forever.
-                await reader.CompleteAsync();
-            }
-        }, CancellationToken.None);
+        // Started inline: it runs until it first waits for data, then resumes inside each FlushAsync of the SCP's
+        // connection task (the pipe's reader scheduler is inline), so a C-STORE costs no thread-pool hop per fragment.
+        _consumer = ConsumeAsync(reader, consume, cancellationToken);
     }
 
-    /// <summary>The pipe settings the gateway uses: large segments (few per instance), bounded buffering.</summary>
+    private static async Task<DimseStatus> ConsumeAsync(PipeReader reader, Func<Stream, CancellationToken, Task<DimseStatus>> consume, CancellationToken cancellationToken)
+    {
+        await using var content = reader.AsStream();
+        try
+        {
+            return await consume(content, cancellationToken);
+        }
+        finally
+        {
+            // Whatever the outcome, a writer waiting for room must not wait forever.
+            await reader.CompleteAsync();
+        }
+    }
+
+    /// <summary>
+    /// The pipe settings the gateway uses: large segments (few per instance), bounded buffering, and both sides
+    /// scheduled inline: the consumer runs on the connection's task while data arrives, and only really asynchronous
+    /// work (an S3 request, a durable commit) lets the two sides run apart.
+    /// </summary>
     public static PipeOptions DefaultPipeOptions { get; } = new(
         pool: MemoryPool<byte>.Shared,
-        readerScheduler: PipeScheduler.ThreadPool,
+        readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 4 * 1024 * 1024,
         resumeWriterThreshold: 2 * 1024 * 1024,

@@ -4,6 +4,7 @@ using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Dicom;
 using ImagingGateway.Gateway.Http;
 using ImagingGateway.Gateway.Observability;
+using ImagingGateway.Infrastructure.Local;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -51,6 +52,22 @@ public static class GatewayHost
         return true;
     }
 
+    /// <summary>The file-system store's journal settings (<c>Gateway:Local:Storage:Journal</c>), checked before anything starts.</summary>
+    private static string? CheckLocalStorage(IConfiguration configuration)
+    {
+        try
+        {
+            var local = new LocalOptions();
+            configuration.GetSection(GatewayComposition.LocalSectionName).Bind(local);
+            local.Storage.Journal.Validate();
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return $"{GatewayComposition.LocalSectionName}:Storage:{e.Message}";
+        }
+    }
+
     /// <summary>Binds the <c>Gateway</c> section and validates it; a value of the wrong type is reported with its key.</summary>
     public static bool TryReadOptions(IConfiguration configuration, [NotNullWhen(true)] out GatewayOptions? options, out IReadOnlyList<string> errors)
     {
@@ -68,6 +85,11 @@ public static class GatewayHost
         }
 
         var found = GatewayOptionsValidator.Check(bound);
+        if (bound.Adapters.Storage == StorageAdapter.FileSystem && CheckLocalStorage(configuration) is { } storageError)
+        {
+            found = [.. found, storageError];
+        }
+
         errors = found;
         if (found.Count > 0)
         {
@@ -114,6 +136,7 @@ public static class GatewayHost
             sockets.NoDelay = true;
             // The association handler needs a whole PDU buffered before it parses it.
             sockets.MaxReadBufferSize = PduBufferSize(options);
+            sockets.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("GW_INLINE") == "1";
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

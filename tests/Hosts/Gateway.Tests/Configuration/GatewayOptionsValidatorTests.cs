@@ -31,6 +31,9 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("Gateway:Adapters:Workflow", "StepFunctions", "Gateway:Aws:StateMachineArn:")]
     [InlineData("Gateway:Adapters:Imaging", "HealthImaging", "Gateway:Aws:DatastoreId:")]
     [InlineData("Gateway:DataDirectory", "", "Gateway:DataDirectory:")]
+    [InlineData("Gateway:Local:Storage:Journal:SegmentBytes", "1000", "Gateway:Local:Storage:Journal:SegmentBytes ")]
+    [InlineData("Gateway:Local:Storage:Journal:MaxObjectBytes", "999999999", "Gateway:Local:Storage:Journal:MaxObjectBytes ")]
+    [InlineData("Gateway:Local:Storage:Journal:MaxSegments", "1", "Gateway:Local:Storage:Journal:MaxSegments ")]
     public void GivenOneBadSetting_WhenRead_ThenTheErrorNamesItsKey(string key, string value, string expectedPrefix)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();

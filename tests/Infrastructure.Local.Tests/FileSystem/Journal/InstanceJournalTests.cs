@@ -1,0 +1,241 @@
+using System.Security.Cryptography;
+using ImagingGateway.Infrastructure.Local.FileSystem;
+using ImagingGateway.Infrastructure.Local.FileSystem.Journal;
+using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
+
+namespace ImagingGateway.Infrastructure.Local.Tests.FileSystem.Journal;
+
+/// <summary>
+/// The store's write-ahead journal, through the store: a "crash" is <see cref="FileSystemInstanceStore.SimulateCrash"/>
+/// (no checkpoint, lock released), and the loss of what was not yet durable in place is simulated by deleting or
+/// damaging the object's file before the restart.
+/// </summary>
+public sealed class InstanceJournalTests : IDisposable
+{
+    private const string KeyA = "dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.3.4.dcm";
+    private const string KeyB = "dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.3.5.dcm";
+    private readonly TempDirectory _temp = new();
+    private readonly List<FileSystemInstanceStore> _stores = [];
+
+    public void Dispose()
+    {
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
+
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task GivenCommittedObject_WhenTheProcessDiesAndItsFileIsLost_ThenTheRestartRewritesItFromTheJournal()
+    {
+        var store = Open();
+        var a = RandomNumberGenerator.GetBytes(300_000);
+        var b = RandomNumberGenerator.GetBytes(5_000);
+        var infoA = await PutAsync(store, KeyA, a);
+        await PutAsync(store, KeyB, b);
+        Assert.Equal(0, store.CommitStatistics.Commits); // nothing took the fsync-per-file path
+        store.SimulateCrash();
+        File.Delete(store.PathOf(KeyA));
+        await File.WriteAllBytesAsync(store.PathOf(KeyB), b.AsSpan(0, 100).ToArray()); // a torn file in place
+
+        var restarted = Open();
+
+        Assert.Equal(a, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
+        Assert.Equal(b, await File.ReadAllBytesAsync(restarted.PathOf(KeyB)));
+        Assert.Equal(infoA.Sha256, Convert.ToHexStringLower(SHA256.HashData(a)));
+        Assert.Empty(Directory.EnumerateFiles(restarted.IncomingDirectory));
+    }
+
+    [Fact]
+    public async Task GivenCheckpointedObject_WhenTheProcessDies_ThenNothingIsReplayed()
+    {
+        var store = Open();
+        await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(10_000));
+        store.Checkpoint();
+        store.SimulateCrash();
+        File.Delete(store.PathOf(KeyA)); // deleted behind the store's back after it was durable: the journal must not resurrect it
+
+        var restarted = Open();
+
+        Assert.False(File.Exists(restarted.PathOf(KeyA)));
+    }
+
+    [Fact]
+    public async Task GivenJournaledVersionThenALargerDirectVersion_WhenTheProcessDies_ThenTheNewerVersionSurvives()
+    {
+        var store = Open(o => o.Journal.MaxObjectBytes = 64 * 1024);
+        await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(1_000));
+        var large = RandomNumberGenerator.GetBytes(200_000);
+        await PutAsync(store, KeyA, large);
+        Assert.Equal(1, store.CommitStatistics.Commits);
+        store.SimulateCrash();
+
+        var restarted = Open(o => o.Journal.MaxObjectBytes = 64 * 1024);
+
+        Assert.Equal(large, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
+    }
+
+    [Fact]
+    public async Task GivenJournaledObjectThenDeleted_WhenTheProcessDies_ThenItStaysDeleted()
+    {
+        var store = Open();
+        await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(1_000));
+        await store.DeleteAsync(KeyA, default);
+        store.SimulateCrash();
+
+        var restarted = Open();
+
+        Assert.False(File.Exists(restarted.PathOf(KeyA)));
+    }
+
+    [Fact]
+    public async Task GivenADamagedRecord_WhenRecovering_ThenItIsSkippedAndTheRecordsAfterItAreReplayed()
+    {
+        var store = Open();
+        var a = RandomNumberGenerator.GetBytes(20_000);
+        var b = RandomNumberGenerator.GetBytes(20_000);
+        await PutAsync(store, KeyA, a);
+        await PutAsync(store, KeyB, b);
+        store.SimulateCrash();
+        File.Delete(store.PathOf(KeyA));
+        File.Delete(store.PathOf(KeyB));
+        // A's payload is damaged in the journal (as a write torn by a power cut would leave it).
+        var segment = Directory.EnumerateFiles(Path.Combine(store.Root, InstanceJournal.FolderName)).Single();
+        await using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
+        {
+            var firstPayloadByte = FindFirst(file, a.AsSpan(0, 64).ToArray());
+            file.Position = firstPayloadByte + 10_000;
+            file.WriteByte((byte)(a[10_000] ^ 0xFF));
+        }
+
+        var restarted = Open();
+
+        Assert.False(File.Exists(restarted.PathOf(KeyA)));
+        Assert.Equal(b, await File.ReadAllBytesAsync(restarted.PathOf(KeyB)));
+    }
+
+    [Fact]
+    public async Task GivenManyConcurrentSmallCommits_WhenFlushed_ThenTheJournalFlushesAreShared()
+    {
+        var store = Open();
+        const int count = 64;
+        using var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            await PutAsync(store, $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E{i % 4}G/1.2.{i}.dcm", BitConverter.GetBytes(i));
+        })).ToArray();
+        start.Set();
+        await Task.WhenAll(tasks);
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(BitConverter.GetBytes(i), await File.ReadAllBytesAsync(store.PathOf($"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E{i % 4}G/1.2.{i}.dcm")));
+        }
+
+        var flushes = store.JournalStatistics.Flushes;
+        Assert.InRange(flushes, 1, count - 1);
+    }
+
+    [Fact]
+    public async Task GivenMoreDataThanTheJournalHolds_WhenCommitting_ThenCheckpointsFreeSegmentsAndEverythingLands()
+    {
+        var store = Open(o =>
+        {
+            o.Journal.SegmentBytes = 1024 * 1024;
+            o.Journal.MaxSegments = 2;
+            o.Journal.MaxObjectBytes = 256 * 1024;
+        });
+        var contents = Enumerable.Range(0, 40).Select(_ => RandomNumberGenerator.GetBytes(100_000)).ToArray();
+        for (var i = 0; i < contents.Length; i++)
+        {
+            await PutAsync(store, $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm", contents[i]);
+        }
+
+        Assert.True(store.JournalStatistics.Checkpoints >= 3, $"{store.JournalStatistics.Checkpoints} checkpoints for 4 MB through a 2 MiB journal");
+        Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(store.Root, InstanceJournal.FolderName)).Count());
+        for (var i = 0; i < contents.Length; i++)
+        {
+            Assert.Equal(contents[i], await File.ReadAllBytesAsync(store.PathOf($"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm")));
+        }
+    }
+
+    [Fact]
+    public async Task GivenIdleJournal_WhenTheIdleDelayPasses_ThenItIsCheckpointedWithoutBeingFull()
+    {
+        var store = Open(o => o.Journal.IdleCheckpointDelay = TimeSpan.FromMilliseconds(100));
+        await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(1_000));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.JournalStatistics.Checkpoints == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, store.JournalStatistics.Checkpoints);
+    }
+
+    [Fact]
+    public async Task GivenARootInUse_WhenAnotherStoreOpensIt_ThenItOnlyReadsAndLeavesTheUploadsInProgressAlone()
+    {
+        var store = Open();
+        await PutAsync(store, KeyA, [1, 2, 3]);
+        await using var inProgress = await store.BeginPutAsync(KeyB, default);
+        await inProgress.Content.WriteAsync(new byte[10]);
+        await inProgress.Content.FlushAsync();
+
+        using var second = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = store.Root });
+
+        Assert.False(second.IsWritable);
+        Assert.Single(Directory.EnumerateFiles(store.IncomingDirectory));
+        Assert.Equal(3, (await second.GetInfoAsync(KeyA, default))!.Size);
+        var refused = await Assert.ThrowsAsync<IOException>(() => second.BeginPutAsync(KeyA, default));
+        Assert.Contains("in use by another process", refused.Message, StringComparison.Ordinal);
+        await inProgress.Content.WriteAsync(new byte[5]);
+        Assert.Equal(15, (await inProgress.CommitAsync(default)).Size);
+    }
+
+    [Theory]
+    [InlineData(512 * 1024L, 8, 256 * 1024L, "SegmentBytes")]
+    [InlineData(4 * 1024 * 1024L, 1, 256 * 1024L, "MaxSegments")]
+    [InlineData(4 * 1024 * 1024L, 8, 4 * 1024 * 1024L, "MaxObjectBytes")]
+    public void GivenJournalSettingsThatCannotWork_WhenOpening_ThenTheErrorNamesTheSetting(long segmentBytes, int maxSegments, long maxObjectBytes, string setting)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Open(o =>
+        {
+            o.Journal.SegmentBytes = segmentBytes;
+            o.Journal.MaxSegments = maxSegments;
+            o.Journal.MaxObjectBytes = maxObjectBytes;
+        }));
+
+        Assert.Contains("Journal:" + setting, error.Message, StringComparison.Ordinal);
+    }
+
+    private FileSystemInstanceStore Open(Action<FileSystemStoreOptions>? configure = null)
+    {
+        var options = new FileSystemStoreOptions { RootDirectory = _temp.Combine("root") };
+        configure?.Invoke(options);
+        var store = new FileSystemInstanceStore(options);
+        _stores.Add(store);
+        return store;
+    }
+
+    private static async Task<Application.Common.Ports.StoredObjectInfo> PutAsync(FileSystemInstanceStore store, string key, byte[] content)
+    {
+        await using var upload = await store.BeginPutAsync(key, default);
+        await upload.Content.WriteAsync(content);
+        return await upload.CommitAsync(default);
+    }
+
+    private static long FindFirst(FileStream file, byte[] pattern)
+    {
+        var all = new byte[file.Length];
+        file.Position = 0;
+        file.ReadExactly(all);
+        var at = all.AsSpan().IndexOf(pattern);
+        Assert.True(at >= 0, "the payload is not in the journal segment");
+        return at;
+    }
+}
