@@ -125,38 +125,22 @@ public static class GatewayHost
         services.AddSingleton<AssociationRegistry>();
         services.AddSingleton<DicomSettings>();
         services.AddSingleton<StoreBridge>();
+        services.AddSingleton<DicomConnectionHandler>();
+        services.AddSingleton<DicomSocketListener>();
         services.AddHostedService<BatchRecoveryService>();
+        // After recovery: associations are accepted once the open batches of the last run are dealt with.
+        services.AddHostedService(sp => sp.GetRequiredService<DicomSocketListener>());
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
     {
-        builder.WebHost.UseSockets(sockets =>
-        {
-            // Nagle + delayed ACK stalls each C-STORE response by ~40 ms; Kestrel's default is already true.
-            sockets.NoDelay = true;
-            // The association handler needs a whole PDU buffered before it parses it.
-            sockets.MaxReadBufferSize = PduBufferSize(options);
-            sockets.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("GW_INLINE") == "1";
-        });
+        // Kestrel serves HTTP only; the DICOM ports are DicomSocketListener's.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBufferSize = PduBufferSize(options);
-            Listen(kestrel, options, options.Port, o => o.UseConnectionHandler<DicomConnectionHandler>());
-            if (options.TlsPort != 0)
-            {
-                Listen(kestrel, options, options.TlsPort, o =>
-                {
-                    o.UseHttps(https => ConfigureTls(https, options.Tls));
-                    o.UseConnectionHandler<DicomConnectionHandler>();
-                });
-            }
-
             Listen(kestrel, options, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
         });
     }
-
-    private static long PduBufferSize(GatewayOptions options) => Math.Max(1024 * 1024, options.MaxPduLength + 64 * 1024);
 
     private static void Listen(KestrelServerOptions kestrel, GatewayOptions options, int port, Action<ListenOptions> configure)
     {
@@ -167,23 +151,6 @@ public static class GatewayHost
         else
         {
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), port, configure);
-        }
-    }
-
-    private static void ConfigureTls(HttpsConnectionAdapterOptions https, TlsOptions tls)
-    {
-        https.ServerCertificate = TlsCertificates.Load(tls);
-        https.ClientCertificateMode = tls.ClientCertificate switch
-        {
-            ClientCertificatePolicy.Require => ClientCertificateMode.RequireCertificate,
-            ClientCertificatePolicy.Allow => ClientCertificateMode.AllowCertificate,
-            _ => ClientCertificateMode.NoCertificate,
-        };
-        if (!string.IsNullOrWhiteSpace(tls.ClientCaPath))
-        {
-            var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-            roots.ImportFromPemFile(tls.ClientCaPath);
-            https.ClientCertificateValidation = (certificate, _, _) => TlsCertificates.ChainsTo(certificate, roots);
         }
     }
 }
