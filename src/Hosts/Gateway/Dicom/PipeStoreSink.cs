@@ -8,9 +8,11 @@ namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// The bridge from the SCP to the store use case: the SCP writes each data-set fragment into a <see cref="Pipe"/>
-/// (the fragment is a slice of the receive buffer, valid only during the call, so it is copied once here), while
-/// the consumer (the StoreInstance command) reads <c>pipe.Reader.AsStream()</c> concurrently and streams it to
-/// storage. The pipe's pause threshold gives backpressure: a slow disk slows the socket, memory stays bounded.
+/// (the fragment is a slice of the receive buffer, valid only during the call, so it is copied once here), and the
+/// consumer (the StoreInstance command) reads <c>pipe.Reader.AsStream()</c> and streams it to storage. Both sides
+/// are scheduled inline: the consumer resumes inside each flush, on the connection's task, so a C-STORE costs no
+/// thread hop per fragment; when the consumer waits on real I/O (an S3 request), the two sides run apart and the
+/// pipe's pause threshold gives backpressure: a slow store slows the socket, memory stays bounded.
 /// <see cref="CompleteAsync"/> ends the stream and returns the consumer's status, which is success only once the
 /// instance is durable.
 /// </summary>

@@ -13,7 +13,7 @@ using OpenTelemetry.Metrics;
 
 namespace ImagingGateway.Gateway.Hosting;
 
-/// <summary>Composes the gateway: configuration, adapters, the DICOM listeners on Kestrel, and the HTTP endpoints.</summary>
+/// <summary>Composes the gateway: configuration, adapters, the DICOM listeners (<see cref="DicomSocketListener"/>), and the HTTP endpoints on Kestrel.</summary>
 public static class GatewayHost
 {
     /// <summary>
@@ -107,8 +107,8 @@ public static class GatewayHost
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.Configure<HostOptions>(h =>
         {
-            // Kestrel waits for the associations, which abort themselves after the grace period; the margin lets
-            // them close their batches before the host gives up.
+            // The DICOM listener waits for the associations, which abort themselves after the grace period; the
+            // margin lets them close their batches before the host gives up.
             h.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
         });
 

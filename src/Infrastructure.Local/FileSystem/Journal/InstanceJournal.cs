@@ -390,7 +390,7 @@ internal sealed class InstanceJournal : IDisposable
             ExceptionDispatchInfo? error = null;
             try
             {
-                NativeFileOperations.FlushData(segment.Handle);
+                (_options.FlushOverride ?? NativeFileOperations.FlushData)(segment.Handle);
                 Interlocked.Increment(ref _flushes);
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)

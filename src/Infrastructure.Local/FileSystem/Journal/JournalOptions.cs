@@ -15,14 +15,22 @@ public sealed class JournalOptions
     /// </summary>
     public int MaxSegments { get; set; } = 8;
 
-    /// <summary>Larger objects are committed with their own fsyncs, not through the journal.</summary>
-    public long MaxObjectBytes { get; set; } = 4L * 1024 * 1024;
+    /// <summary>
+    /// Larger objects are committed with their own fsyncs, not through the journal. Those are written back while they
+    /// arrive, so their fsync has little left to do, whereas a journal record is written whole at commit; past about
+    /// one upload buffer (256 KiB) the journal's second copy costs more than the two file-system commits it saves
+    /// (docs/performance.md, C-STORE throughput).
+    /// </summary>
+    public long MaxObjectBytes { get; set; } = 256L * 1024;
 
     /// <summary>After this long without a commit, the active segment is checkpointed.</summary>
     public TimeSpan IdleCheckpointDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a commit waits for a free segment before it fails (A700 for the sender).</summary>
     public TimeSpan SegmentWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Replaces the data flush of a segment (tests: a slow disk, made deterministic).</summary>
+    internal Action<Microsoft.Win32.SafeHandles.SafeFileHandle>? FlushOverride { get; set; }
 
     /// <summary>Throws, naming the setting, when the values cannot work together.</summary>
     public void Validate()

@@ -31,7 +31,7 @@ public sealed class InstanceJournalTests : IDisposable
     public async Task GivenCommittedObject_WhenTheProcessDiesAndItsFileIsLost_ThenTheRestartRewritesItFromTheJournal()
     {
         var store = Open();
-        var a = RandomNumberGenerator.GetBytes(300_000);
+        var a = RandomNumberGenerator.GetBytes(200_000);
         var b = RandomNumberGenerator.GetBytes(5_000);
         var infoA = await PutAsync(store, KeyA, a);
         await PutAsync(store, KeyB, b);
@@ -119,15 +119,18 @@ public sealed class InstanceJournalTests : IDisposable
     [Fact]
     public async Task GivenManyConcurrentSmallCommits_WhenFlushed_ThenTheJournalFlushesAreShared()
     {
-        var store = Open();
-        const int count = 64;
-        using var start = new ManualResetEventSlim();
-        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        // A slow disk (5 ms per flush, then the real fdatasync): commits arriving during one flush share the next.
+        var store = Open(o => o.Journal.FlushOverride = handle =>
         {
-            start.Wait();
+            Thread.Sleep(5);
+            NativeFileOperations.FlushData(handle);
+        });
+        const int count = 64;
+        var tasks = Enumerable.Range(0, count).Select(async i =>
+        {
+            await Task.Yield();
             await PutAsync(store, $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E{i % 4}G/1.2.{i}.dcm", BitConverter.GetBytes(i));
-        })).ToArray();
-        start.Set();
+        }).ToArray();
         await Task.WhenAll(tasks);
 
         for (var i = 0; i < count; i++)
@@ -136,7 +139,7 @@ public sealed class InstanceJournalTests : IDisposable
         }
 
         var flushes = store.JournalStatistics.Flushes;
-        Assert.InRange(flushes, 1, count - 1);
+        Assert.InRange(flushes, 1, count / 4);
     }
 
     [Fact]
