@@ -7,7 +7,7 @@
 #   DATASETS="ct tiny large"   CONCS="1 4"   RUNS=3   SERVERS="storescp cmd"
 #   DATA_ROOT=/tmp/gw-bench/data   (gen_data.py output; regenerated only when missing)
 #   CT_COUNT=1000  TINY_COUNT=2000  LARGE_COUNT=6    (files per data set)
-#   GW_OUT=/tmp/gw-bench/gw        (where the Gateway is built)
+#   GW_OUT=/tmp/gw-bench/gw        (where the Gateway is published, ReadyToRun)
 #   RESULTS=/tmp/gw-bench/results-<date>.tsv        RSS_TSV=<RESULTS>.rss.tsv (gateway memory per run)
 #   SHARED_BENCH=<repo>/../shared/bench (or <repo>/../../shared/bench for a worktree)
 # Needs: dotnet, dcmtk (storescu, storescp, echoscu), unshare (util-linux), curl, /usr/bin/python3 with
@@ -34,8 +34,13 @@ for tool in dotnet storescu storescp echoscu unshare curl; do
 done
 /usr/bin/python3 -c 'import pydicom, numpy' 2>/dev/null || { echo "gen_data.py needs /usr/bin/python3 with python3-pydicom and python3-numpy (apt-get install python3-pydicom python3-numpy)" >&2; exit 2; }
 
-echo "# building the Gateway into $GW_OUT"
-dotnet build "$REPO/src/Hosts/Gateway" -c Release -o "$GW_OUT" -nologo -clp:ErrorsOnly || exit 1
+# Published as it ships (src/Hosts/Gateway/Dockerfile): ReadyToRun, so a fresh process does not spend the first
+# thousands of C-STOREs in the JIT (each run below starts the server cold).
+echo "# publishing the Gateway (ReadyToRun) into $GW_OUT"
+# A previous output only (never an arbitrary folder someone pointed GW_OUT at).
+if [ -f "$GW_OUT/ImagingGateway.Gateway.dll" ]; then rm -rf "$GW_OUT"; fi
+dotnet publish "$REPO/src/Hosts/Gateway" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -p:UseAppHost=false -o "$GW_OUT" -nologo -clp:ErrorsOnly || exit 1
 
 for d in $DATASETS; do
     case $d in ct) n=${CT_COUNT:-1000} ;; tiny) n=${TINY_COUNT:-2000} ;; large) n=${LARGE_COUNT:-6} ;; *) echo "unknown data set $d" >&2; exit 2 ;; esac

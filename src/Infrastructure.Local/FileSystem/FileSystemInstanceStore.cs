@@ -73,11 +73,24 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         _durableDirectories[Root] = 0;
         _durableDirectories[IncomingDirectory] = 0;
         _committer = new GroupCommitter(options.MaxGroupSize, options.MaxParallelFlushes, options.Durable, d => _durableDirectories[d] = 0);
-        if (options.Durable && options.Journal.Enabled)
+        var useJournal = options.Durable && options.Journal.Enabled;
+        var journalLeft = Directory.Exists(Path.Combine(Root, InstanceJournal.FolderName))
+            && Directory.EnumerateFiles(Path.Combine(Root, InstanceJournal.FolderName)).Any();
+        if (useJournal || journalLeft)
         {
             try
             {
-                _journal = InstanceJournal.Open(Root, options.Journal, Replay, ReplayDelete, MarkDurable, _logger);
+                // A journal left by an earlier run is replayed even when this run does not use one: what it holds was
+                // acknowledged.
+                var journal = InstanceJournal.Open(Root, options.Journal, Replay, ReplayDelete, MarkDurable, _logger);
+                if (useJournal)
+                {
+                    _journal = journal;
+                }
+                else
+                {
+                    journal.Dispose();
+                }
             }
             catch
             {

@@ -49,6 +49,21 @@ public sealed class InstanceJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task GivenJournaledObjectsFromACrash_WhenRestartedWithTheJournalTurnedOff_ThenTheyAreStillReplayed()
+    {
+        var store = Open();
+        var a = RandomNumberGenerator.GetBytes(10_000);
+        await PutAsync(store, KeyA, a);
+        store.SimulateCrash();
+        File.Delete(store.PathOf(KeyA));
+
+        var restarted = Open(o => o.Journal.Enabled = false);
+
+        Assert.Equal(a, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
+        Assert.Equal((0, 0), restarted.JournalStatistics);
+    }
+
+    [Fact]
     public async Task GivenCheckpointedObject_WhenTheProcessDies_ThenNothingIsReplayed()
     {
         var store = Open();
