@@ -219,21 +219,13 @@ internal sealed class InstanceJournal : IDisposable
             _logger.LogWarning(ex, "the journal could not be checkpointed at shutdown; it is replayed at the next start");
         }
 
-        lock (_gate)
-        {
-            _disposed = true;
-            Monitor.PulseAll(_gate);
-            _segmentFreed.TrySetException(new ObjectDisposedException(nameof(InstanceJournal), "the store is shutting down"));
-        }
-
-        _checkpointThread.Join(TimeSpan.FromSeconds(30));
-        foreach (var segment in _segments)
-        {
-            segment.Dispose();
-        }
+        Abandon();
     }
 
-    /// <summary>Stops without a checkpoint, as a crash would (tests): what was recorded is replayed by the next <see cref="Open"/>.</summary>
+    /// <summary>
+    /// Stops the checkpoint thread and closes the segments, without a checkpoint: on its own as a crash would (tests;
+    /// what was recorded is replayed by the next <see cref="Open"/>), and as the last step of <see cref="Dispose"/>.
+    /// </summary>
     internal void Abandon()
     {
         lock (_gate)
