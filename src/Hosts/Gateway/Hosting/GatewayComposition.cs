@@ -14,10 +14,17 @@ public static class GatewayComposition
 {
     public const string LocalSectionName = "Gateway:Local";
 
-    public static void AddPipeline(IServiceCollection services, IConfiguration configuration, GatewayOptions options)
+    /// <summary>The <c>Gateway:Local</c> section bound onto <see cref="LocalOptions"/> (paths not yet resolved).</summary>
+    public static LocalOptions ReadLocalOptions(IConfiguration configuration)
     {
         var local = new LocalOptions();
         configuration.GetSection(LocalSectionName).Bind(local);
+        return local;
+    }
+
+    public static void AddPipeline(IServiceCollection services, IConfiguration configuration, GatewayOptions options)
+    {
+        var local = ReadLocalOptions(configuration);
         local.DataDirectory = options.DataDirectory;
         local.Resolve();
 

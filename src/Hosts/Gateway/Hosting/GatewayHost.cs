@@ -4,7 +4,6 @@ using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Dicom;
 using ImagingGateway.Gateway.Http;
 using ImagingGateway.Gateway.Observability;
-using ImagingGateway.Infrastructure.Local;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -57,9 +56,7 @@ public static class GatewayHost
     {
         try
         {
-            var local = new LocalOptions();
-            configuration.GetSection(GatewayComposition.LocalSectionName).Bind(local);
-            local.Storage.Journal.Validate();
+            GatewayComposition.ReadLocalOptions(configuration).Storage.Journal.Validate();
             return null;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)

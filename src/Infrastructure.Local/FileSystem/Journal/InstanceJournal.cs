@@ -608,7 +608,7 @@ internal sealed class InstanceJournal : IDisposable
             }
         }
 
-        if (replayed > 0 || latest.Count > 0)
+        if (latest.Count > 0)
         {
             NativeFileOperations.FlushFileSystem(_root, files, directories);
             _logger.LogWarning("journal recovery: {Count} objects recorded before the last stop were rewritten from {Folder}", replayed, Folder);
