@@ -131,6 +131,28 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task GivenOneCommitAtATimeWithoutJournal_WhenCommitting_ThenEachCompletesOnTheCallersThreadInItsOwnGroup()
+    {
+        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("uncontended"), Journal = { Enabled = false } });
+        const int count = 5;
+        for (var i = 0; i < count; i++)
+        {
+            var key = $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm";
+            await using var upload = await store.BeginPutAsync(key, default);
+            await upload.Content.WriteAsync(Encoding.ASCII.GetBytes(key));
+            var commit = upload.CommitAsync(default);
+
+            // Nothing else was committing, so the fsyncs and the rename ran before CommitAsync returned.
+            Assert.True(commit.IsCompletedSuccessfully, $"commit {i} was handed to the pipeline although nothing else was committing");
+            Assert.Equal(key, (await commit).Key);
+            Assert.Equal(key, await ReadTextAsync(store, key));
+            Assert.Empty(Directory.GetFiles(_temp.Combine("uncontended", ".incoming")));
+        }
+
+        Assert.Equal((count, count), store.CommitStatistics);
+    }
+
+    [Fact]
     public async Task GivenObjectsInSeveralFolders_WhenListingPrefixes_ThenKeysComeInOrdinalOrder()
     {
         string[] keys = ["dicom/a/1.dcm", "dicom/a.b/2.dcm", "dicom/a-c/3.dcm", "dicom/ab/4.dcm", "dicom/b.dcm", "batches/X.json", "dicom/a/0.dcm"];
