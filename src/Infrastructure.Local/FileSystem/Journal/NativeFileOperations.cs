@@ -7,7 +7,7 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem.Journal;
 
 /// <summary>
 /// The few file-system calls the journal needs that .NET does not offer: <c>fdatasync(2)</c> (data only: an overwrite
-/// of already allocated blocks then needs no file-system journal commit), <c>syncfs(2)</c> (one call makes everything
+/// of already allocated blocks then needs no file-system journal commit), <c>syncfs(2)</c> through <see cref="DirectorySync"/> (one call makes everything
 /// written below a folder durable) and <c>copy_file_range(2)</c> (a copy inside the kernel). Each falls back to a
 /// portable equivalent where the call is missing (non-Linux, or a file system that refuses it).
 /// </summary>
@@ -59,24 +59,7 @@ internal static partial class NativeFileOperations
     {
         if (OperatingSystem.IsLinux())
         {
-            var fd = Open(folder, 0);
-            if (fd < 0)
-            {
-                throw new IOException($"cannot open '{folder}' to sync its file system", new Win32Exception(Marshal.GetLastPInvokeError()));
-            }
-
-            try
-            {
-                if (SyncFs(fd) != 0)
-                {
-                    throw new IOException($"syncfs of '{folder}' failed", new Win32Exception(Marshal.GetLastPInvokeError()));
-                }
-            }
-            finally
-            {
-                _ = Close(fd);
-            }
-
+            DirectorySync.FlushFileSystem(folder);
             return;
         }
 
@@ -199,15 +182,6 @@ internal static partial class NativeFileOperations
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int FDataSync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFs(int fd);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
     private static partial nint CopyFileRange(int fdIn, ref long offIn, int fdOut, ref long offOut, nuint length, uint flags);
