@@ -41,52 +41,33 @@ public static class HttpEndpoints
         });
     }
 
-    private static async Task<IResult> ListJobsAsync(
-        ISender sender, string? status, string? studyInstanceUID, int? limit, string? next, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var page = await sender.Send(new ListImportJobsQuery(status, studyInstanceUID, limit ?? 100, next), cancellationToken);
-            return Results.Json(new { jobs = page.Items, next = page.ContinuationToken });
-        }
-        catch (RequestValidationException e)
-        {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-    }
+    private static Task<IResult> ListJobsAsync(
+        ISender sender, string? status, string? studyInstanceUID, int? limit, string? next, CancellationToken cancellationToken) =>
+        AnswerAsync(
+            () => sender.Send(new ListImportJobsQuery(status, studyInstanceUID, limit ?? 100, next), cancellationToken),
+            page => Results.Json(new { jobs = page.Items, next = page.ContinuationToken }));
 
-    private static async Task<IResult> GetJobAsync(ISender sender, string jobId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var job = await sender.Send(new GetImportJobQuery(jobId), cancellationToken);
-            return job is null ? Results.NotFound() : Results.Json(job);
-        }
-        catch (RequestValidationException e)
-        {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-    }
+    private static Task<IResult> GetJobAsync(ISender sender, string jobId, CancellationToken cancellationToken) =>
+        AnswerAsync(
+            () => sender.Send(new GetImportJobQuery(jobId), cancellationToken),
+            job => job is null ? Results.NotFound() : Results.Json(job));
 
-    private static async Task<IResult> ListInstancesAsync(ISender sender, string? studyInstanceUID, int? limit, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var list = await sender.Send(new ListInstancesQuery(studyInstanceUID, limit ?? 100), cancellationToken);
-            return Results.Json(list);
-        }
-        catch (RequestValidationException e)
-        {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-    }
+    private static Task<IResult> ListInstancesAsync(ISender sender, string? studyInstanceUID, int? limit, CancellationToken cancellationToken) =>
+        AnswerAsync(
+            () => sender.Send(new ListInstancesQuery(studyInstanceUID, limit ?? 100), cancellationToken),
+            list => Results.Json(list));
 
-    private static async Task<IResult> GetInstanceAsync(ISender sender, string sopInstanceUid, CancellationToken cancellationToken)
+    private static Task<IResult> GetInstanceAsync(ISender sender, string sopInstanceUid, CancellationToken cancellationToken) =>
+        AnswerAsync(
+            () => sender.Send(new GetInstanceQuery(sopInstanceUid), cancellationToken),
+            instance => instance is null ? Results.NotFound() : Results.Json(instance));
+
+    /// <summary>Runs a query and answers with its result; a query that fails validation is a 400 whose message names the field.</summary>
+    private static async Task<IResult> AnswerAsync<T>(Func<ValueTask<T>> query, Func<T, IResult> answer)
     {
         try
         {
-            var instance = await sender.Send(new GetInstanceQuery(sopInstanceUid), cancellationToken);
-            return instance is null ? Results.NotFound() : Results.Json(instance);
+            return answer(await query());
         }
         catch (RequestValidationException e)
         {
