@@ -286,11 +286,6 @@ public sealed class DicomClient(DicomClientOptions options)
             return false;
         }
 
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(Options.TrustedServerRoots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return custom.Build(leaf);
+        return CertificateChains.ChainsTo(certificate, Options.TrustedServerRoots);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using ImagingGateway.Dicom.Network.Associations;
 
 namespace ImagingGateway.Dicom.Network.Server;
@@ -26,14 +25,6 @@ public sealed record DicomServerOptions
     /// </summary>
     public int MaxConcurrentRejections { get; init; } = 64;
 
-    /// <summary>TLS (PS3.15 B.1) when set; the certificate must carry its private key.</summary>
-    public X509Certificate2? ServerCertificate { get; init; }
-
-    /// <summary>Ask for and verify a client certificate.</summary>
-    public bool RequireClientCertificate { get; init; }
-
-    /// <summary>Roots trusted for client certificates; when empty the system store is used.</summary>
-    public X509Certificate2Collection TrustedClientRoots { get; init; } = [];
-
-    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>TLS (PS3.15 B.1) when set, with its client certificate mode and trusted client roots.</summary>
+    public DicomTlsOptions? Tls { get; init; }
 }

@@ -1,6 +1,4 @@
 using System.IO.Pipelines;
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Server;
@@ -21,17 +19,20 @@ public sealed partial class DicomConnectionHandler(
     GatewayMetrics metrics,
     ILogger<DicomConnectionHandler> logger)
 {
-    /// <summary>Serves the association on <paramref name="transport"/> until it ends; the caller closes the connection.</summary>
-    public async Task ServeAsync(IDuplexPipe transport, string connectionId, EndPoint? remote, EndPoint? local, X509Certificate2? clientCertificate)
+    /// <summary>The connection's name in the logs.</summary>
+    public static string Name(DicomConnectionInfo connection) => $"dicom-{connection.Id}";
+
+    /// <summary>Serves the association on <paramref name="transport"/> until it ends; the listener closes the connection.</summary>
+    public async Task ServeAsync(IDuplexPipe transport, DicomConnectionInfo connection)
     {
         var admitted = registry.TryEnter();
         var associationId = ids.NewAssociationId();
         try
         {
-            var info = new TransportInfo(associationId, remote, local, clientCertificate);
+            var info = new TransportInfo(associationId, connection.RemoteEndPoint, connection.LocalEndPoint, connection.ClientCertificate);
             var session = new AssociationSession(bridge, stats, metrics, admitted, logger);
             var handler = new DicomAssociationHandler(session, settings.Policy, settings.Association);
-            LogConnected(logger, connectionId, associationId, remote?.ToString());
+            LogConnected(logger, Name(connection), associationId, connection.RemoteEndPoint?.ToString());
             await handler.RunAsync(transport, info, registry.GraceExpired);
         }
         finally

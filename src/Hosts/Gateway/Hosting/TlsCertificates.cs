@@ -18,14 +18,4 @@ public static class TlsCertificates
 
         return X509CertificateLoader.LoadPkcs12FromFile(path, tls.CertificatePassword);
     }
-
-    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="roots"/> (revocation not checked).</summary>
-    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection roots)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
-    }
 }

@@ -14,9 +14,12 @@ public class DicomServerTlsTests
         using var certificates = new TestCertificates();
         await using var server = TestServer.Start(options: new DicomServerOptions
         {
-            ServerCertificate = certificates.Server,
-            RequireClientCertificate = true,
-            TrustedClientRoots = [certificates.Ca],
+            Tls = new DicomTlsOptions
+            {
+                ServerCertificate = certificates.Server,
+                ClientCertificate = ClientCertificateMode.Require,
+                TrustedClientRoots = [certificates.Ca],
+            },
         });
         var file = Path.Combine(Corpus.RequireDirectory(), "CT_small.dcm");
         var result = await ExternalTool.RunAsync("storescu",
@@ -36,9 +39,12 @@ public class DicomServerTlsTests
         using var certificates = new TestCertificates();
         await using var server = TestServer.Start(options: new DicomServerOptions
         {
-            ServerCertificate = certificates.Server,
-            RequireClientCertificate = true,
-            TrustedClientRoots = [certificates.Ca],
+            Tls = new DicomTlsOptions
+            {
+                ServerCertificate = certificates.Server,
+                ClientCertificate = ClientCertificateMode.Require,
+                TrustedClientRoots = [certificates.Ca],
+            },
         });
         var file = Path.Combine(Corpus.RequireDirectory(), "CT_small.dcm");
         var result = await ExternalTool.RunAsync("storescu", ["+tla", "+cf", certificates.CaPem, "127.0.0.1", server.Port.ToString(), file], TimeSpan.FromSeconds(60));
@@ -54,9 +60,12 @@ public class DicomServerTlsTests
         using var certificates = new TestCertificates();
         await using var server = TestServer.Start(options: new DicomServerOptions
         {
-            ServerCertificate = certificates.Server,
-            RequireClientCertificate = true,
-            TrustedClientRoots = [certificates.Ca],
+            Tls = new DicomTlsOptions
+            {
+                ServerCertificate = certificates.Server,
+                ClientCertificate = ClientCertificateMode.Require,
+                TrustedClientRoots = [certificates.Ca],
+            },
         });
         var client = new DicomClient(new DicomClientOptions
         {
