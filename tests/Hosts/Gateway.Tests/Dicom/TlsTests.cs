@@ -42,6 +42,61 @@ public sealed class TlsTests
         Assert.True(status.IsSuccess);
     }
 
+    [Fact]
+    public async Task GivenAllowedClientCertificates_WhenClientsComeWithoutOneWithATrustedOneAndWithAnUntrustedOne_ThenOnlyTheUntrustedOneIsRefused()
+    {
+        using var temp = new TempDirectory();
+        using var pki = TestPki.Create(temp.Path);
+        using var stranger = TestPki.Create(temp.Sub("stranger"));
+        var ports = FreePorts.Take(3);
+        await using var gateway = await GatewayProcess.StartAsync(temp.Sub("data"), port: ports[0], httpPort: ports[1],
+            extraArgs:
+            [
+                $"--Gateway:TlsPort={ports[2]}", $"--Gateway:Tls:CertificatePath={pki.ServerPfx}",
+                "--Gateway:Tls:ClientCertificate=Allow", $"--Gateway:Tls:ClientCaPath={pki.CaPem}",
+            ]);
+
+        var withoutCertificate = await new DicomClient(pki.ClientOptions(withCertificate: false)).EchoAsync("127.0.0.1", ports[2], CancellationToken.None);
+        var withTrustedCertificate = await new DicomClient(pki.ClientOptions(withCertificate: true)).EchoAsync("127.0.0.1", ports[2], CancellationToken.None);
+        var untrusted = pki.ClientOptions(withCertificate: false) with { ClientCertificate = stranger.Client };
+
+        Assert.True(withoutCertificate.IsSuccess);
+        Assert.True(withTrustedCertificate.IsSuccess);
+        await Assert.ThrowsAsync<DicomNetworkException>(() => new DicomClient(untrusted).EchoAsync("127.0.0.1", ports[2], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenRequiredClientCertificates_WhenDcmtkStorescuSendsOverTlsWithItsCertificate_ThenTheInstanceIsStoredByteForByte()
+    {
+        using var temp = new TempDirectory();
+        using var pki = TestPki.Create(temp.Path);
+        var (clientKey, clientCertificate) = pki.ExportClientPem(temp.Path);
+        var study = await TestStudy.WriteAsync(temp.Sub("study"), series: 1, instancesPerSeries: 2);
+        var data = new GatewayData(temp.Sub("data"));
+        var ports = FreePorts.Take(3);
+        await using var gateway = await GatewayProcess.StartAsync(temp.Sub("data"), port: ports[0], httpPort: ports[1],
+            extraArgs:
+            [
+                $"--Gateway:TlsPort={ports[2]}", $"--Gateway:Tls:CertificatePath={pki.ServerPfx}",
+                "--Gateway:Tls:ClientCertificate=Require", $"--Gateway:Tls:ClientCaPath={pki.CaPem}",
+            ]);
+
+        // DCMTK's own TLS (OpenSSL): its key and certificate, and the test CA to verify the gateway's certificate.
+        var sent = await Dcmtk.StoreOverTlsAsync(ports[2], clientKey, clientCertificate, pki.CaPem, study.Select(i => i.Path));
+        var refused = await Dcmtk.StoreAsync(ports[2], study.Take(1).Select(i => i.Path), timeout: TimeSpan.FromSeconds(60));
+
+        Assert.True(sent.ExitCode == 0, sent.Output + gateway.Log);
+        Assert.Equal([0, 1], Dcmtk.AcknowledgedFileIndexes(sent.Output));
+        var stored = data.InstanceFiles();
+        foreach (var instance in study)
+        {
+            Assert.Equal(Part10.DataSetBytes(await File.ReadAllBytesAsync(instance.Path)), Part10.DataSetBytes(await File.ReadAllBytesAsync(stored[instance.SopInstanceUid])));
+        }
+
+        Assert.NotEqual(0, refused.ExitCode); // plain DICOM on the TLS port: no handshake, no association
+        Assert.Equal(2, await gateway.InstancesStoredAsync());
+    }
+
     private sealed class TestPki : IDisposable
     {
         private TestPki(X509Certificate2 ca, X509Certificate2 client, string serverPfx, string caPem)
@@ -76,6 +131,17 @@ public sealed class TlsTests
             File.WriteAllText(caPem, ca.ExportCertificatePem());
             var client = Issue(ca, "CN=modality", "1.3.6.1.5.5.7.3.2", now, 2);
             return new TestPki(ca, client, serverPfx, caPem);
+        }
+
+        /// <summary>The client's key and certificate as PEM files, the way DCMTK takes them.</summary>
+        public (string KeyPem, string CertificatePem) ExportClientPem(string directory)
+        {
+            var key = Path.Combine(directory, "client.key");
+            var certificate = Path.Combine(directory, "client.pem");
+            using var ecdsa = Client.GetECDsaPrivateKey()!;
+            File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(certificate, Client.ExportCertificatePem());
+            return (key, certificate);
         }
 
         public DicomClientOptions ClientOptions(bool withCertificate) => new()

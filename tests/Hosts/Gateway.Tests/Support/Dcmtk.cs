@@ -19,6 +19,21 @@ public static partial class Dcmtk
     }
 
     /// <summary>
+    /// Sends the files in one association over TLS (PS3.15 B.1) with DCMTK's OpenSSL: <c>+tls</c> with the client's
+    /// key and certificate, <c>+cf</c> the CA that must have issued the server's certificate.
+    /// </summary>
+    public static Task<ProcessResult> StoreOverTlsAsync(int port, string keyPem, string certificatePem, string caPem, IEnumerable<string> files)
+    {
+        var args = new List<string>
+        {
+            "-v", "-aet", "TESTSCU", "-aec", "IMAGINGGW", "-xs", "-R", "-to", "30", "-ta", "30", "-td", "60",
+            "+tls", keyPem, certificatePem, "-pem", "+cf", caPem, "127.0.0.1", port.ToString(),
+        };
+        args.AddRange(files);
+        return ProcessRunner.RunAsync(ProcessRunner.RequireTool("storescu"), args, TimeSpan.FromMinutes(3), NoDelay);
+    }
+
+    /// <summary>
     /// The SOP instance UIDs the SCP acknowledged with success, from a storescu -v log: each
     /// "Sending Store Request (MsgID n, XX)" is followed by "Received Store Response (Success)" or not; the files
     /// are sent in order, so the n-th request is the n-th file.
