@@ -39,7 +39,7 @@ internal sealed class FileSystemUpload : IInstanceUpload
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (size, sha256) = _stream.Complete();
+            var (size, sha256) = await _stream.CompleteAsync().ConfigureAwait(false);
             var info = await _store.CommitAsync(this, _handle, size, sha256).ConfigureAwait(false);
             Volatile.Write(ref _state, 2);
             return info;

@@ -7,10 +7,17 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// <summary>
 /// The write side of an upload: a large pooled buffer in front of positional writes to the temp file, with every
 /// byte fed through SHA-256 on the way. Writes to the page cache are a memory copy, so a full buffer is written
-/// inline (pwrite) rather than through a thread-pool hop, and its writeback is started at once (<see cref="WriteBehind"/>),
+/// with pwrite rather than through asynchronous file I/O, and its writeback is started at once (<see cref="WriteBehind"/>),
 /// so a large instance is mostly on disk when it is committed; only the commit's fsync waits, and that is grouped.
 /// Writeback starts only once the upload is larger than <paramref name="writeBehindFrom"/>: a smaller one is committed
 /// through the journal, and its temp file reaches the disk later, at the journal's checkpoint.
+/// <para>
+/// Asynchronous writes are double-buffered: a full buffer is hashed and written on the thread pool while the caller
+/// (the association's receive loop) fills the next one, so receiving and parsing overlap hashing and the page-cache
+/// copy instead of taking turns on one thread. At most one buffer is in flight per upload (memory stays two buffers),
+/// buffers are handed off in order, and a failed write surfaces at the next write, flush or <see cref="CompleteAsync"/>.
+/// An upload that fits one buffer is written once, at the end, as before.
+/// </para>
 /// </summary>
 internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long writeBehindFrom = 0) : Stream
 {
@@ -18,6 +25,7 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     private int _buffered;
     private long _fileOffset;
+    private Task _inFlight = Task.CompletedTask;
     private bool _completed;
 
     public override bool CanRead => false;
@@ -36,18 +44,11 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    /// <summary>A synchronous write: buffered, and a full buffer is hashed and written on the caller's thread.</summary>
     public override void Write(ReadOnlySpan<byte> data)
     {
         var buffer = WritableBuffer();
-        _hash.AppendData(data);
-        if (_buffered == 0 && data.Length >= buffer.Length)
-        {
-            RandomAccess.Write(handle, data, _fileOffset);
-            StartWriteBehind(data.Length);
-            _fileOffset += data.Length;
-            return;
-        }
-
+        WaitForInFlight();
         while (!data.IsEmpty)
         {
             var n = Math.Min(data.Length, buffer.Length - _buffered);
@@ -63,35 +64,48 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
 
     public override void WriteByte(byte value) => Write([value]);
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Write(buffer.Span);
-        return ValueTask.CompletedTask;
+        var buffer = WritableBuffer();
+        if (_buffered + data.Length < buffer.Length)
+        {
+            // The common case: it fits, nothing to wait for.
+            data.Span.CopyTo(buffer.AsSpan(_buffered));
+            _buffered += data.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        return FillAndHandOffAsync(data);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    /// <summary>Writes what is buffered to the file (no fsync: durability is the commit's job).</summary>
+    /// <summary>Writes what is buffered to the file, after the buffer in flight (no fsync: durability is the commit's job).</summary>
     public override void Flush()
     {
         if (_buffer is not null && !_completed)
         {
+            WaitForInFlight();
             WriteBuffer();
         }
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken)
+    public override async Task FlushAsync(CancellationToken cancellationToken)
     {
-        Flush();
-        return Task.CompletedTask;
+        if (_buffer is not null && !_completed)
+        {
+            await _inFlight.ConfigureAwait(false);
+            WriteBuffer();
+        }
     }
 
     /// <summary>Writes the rest and closes the stream to further writes; returns the size and lowercase hex SHA-256.</summary>
-    public (long Size, string Sha256) Complete()
+    public async Task<(long Size, string Sha256)> CompleteAsync()
     {
         WritableBuffer();
+        await _inFlight.ConfigureAwait(false);
         WriteBuffer();
         _completed = true;
         var hash = Convert.ToHexStringLower(_hash.GetHashAndReset());
@@ -109,11 +123,69 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     {
         if (disposing)
         {
+            // The buffer in flight uses the hash and the file: let it finish (its failure no longer matters).
+            try
+            {
+                _inFlight.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
             ReturnBuffer();
             _hash.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    private async ValueTask FillAndHandOffAsync(ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var buffer = WritableBuffer();
+            var n = Math.Min(data.Length, buffer.Length - _buffered);
+            data.Span[..n].CopyTo(buffer.AsSpan(_buffered));
+            _buffered += n;
+            data = data[n..];
+            if (_buffered < buffer.Length)
+            {
+                continue;
+            }
+
+            // The previous buffer must be in the file first (order, and at most one in flight), then this one goes.
+            await _inFlight.ConfigureAwait(false);
+            var full = buffer;
+            var length = _buffered;
+            var offset = _fileOffset;
+            _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+            _buffered = 0;
+            _fileOffset += length;
+            _inFlight = Task.Run(() =>
+            {
+                try
+                {
+                    HashAndWrite(full.AsSpan(0, length), offset);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(full);
+                }
+            });
+        }
+    }
+
+    private void WaitForInFlight()
+    {
+        // Task.Wait runs a hand-off that has not started yet on this thread, so this never waits for a free pool thread.
+        try
+        {
+            _inFlight.Wait();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+        }
     }
 
     private byte[] WritableBuffer()
@@ -133,22 +205,28 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
             return;
         }
 
-        RandomAccess.Write(handle, _buffer.AsSpan(0, _buffered), _fileOffset);
-        StartWriteBehind(_buffered);
+        HashAndWrite(_buffer.AsSpan(0, _buffered), _fileOffset);
         _fileOffset += _buffered;
         _buffered = 0;
     }
 
-    private void StartWriteBehind(int written)
+    private void HashAndWrite(ReadOnlySpan<byte> data, long offset)
     {
-        var end = _fileOffset + written;
+        _hash.AppendData(data);
+        RandomAccess.Write(handle, data, offset);
+        StartWriteBehind(offset, data.Length);
+    }
+
+    private void StartWriteBehind(long offset, int written)
+    {
+        var end = offset + written;
         if (end <= writeBehindFrom)
         {
             return;
         }
 
         // The first time past the threshold, everything written so far goes too.
-        var start = _fileOffset <= writeBehindFrom ? 0 : _fileOffset;
+        var start = offset <= writeBehindFrom ? 0 : offset;
         WriteBehind.Start(handle, start, end - start);
     }
 

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using ImagingGateway.Infrastructure.Local.FileSystem;
+using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
+
+namespace ImagingGateway.Infrastructure.Local.Tests.FileSystem;
+
+/// <summary>The upload's double-buffered writes: order, size and SHA-256 exact whatever the pieces; failures not lost.</summary>
+public sealed class UploadStreamTests : IDisposable
+{
+    private const int BufferSize = 4096;
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    [InlineData(BufferSize)]
+    [InlineData(BufferSize + 1)]
+    [InlineData(3 * BufferSize)]
+    [InlineData(0)] // random piece sizes
+    public async Task GivenManyBuffersWrittenAsynchronouslyInPieces_WhenCompleted_ThenTheFileAndItsSha256AreExact(int pieceSize)
+    {
+        var data = RandomNumberGenerator.GetBytes(25 * BufferSize + 123);
+        var path = _temp.Combine($"upload-{pieceSize}.tmp");
+        var random = new Random(pieceSize);
+        (long Size, string Sha256) result;
+        using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite))
+        using (var upload = new UploadStream(handle, BufferSize))
+        {
+            for (var offset = 0; offset < data.Length;)
+            {
+                var n = Math.Min(data.Length - offset, pieceSize == 0 ? random.Next(1, 3 * BufferSize) : pieceSize);
+                await upload.WriteAsync(data.AsMemory(offset, n));
+                offset += n;
+                Assert.Equal(offset, upload.Length);
+            }
+
+            await upload.FlushAsync();
+            result = await upload.CompleteAsync();
+        }
+
+        Assert.Equal(data.Length, result.Size);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
+        Assert.Equal(data, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task GivenSynchronousAndAsynchronousWritesMixed_WhenCompleted_ThenTheBytesStayInOrder()
+    {
+        var data = RandomNumberGenerator.GetBytes(10 * BufferSize + 7);
+        var path = _temp.Combine("mixed.tmp");
+        using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite))
+        using (var upload = new UploadStream(handle, BufferSize))
+        {
+            var half = data.Length / 2;
+            await upload.WriteAsync(data.AsMemory(0, half));
+            upload.Write(data.AsSpan(half, 1000));
+            await upload.WriteAsync(data.AsMemory(half + 1000));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), (await upload.CompleteAsync()).Sha256);
+        }
+
+        Assert.Equal(data, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task GivenAFileThatRefusesWrites_WhenBuffersAreHandedOff_ThenTheFailureSurfacesAndNothingIsCompleted()
+    {
+        var path = _temp.Combine("read-only.tmp");
+        await File.WriteAllBytesAsync(path, []);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        using var upload = new UploadStream(handle, BufferSize);
+
+        // The first full buffer is written in the background; its failure comes out of a later write or the completion.
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await upload.WriteAsync(new byte[BufferSize]);
+            }
+
+            await upload.CompleteAsync();
+        });
+
+        Assert.True(failure is IOException or UnauthorizedAccessException, $"expected the write's failure, got {failure?.GetType().Name ?? "nothing"}");
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+}
