@@ -213,6 +213,10 @@ public static class InstanceHeaderReader
         {
         }
 
+        public readonly void OnSkippedValue(in DicomElementHeader header)
+        {
+        }
+
         private static string Uid(ReadOnlySequence<byte> value) =>
             value.IsSingleSegment ? DicomUidRules.FromBytes(value.FirstSpan) : DicomUidRules.FromBytes(value.ToArray());
 
