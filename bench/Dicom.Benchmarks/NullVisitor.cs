@@ -36,4 +36,8 @@ public struct NullVisitor : IDataSetVisitor
     public readonly void OnFragmentsEnd()
     {
     }
+
+    public readonly void OnSkippedValue(in DicomElementHeader header)
+    {
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Pipelines;
 using ImagingGateway.Dicom.DataSets;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Reading;
@@ -19,6 +20,9 @@ namespace ImagingGateway.Dicom.Files;
 public static class Part10Reader
 {
     public const int PreambleLength = 128;
+
+    /// <summary>Bytes read from a stream at a time by <see cref="ReadFileAsync(Stream, ReadOptions?, Func{DicomTag, bool}?, CancellationToken)"/>.</summary>
+    private const int StreamBlockSize = 64 * 1024;
 
     private static readonly TransferSyntax MetaSyntax = TransferSyntax.ExplicitVRLittleEndian;
 
@@ -208,6 +212,100 @@ public static class Part10Reader
         return new DicomFile(meta.Meta, syntax, builder.Root, meta.DataSetOffset);
     }
 
+    /// <summary>
+    /// Parses a whole Part 10 file from a stream a block at a time, inflating a deflated data set as it goes (PS3.5 A.5).
+    /// Every element is read to its last byte, so a truncated file fails as <see cref="ReadFile"/> does. With
+    /// <see cref="ReadOptions.SkipValuesLongerThan"/> and a <paramref name="filter"/> that keeps little (see
+    /// <see cref="DataSetBuilder"/>), memory stays bounded however large the file.
+    /// </summary>
+    /// <exception cref="DicomFormatException">The file is not valid DICOM, truncated included.</exception>
+    /// <exception cref="InvalidDataException">The deflated data set is corrupt.</exception>
+    public static async Task<DicomFile> ReadFileAsync(Stream stream, ReadOptions? options = null, Func<DicomTag, bool>? filter = null, CancellationToken cancellationToken = default)
+    {
+        var file = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
+        try
+        {
+            var meta = await ReadFileMetaAsync(file, cancellationToken).ConfigureAwait(false);
+            var syntax = TransferSyntax.Lookup(meta.DataSetTransferSyntaxUid!);
+            var builder = new DataSetBuilder(filter: filter);
+            if (!syntax.IsDeflated)
+            {
+                await ReadDataSetAsync(file, new DataSetReader(syntax, options, meta.DataSetOffset), builder, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Offsets of a deflated data set count from its first inflated byte, as in ReadFile.
+                await using var inflater = new DeflateStream(file.AsStream(leaveOpen: true), CompressionMode.Decompress);
+                var inflated = PipeReader.Create(inflater, new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
+                try
+                {
+                    await ReadDataSetAsync(inflated, new DataSetReader(syntax, options, 0), builder, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await inflated.CompleteAsync().ConfigureAwait(false);
+                }
+            }
+
+            return new DicomFile(meta.Meta, syntax, builder.Root, meta.DataSetOffset);
+        }
+        finally
+        {
+            await file.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<FileMetaReadResult> ReadFileMetaAsync(PipeReader file, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await file.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = read.Buffer;
+            var meta = ReadFileMeta(buffer, read.IsCompleted);
+            switch (meta.Status)
+            {
+                case FileMetaReadStatus.Completed:
+                    file.AdvanceTo(buffer.GetPosition(meta.DataSetOffset));
+                    return meta;
+                case FileMetaReadStatus.Invalid:
+                    throw new DicomFormatException(meta.Error!);
+            }
+
+            if (read.IsCompleted)
+            {
+                throw new DicomFormatException(new DicomReadError("File is truncated in the file meta information", buffer.Length));
+            }
+
+            if (buffer.Length >= 1 << 20)
+            {
+                throw new DicomFormatException(new DicomReadError("File meta information is larger than 1 MiB", buffer.Length));
+            }
+
+            file.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static async Task ReadDataSetAsync(PipeReader input, DataSetReader reader, DataSetBuilder builder, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = read.Buffer;
+            var result = reader.Read(buffer, read.IsCompleted, ref builder);
+            switch (result.Status)
+            {
+                case DataSetReadStatus.Invalid:
+                    throw new DicomFormatException(result.Error!);
+                case DataSetReadStatus.NeedMoreData:
+                    input.AdvanceTo(buffer.GetPosition(result.Consumed), buffer.End);
+                    break;
+                default:
+                    input.AdvanceTo(buffer.GetPosition(result.Consumed));
+                    return;
+            }
+        }
+    }
+
     private static FileMetaReadResult GuessBareDataSet(ReadOnlySpan<byte> head, bool isFinalBlock)
     {
         if (head.Length < 8)
@@ -331,6 +429,10 @@ public static class Part10Reader
         }
 
         public void OnFragmentsEnd()
+        {
+        }
+
+        public void OnSkippedValue(in DicomElementHeader header)
         {
         }
 

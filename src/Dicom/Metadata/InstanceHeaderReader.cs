@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Compression;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Reading;
@@ -54,9 +55,14 @@ public static class InstanceHeaderReader
         return ReadDataSet(dataSet, syntax, isFinalBlock, options, meta.DataSetOffset, meta.Meta);
     }
 
-    /// <summary>Reads the header of a file from a stream, reading only what the header needs.</summary>
+    /// <summary>
+    /// Reads the header of a file from a stream, reading only what the header needs. A deflated data set (PS3.5 A.5) in
+    /// a seekable stream is inflated as it is read, so only its header is inflated too; from a stream that cannot seek,
+    /// the whole file is read (up to <paramref name="maxHeaderBytes"/>) and inflated.
+    /// </summary>
     public static async Task<HeaderReadResult> ReadFileAsync(Stream stream, ReadOptions? options = null, int maxHeaderBytes = 64 << 20, CancellationToken cancellationToken = default)
     {
+        var start = stream.CanSeek ? stream.Position : 0;
         var buffer = new byte[16 * 1024];
         var filled = 0;
         while (true)
@@ -64,6 +70,12 @@ public static class InstanceHeaderReader
             var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
             filled += read;
             var result = ReadFile(new ReadOnlySequence<byte>(buffer, 0, filled), isFinalBlock: read == 0, options);
+            if (result is { Status: HeaderReadStatus.NeedMoreData, Meta: { } meta } && read != 0 && stream.CanSeek && meta.TransferSyntax.IsDeflated)
+            {
+                stream.Position = start + meta.DataSetOffset;
+                return await ReadInflatedAsync(stream, meta, options, maxHeaderBytes, cancellationToken).ConfigureAwait(false);
+            }
+
             if (result.Status != HeaderReadStatus.NeedMoreData)
             {
                 return result;
@@ -78,6 +90,43 @@ public static class InstanceHeaderReader
 
                 Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxHeaderBytes));
             }
+        }
+    }
+
+    /// <summary>Reads the header of a deflated data set from <paramref name="stream"/>, positioned at its first byte.</summary>
+    private static async Task<HeaderReadResult> ReadInflatedAsync(Stream stream, DicomFileMetaInformation meta, ReadOptions? options, int maxHeaderBytes, CancellationToken cancellationToken)
+    {
+        await using var inflater = new DeflateStream(stream, CompressionMode.Decompress, leaveOpen: true);
+        var buffer = new byte[16 * 1024];
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                var read = await inflater.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                filled += read;
+
+                // Offsets of a deflated data set count from its first inflated byte, as in ReadFile.
+                var result = ReadDataSet(new ReadOnlySequence<byte>(buffer, 0, filled), meta.TransferSyntax, read == 0, options, 0, meta);
+                if (result.Status != HeaderReadStatus.NeedMoreData)
+                {
+                    return result;
+                }
+
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= maxHeaderBytes)
+                    {
+                        return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Header is larger than {maxHeaderBytes} bytes", filled));
+                    }
+
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxHeaderBytes));
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Deflated data set is corrupt: {ex.Message}", meta.DataSetOffset));
         }
     }
 
@@ -210,6 +259,10 @@ public static class InstanceHeaderReader
         }
 
         public readonly void OnFragmentsEnd()
+        {
+        }
+
+        public readonly void OnSkippedValue(in DicomElementHeader header)
         {
         }
 

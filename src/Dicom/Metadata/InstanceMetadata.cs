@@ -39,6 +39,13 @@ public static class InstanceMetadata
 
     public static bool IsIncluded(DicomTag tag) => All.Contains(tag.Value);
 
+    /// <summary>
+    /// The top-level elements <see cref="ToJson"/> reads: the included attributes and the Specific Character Set
+    /// (0008,0005) their text is decoded with (PS3.5 6.1.2.5). A <see cref="DataSets.DataSetBuilder"/> with this filter
+    /// keeps all the metadata needs and nothing else.
+    /// </summary>
+    public static bool IsNeeded(DicomTag tag) => IsIncluded(tag) || tag == DicomTags.SpecificCharacterSet;
+
     /// <summary>DICOM JSON of the selected attributes of <paramref name="dataSet"/> (only those present).</summary>
     public static string ToJson(DataSet dataSet) =>
         DicomJsonWriter.ToJson(dataSet, new DicomJsonOptions { Filter = IsIncluded });

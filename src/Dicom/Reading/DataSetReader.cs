@@ -18,6 +18,8 @@ namespace ImagingGateway.Dicom.Reading;
 /// implicit VR                  tag(4) length(4) value                 (VR from the data dictionary)
 /// item / delimiters            FFFE,E000 | FFFE,E00D | FFFE,E0DD  length(4), always implicit
 /// </code>
+/// With <see cref="ReadOptions.SkipValuesLongerThan"/>, a long value is reported by its header and then skipped as its
+/// bytes arrive, so the input need never hold it whole; data ending inside it is still reported as truncated.
 /// </summary>
 public sealed class DataSetReader
 {
@@ -29,6 +31,9 @@ public sealed class DataSetReader
     private Frame[] _stack = [];
     private int _depth;
     private long _position;
+    private long _skipRemaining;
+    private DicomElementHeader _skipped;
+    private DicomTag? _skippedFragmentsTag;
 
     public DataSetReader(TransferSyntax transferSyntax, ReadOptions? options = null, long startOffset = 0)
         : this(transferSyntax.IsExplicitVr, transferSyntax.IsLittleEndian, options, startOffset)
@@ -67,6 +72,11 @@ public sealed class DataSetReader
         Span<byte> scratch = stackalloc byte[MaxHeaderLength];
         while (true)
         {
+            if (_skipRemaining > 0 && ContinueSkip(ref reader, isFinalBlock) is { } skipResult)
+            {
+                return skipResult;
+            }
+
             var pos = _position + reader.Consumed;
             if (_depth > 0)
             {
@@ -264,6 +274,14 @@ public sealed class DataSetReader
                 continue;
             }
 
+            if (IsSkipped(length))
+            {
+                reader.Advance(headerLength);
+                visitor.OnSkippedValue(header);
+                BeginSkip(header, null);
+                continue;
+            }
+
             if (reader.Remaining < headerLength + (long)length)
             {
                 if (isFinalBlock)
@@ -340,6 +358,16 @@ public sealed class DataSetReader
                     return Fail(reader, "Fragment of encapsulated pixel data has undefined length", pos, _stack[_depth - 1].Tag);
                 }
 
+                if (IsSkipped(length))
+                {
+                    reader.Advance(8);
+                    var fragments = _stack[_depth - 1];
+                    var item = new DicomElementHeader(tag, DicomVr.None, length, pos, pos + 8, fragments.LittleEndian, fragments.ExplicitVr, _depth);
+                    visitor.OnSkippedValue(item);
+                    BeginSkip(item, fragments.Tag);
+                    return null;
+                }
+
                 if (reader.Remaining < 8 + (long)length)
                 {
                     if (isFinalBlock)
@@ -370,6 +398,38 @@ public sealed class DataSetReader
             default:
                 return Fail(reader, $"Unexpected {tag} {(kind is { } k ? "in a " + Describe(k) : "at the top level of the data set")}", pos, tag);
         }
+    }
+
+    private bool IsSkipped(uint length) => _options.SkipValuesLongerThan is { } max && length > (long)max;
+
+    private void BeginSkip(in DicomElementHeader header, DicomTag? fragmentsTag)
+    {
+        _skipped = header;
+        _skippedFragmentsTag = fragmentsTag;
+        _skipRemaining = header.Length;
+    }
+
+    /// <summary>Consumes what the input holds of a skipped value; a result when the input ends before the value does.</summary>
+    private DataSetReadResult? ContinueSkip(ref SequenceReader<byte> reader, bool isFinalBlock)
+    {
+        var available = Math.Min(_skipRemaining, reader.Remaining);
+        reader.Advance(available);
+        _skipRemaining -= available;
+        if (_skipRemaining == 0)
+        {
+            return null;
+        }
+
+        if (!isFinalBlock)
+        {
+            return Done(reader, DataSetReadStatus.NeedMoreData, null);
+        }
+
+        // The same errors as for a value held whole (below), so a file reads the same either way.
+        var left = _skipped.Length - _skipRemaining;
+        return _skippedFragmentsTag is { } fragmentsTag
+            ? Fail(reader, $"Fragment length {_skipped.Length} runs past the end of the data ({left} bytes left)", _skipped.Offset, fragmentsTag)
+            : Fail(reader, $"Value length {_skipped.Length} runs past the end of the data ({left} bytes left)", _skipped.Offset, _skipped.Tag);
     }
 
     private DataSetReadResult NeedMore(SequenceReader<byte> reader, bool isFinalBlock, long pos, DicomTag tag) =>

@@ -24,4 +24,11 @@ public interface IDataSetVisitor
     void OnFragment(long offset, ReadOnlySequence<byte> value);
 
     void OnFragmentsEnd();
+
+    /// <summary>
+    /// A value longer than <see cref="ReadOptions.SkipValuesLongerThan"/>, reported instead of <see cref="OnElement"/>
+    /// or <see cref="OnFragment"/> as soon as its header is read; its bytes are then skipped. For a fragment the tag
+    /// is the Item tag (FFFE,E000) and the VR is <see cref="Dictionary.DicomVr.None"/>.
+    /// </summary>
+    void OnSkippedValue(in DicomElementHeader header);
 }

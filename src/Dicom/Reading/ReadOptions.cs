@@ -16,6 +16,13 @@ public sealed record ReadOptions
     /// <summary>Stop before the first top-level element for which this returns true; its bytes are not read.</summary>
     public Func<DicomTag, bool>? StopPredicate { get; init; }
 
+    /// <summary>
+    /// A value (of an element or a fragment) longer than this many bytes is not buffered: its header goes to
+    /// <see cref="IDataSetVisitor.OnSkippedValue"/> and its bytes are consumed as they arrive, so a caller streaming a
+    /// file needs a buffer of about this size however large the file. Null: every value is handed over whole.
+    /// </summary>
+    public int? SkipValuesLongerThan { get; init; }
+
     /// <summary>Deepest sequence nesting accepted; deeper input is rejected rather than risking the stack of a consumer.</summary>
     public int MaxDepth { get; init; } = 64;
 }

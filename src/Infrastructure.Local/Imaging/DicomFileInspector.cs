@@ -7,27 +7,43 @@ using ImagingGateway.Dicom.Reading;
 namespace ImagingGateway.Infrastructure.Local.Imaging;
 
 /// <summary>
-/// What HealthImaging checks of each input file, with our toolkit: a Part 10 file that parses, whose SOP Class,
-/// SOP Instance, Study and Series UIDs are present and valid, and whose meta information agrees with its data set.
-/// A file small enough is parsed to its end, so a truncated one fails too.
+/// What HealthImaging checks of each input file, with our toolkit: a Part 10 file that parses to its end (a truncated
+/// one fails, wherever it is cut), whose SOP Class, SOP Instance, Study and Series UIDs are present and valid, and whose
+/// meta information agrees with its data set.
+/// <para>
+/// Memory stays bounded whatever the file size: the header is read up to Pixel Data, then the whole file is walked a
+/// block at a time, long values (pixel data, fragments) checked for their length and skipped, and only the attributes
+/// of the metadata kept.
+/// </para>
 /// </summary>
 internal static class DicomFileInspector
 {
-    public static async Task<InspectedFile> InspectAsync(string path, long maxFullyValidatedBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Values longer than this are skipped rather than held; the metadata's attributes (UIDs, names, dates, numbers)
+    /// are far shorter, so the most a walk buffers is about this plus one block of the file.
+    /// </summary>
+    internal const int MaxHeldValueBytes = 64 * 1024;
+
+    private static readonly ReadOptions WalkOptions = new() { SkipValuesLongerThan = MaxHeldValueBytes };
+
+    public static async Task<InspectedFile> InspectAsync(string path, CancellationToken cancellationToken)
     {
-        HeaderReadResult result;
-        long size;
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            size = stream.Length;
-            result = await InstanceHeaderReader.ReadFileAsync(stream, ReadOptions.StopAtPixelData, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Unbuffered: the header reader and the walk read in blocks of their own.
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return await InspectAsync(stream, path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return InspectedFile.Invalid(path, $"file cannot be read: {ex.Message}");
         }
+    }
 
+    /// <summary>Inspects a file already open as a seekable <paramref name="stream"/> positioned at its start.</summary>
+    internal static async Task<InspectedFile> InspectAsync(Stream stream, string path, CancellationToken cancellationToken)
+    {
+        var result = await InstanceHeaderReader.ReadFileAsync(stream, ReadOptions.StopAtPixelData, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (result.Status != HeaderReadStatus.Completed || result.Header is null)
         {
             var why = result.Error?.ToString() ?? "the header ends before its last element";
@@ -45,15 +61,13 @@ internal static class DicomFileInspector
             return InspectedFile.Invalid(path, string.Join("; ", errors.Select(e => e.ToString())));
         }
 
-        // Metadata from the toolkit's data set model: the whole file when small enough (so a truncated one fails),
-        // otherwise only the bytes before Pixel Data.
-        // A deflated data set has no usable file offset for its header end, so it is always read whole.
-        var fully = size <= maxFullyValidatedBytes || result.Meta.TransferSyntax.IsDeflated;
+        // The whole file, elements after Pixel Data included: a metadata attribute there is kept, as when the file was
+        // parsed whole in memory.
         DicomFile file;
         try
         {
-            var bytes = fully ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : await ReadPrefixAsync(path, result.Header.EndOffset, cancellationToken).ConfigureAwait(false);
-            file = Part10Reader.ReadFile(bytes, fully ? ReadOptions.Default : ReadOptions.StopAtPixelData);
+            stream.Position = 0;
+            file = await Part10Reader.ReadFileAsync(stream, WalkOptions, InstanceMetadata.IsNeeded, cancellationToken).ConfigureAwait(false);
         }
         catch (DicomFormatException ex)
         {
@@ -67,24 +81,5 @@ internal static class DicomFileInspector
         var metadata = (JsonObject)JsonNode.Parse(InstanceMetadata.ToJson(file.DataSet))!;
         var h = result.Header;
         return new InspectedFile(path, h.SopClassUid, h.SopInstanceUid, h.StudyInstanceUid, h.SeriesInstanceUid, metadata, null);
-    }
-
-    private static async Task<byte[]> ReadPrefixAsync(string path, long length, CancellationToken cancellationToken)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
-        var buffer = new byte[length];
-        var filled = 0;
-        while (filled < length)
-        {
-            var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(filled), filled, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
-
-        return buffer[..filled];
     }
 }

@@ -31,9 +31,6 @@ public sealed class LocalImagingOptions
     /// <summary>HealthImaging's limit of files per import job; a larger input fails the job.</summary>
     public int MaxFilesPerJob { get; set; } = 5_000;
 
-    /// <summary>Files up to this size are parsed to their end (a truncated file fails); larger ones only to Pixel Data.</summary>
-    public long MaxFullyValidatedFileBytes { get; set; } = 256L << 20;
-
     /// <summary>Extra time a job stays IN_PROGRESS (to exercise polling); zero by default.</summary>
     public TimeSpan ProcessingDelay { get; set; } = TimeSpan.Zero;
 

@@ -363,7 +363,7 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
         var inspected = new List<InspectedFile>(files.Count);
         foreach (var file in files)
         {
-            inspected.Add(await DicomFileInspector.InspectAsync(file, _options.MaxFullyValidatedFileBytes, cancellationToken).ConfigureAwait(false));
+            inspected.Add(await DicomFileInspector.InspectAsync(file, cancellationToken).ConfigureAwait(false));
         }
 
         var valid = inspected.Where(f => f.IsValid).ToList();

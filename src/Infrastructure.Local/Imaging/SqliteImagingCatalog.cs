@@ -40,18 +40,16 @@ internal sealed class SqliteImagingCatalog
         ) WITHOUT ROWID;
         """;
 
-    private readonly SqliteDatabase _database;
-    private readonly Lazy<Task> _schema;
+    private readonly SqliteSchema _schema;
 
     public SqliteImagingCatalog(SqliteDatabase database)
     {
-        _database = database;
-        _schema = new Lazy<Task>(() => _database.EnsureSchemaAsync(Schema, CancellationToken.None));
+        _schema = new SqliteSchema(database, Schema);
     }
 
     public async Task<bool> InsertJobAsync(LocalImagingJob job, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO imaging_jobs ({JobColumns})
@@ -74,7 +72,7 @@ internal sealed class SqliteImagingCatalog
 
     public async Task UpdateJobStatusAsync(string jobId, ImportJobStatus status, DateTimeOffset? endedAt, string? message, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE imaging_jobs SET jobStatus = @jobStatus, endedAt = @endedAt, message = @message WHERE jobId = @jobId;";
         command.Parameters.AddWithValue("@jobId", jobId);
@@ -95,7 +93,7 @@ internal sealed class SqliteImagingCatalog
 
     public async Task<int> CountActiveJobsAsync(string datastoreId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM imaging_jobs WHERE datastoreId = @datastoreId AND jobStatus IN ('SUBMITTED', 'IN_PROGRESS');";
         command.Parameters.AddWithValue("@datastoreId", datastoreId);
@@ -104,7 +102,7 @@ internal sealed class SqliteImagingCatalog
 
     public async Task<IReadOnlyList<LocalImagingJob>> ListUnfinishedJobsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {JobColumns} FROM imaging_jobs WHERE jobStatus IN ('SUBMITTED', 'IN_PROGRESS') ORDER BY submittedAt;";
         var jobs = new List<LocalImagingJob>();
@@ -119,7 +117,7 @@ internal sealed class SqliteImagingCatalog
 
     public async Task<LocalImageSet?> FindImageSetBySeriesAsync(string datastoreId, string seriesInstanceUid, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {ImageSetColumns} FROM image_sets WHERE datastoreId = @datastoreId AND seriesInstanceUID = @series;";
         command.Parameters.AddWithValue("@datastoreId", datastoreId);
@@ -130,7 +128,7 @@ internal sealed class SqliteImagingCatalog
 
     public async Task<LocalImageSet?> GetImageSetAsync(string datastoreId, string imageSetId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {ImageSetColumns} FROM image_sets WHERE datastoreId = @datastoreId AND imageSetId = @id;";
         command.Parameters.AddWithValue("@datastoreId", datastoreId);
@@ -141,7 +139,7 @@ internal sealed class SqliteImagingCatalog
 
     public async Task UpsertImageSetAsync(LocalImageSet set, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO image_sets ({ImageSetColumns}) VALUES (@id, @datastoreId, @study, @series, @version, @createdAt, @updatedAt)
@@ -159,19 +157,13 @@ internal sealed class SqliteImagingCatalog
 
     private async Task<LocalImagingJob?> SingleJobAsync(string where, string a, string b, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {JobColumns} FROM imaging_jobs WHERE {where};";
         command.Parameters.AddWithValue("@a", a);
         command.Parameters.AddWithValue("@b", b);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadJob(reader) : null;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _schema.Value.ConfigureAwait(false);
-        return await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static LocalImagingJob ReadJob(SqliteDataReader r)

@@ -42,19 +42,17 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         CREATE INDEX IF NOT EXISTS ix_{TableName}_batch ON {TableName} (batchId);
         """;
 
-    private readonly SqliteDatabase _database;
-    private readonly Lazy<Task> _schema;
+    private readonly SqliteSchema _schema;
 
     public SqliteImportJobRepository(SqliteDatabase database)
     {
-        _database = database;
-        _schema = new Lazy<Task>(() => _database.EnsureSchemaAsync(Schema, CancellationToken.None));
+        _schema = new SqliteSchema(database, Schema);
     }
 
     public async Task<bool> CreateIfAbsentAsync(ImportJob job, CancellationToken cancellationToken)
     {
         var s = job.Snapshot;
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO {TableName} ({Columns})
@@ -93,7 +91,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         }
 
         var s = job.Snapshot;
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             UPDATE {TableName} SET jobStatus = @jobStatus, endedAt = @endedAt, message = @message
@@ -109,7 +107,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
 
     public async Task<ImportJob?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM {TableName} WHERE jobId = @jobId;";
         command.Parameters.AddWithValue("@jobId", jobId);
@@ -129,7 +127,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
     /// <summary>The job of a batch, if one was recorded (a batch has at most one job: its clientToken is the batch id).</summary>
     public async Task<ImportJob?> FindByBatchAsync(string batchId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM {TableName} WHERE batchId = @batchId ORDER BY submittedAt DESC LIMIT 1;";
         command.Parameters.AddWithValue("@batchId", batchId);
@@ -140,7 +138,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
     /// <summary>How many jobs have each status.</summary>
     public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT jobStatus, COUNT(*) FROM {TableName} GROUP BY jobStatus;";
         var counts = Enum.GetValues<ImportJobStatus>().ToDictionary(s => s, _ => 0L);
@@ -172,7 +170,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
             conditions.Add("(submittedAt < @afterSubmittedAt OR (submittedAt = @afterSubmittedAt AND jobId < @afterJobId))");
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var where = conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions);
         command.CommandText = $"SELECT {Columns} FROM {TableName} {where} ORDER BY submittedAt DESC, jobId DESC LIMIT @take;";
@@ -205,12 +203,6 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         items.RemoveAt(items.Count - 1);
         var last = items[^1];
         return new Page<ImportJob>(items, new PageToken(SqliteTime.Format(last.SubmittedAt), last.JobId).Encode());
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _schema.Value.ConfigureAwait(false);
-        return await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static ImportJob Read(SqliteDataReader r)

@@ -43,17 +43,15 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
 
     private static readonly string[] ColumnNames = [.. Columns.Split(", ")];
 
-    private readonly SqliteDatabase _database;
-    private readonly Lazy<Task> _schema;
+    private readonly SqliteSchema _schema;
 
     public SqliteReceivedInstanceIndex(SqliteDatabase database)
     {
-        _database = database;
-        _schema = new Lazy<Task>(() => _database.EnsureSchemaAsync(Schema, CancellationToken.None));
+        _schema = new SqliteSchema(database, Schema);
     }
 
     /// <summary>Creates the table unless it exists (the host calls this at start; every other call does it too).</summary>
-    public Task EnsureCreatedAsync() => _schema.Value;
+    public Task EnsureCreatedAsync() => _schema.EnsureCreatedAsync();
 
     public async Task RecordAsync(IReadOnlyList<ReceivedInstanceRecord> instances, CancellationToken cancellationToken)
     {
@@ -62,7 +60,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             return;
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var pragma = connection.CreateCommand())
         {
             // Per connection: the next user of this pooled connection gets synchronous=FULL again from SqliteDatabase.
@@ -107,7 +105,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
 
     public async Task<ReceivedInstanceRecord?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM {TableName} WHERE sopInstanceUID = @sop;";
         command.Parameters.AddWithValue("@sop", sopInstanceUid);
@@ -118,7 +116,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
     public async Task<IReadOnlyList<ReceivedInstanceRecord>> ListByStudyAsync(string studyInstanceUid, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {Columns} FROM {TableName} WHERE studyInstanceUID = @study
@@ -134,12 +132,6 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         }
 
         return items;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _schema.Value.ConfigureAwait(false);
-        return await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static ReceivedInstanceRecord Read(SqliteDataReader r) => new(

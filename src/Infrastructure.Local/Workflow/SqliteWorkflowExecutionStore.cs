@@ -32,19 +32,17 @@ internal sealed class SqliteWorkflowExecutionStore
         CREATE INDEX IF NOT EXISTS ix_{Table}_status ON {Table} (status, nextRunAt);
         """;
 
-    private readonly SqliteDatabase _database;
-    private readonly Lazy<Task> _schema;
+    private readonly SqliteSchema _schema;
 
     public SqliteWorkflowExecutionStore(SqliteDatabase database)
     {
-        _database = database;
-        _schema = new Lazy<Task>(() => _database.EnsureSchemaAsync(Schema, CancellationToken.None));
+        _schema = new SqliteSchema(database, Schema);
     }
 
     /// <summary>Inserts the execution unless one with that name exists; returns whether it was inserted.</summary>
     public async Task<bool> InsertIfAbsentAsync(WorkflowExecutionInfo e, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO {Table} ({Columns})
@@ -59,7 +57,7 @@ internal sealed class SqliteWorkflowExecutionStore
     /// <summary>Writes the execution's new position, only while it is still running.</summary>
     public async Task<bool> UpdateAsync(WorkflowExecutionInfo e, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             UPDATE {Table} SET status = @status, currentState = @currentState, stateJson = @stateJson,
@@ -73,7 +71,7 @@ internal sealed class SqliteWorkflowExecutionStore
 
     public async Task<WorkflowExecutionInfo?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM {Table} WHERE name = @name;";
         command.Parameters.AddWithValue("@name", name);
@@ -83,7 +81,7 @@ internal sealed class SqliteWorkflowExecutionStore
 
     public async Task<IReadOnlyList<string>> ListRunningAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT name FROM {Table} WHERE status = 'RUNNING' ORDER BY nextRunAt;";
         var names = new List<string>();
@@ -99,17 +97,11 @@ internal sealed class SqliteWorkflowExecutionStore
     /// <summary>Whether an execution of that name exists (running or finished).</summary>
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT 1 FROM {Table} WHERE name = @name;";
         command.Parameters.AddWithValue("@name", name);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _schema.Value.ConfigureAwait(false);
-        return await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static void Bind(SqliteCommand command, WorkflowExecutionInfo e)

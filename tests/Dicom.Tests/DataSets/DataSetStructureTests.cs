@@ -1,12 +1,35 @@
+using System.Buffers;
 using ImagingGateway.Dicom.DataSets;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
+using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Reading;
 using ImagingGateway.Dicom.Tests.TestSupport;
 
 namespace ImagingGateway.Dicom.Tests.DataSets;
 
 public class DataSetStructureTests
 {
+    [Fact]
+    public void GivenFilter_WhenBuilt_ThenOnlyTheAcceptedTopLevelElementsAreKeptWithEverythingNestedInThem()
+    {
+        var bytes = Corpus.Read("rtplan.dcm");
+        var meta = Part10Reader.ReadFileMeta(new ReadOnlySequence<byte>(bytes), true);
+        var whole = Part10Reader.ReadFile(bytes).DataSet;
+        var beams = new DicomTag(0x300A, 0x00B0);
+        Func<DicomTag, bool> filter = tag => tag == DicomTags.PatientName || tag == beams;
+        var builder = new DataSetBuilder(filter: filter);
+        var reader = new DataSetReader(TransferSyntax.Lookup(meta.DataSetTransferSyntaxUid!), null, meta.DataSetOffset);
+
+        reader.Read(new ReadOnlySequence<byte>(bytes).Slice(meta.DataSetOffset), true, ref builder);
+
+        Assert.Equal([DicomTags.PatientName, beams], builder.Root.Select(e => e.Tag));
+        Assert.NotEmpty(Assert.IsType<SequenceElement>(builder.Root[1]).Items);
+        Assert.Equal(
+            DicomJsonWriter.ToJson(whole, new DicomJsonOptions { Filter = filter }),
+            DicomJsonWriter.ToJson(builder.Root));
+    }
+
     [Fact]
     public void GivenJpeg2000File_WhenParsed_ThenPixelDataIsFragmentsWithEmptyOffsetTable()
     {

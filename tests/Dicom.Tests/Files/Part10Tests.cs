@@ -1,6 +1,9 @@
 using System.Buffers;
+using ImagingGateway.Dicom.DataSets;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
+using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Reading;
 using ImagingGateway.Dicom.Tests.TestSupport;
 
 namespace ImagingGateway.Dicom.Tests.Files;
@@ -68,11 +71,109 @@ public class Part10Tests
         Assert.Equal(written.Length, writer.Length);
     }
 
+    public static TheoryData<string> CorpusFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Corpus.AllDicomFiles())
+        {
+            data.Add(path);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public async Task GivenCorpusFile_WhenReadFromAStreamInSmallBlocks_ThenTheSameDataSetOrTheSameErrorAsReadWhole(string path)
+    {
+        var bytes = await File.ReadAllBytesAsync(path);
+        var whole = Outcome(() => DicomJsonWriter.ToJson(Part10Reader.ReadFile(bytes).DataSet));
+
+        var streamed = await OutcomeAsync(async () =>
+            DicomJsonWriter.ToJson((await Part10Reader.ReadFileAsync(new SmallBlockStream(bytes, 997))).DataSet));
+
+        Assert.Equal(whole, streamed);
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public async Task GivenCorpusFile_WhenReadFromAStreamSkippingLongValues_ThenTheSameMetadataOrTheSameErrorAsReadWhole(string path)
+    {
+        var bytes = await File.ReadAllBytesAsync(path);
+        var whole = Outcome(() => InstanceMetadata.ToJson(Part10Reader.ReadFile(bytes).DataSet));
+        var options = new ReadOptions { SkipValuesLongerThan = 64 };
+
+        var streamed = await OutcomeAsync(async () =>
+            InstanceMetadata.ToJson((await Part10Reader.ReadFileAsync(new SmallBlockStream(bytes, 997), options, InstanceMetadata.IsNeeded)).DataSet));
+
+        Assert.Equal(whole, streamed);
+    }
+
+    [Fact]
+    public async Task GivenFileCutInsideItsPixelData_WhenReadFromAStreamSkippingIt_ThenTruncatedNamingPixelData()
+    {
+        var bytes = Corpus.Read("CT_small.dcm");
+        var cut = bytes[..^1000];
+
+        var error = await Assert.ThrowsAsync<DicomFormatException>(() =>
+            Part10Reader.ReadFileAsync(new SmallBlockStream(cut, 4096), new ReadOptions { SkipValuesLongerThan = 1024 }));
+
+        Assert.Equal(DicomTag.PixelData, error.Error.Tag);
+        Assert.StartsWith("Value length 32768 runs past the end of the data", error.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(Assert.Throws<DicomFormatException>(() => Part10Reader.ReadFile(cut)).Error, error.Error);
+    }
+
     [Fact]
     public void GivenWriterWithoutHeader_WhenDataWritten_ThenRefuses()
     {
         var writer = new Part10FileWriter(new MemoryStream());
 
         Assert.Throws<InvalidOperationException>(() => writer.WriteDataSet([1, 2]));
+    }
+
+    private static string Outcome(Func<string> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (DicomFormatException ex)
+        {
+            return $"invalid: {ex.Error}";
+        }
+        catch (InvalidDataException ex)
+        {
+            return $"corrupt deflate: {ex.Message}";
+        }
+    }
+
+    private static async Task<string> OutcomeAsync(Func<Task<string>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (DicomFormatException ex)
+        {
+            return $"invalid: {ex.Error}";
+        }
+        catch (InvalidDataException ex)
+        {
+            return $"corrupt deflate: {ex.Message}";
+        }
+    }
+
+    /// <summary>A stream of a byte array that hands out at most <c>blockSize</c> bytes per read, to split the data everywhere.</summary>
+    private sealed class SmallBlockStream(byte[] bytes, int blockSize) : MemoryStream(bytes, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, blockSize));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, blockSize)]);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, blockSize), cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, blockSize)], cancellationToken);
     }
 }

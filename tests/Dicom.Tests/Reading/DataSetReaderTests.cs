@@ -116,6 +116,108 @@ public class DataSetReaderTests
         Assert.Equal(0, result.Error.Offset);
     }
 
+    /// <summary>Patient Name, Pixel Data (OW, 100 bytes), Data Set Trailing Padding: Explicit VR Little Endian.</summary>
+    public static byte[] NativePixelDataSet() =>
+    [
+        .. Explicit(0x0010, 0x0010, "PN", "Doe^Jane"u8.ToArray()),
+        .. Explicit(0x7FE0, 0x0010, "OW", Enumerable.Range(0, 100).Select(i => (byte)i).ToArray()),
+        .. Explicit(0xFFFC, 0xFFFC, "OB", new byte[4]),
+    ];
+
+    /// <summary>Encapsulated Pixel Data (PS3.5 A.4): empty offset table, fragments of 40 and 10 bytes, delimiter; then padding.</summary>
+    public static byte[] EncapsulatedPixelDataSet() =>
+    [
+        .. Explicit(0x0010, 0x0010, "PN", "Doe^Jane"u8.ToArray()),
+        0xE0, 0x7F, 0x10, 0x00, (byte)'O', (byte)'B', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF,
+        .. Implicit(0xFFFE, 0xE000, []),
+        .. Implicit(0xFFFE, 0xE000, new byte[40]),
+        .. Implicit(0xFFFE, 0xE000, new byte[10]),
+        .. Implicit(0xFFFE, 0xE0DD, []),
+        .. Explicit(0xFFFC, 0xFFFC, "OB", new byte[4]),
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GivenValuesLongerThanTheSkipLimit_WhenReadSplitAtEveryOffset_ThenTheyAreReportedSkippedAndTheRestAsWhole(bool encapsulated)
+    {
+        var bytes = encapsulated ? EncapsulatedPixelDataSet() : NativePixelDataSet();
+        var options = new ReadOptions { SkipValuesLongerThan = 16 };
+        var whole = new RecordingVisitor();
+        var complete = new DataSetReader(TransferSyntax.ExplicitVRLittleEndian, options).Read(new ReadOnlySequence<byte>(bytes), true, ref whole);
+        Assert.Equal(DataSetReadStatus.Completed, complete.Status);
+        Assert.Equal(
+            encapsulated ? ["SKIPPED (FFFE,E000) 40 @36"] : ["SKIPPED (7FE0,0010) 100 @16"],
+            whole.Tokens.Where(t => t.StartsWith("SKIPPED", StringComparison.Ordinal)));
+        Assert.Contains(whole.Tokens, t => t.StartsWith("(FFFC,FFFC) OB 4", StringComparison.Ordinal));
+        Assert.Equal(encapsulated, whole.Tokens.Contains("FRAGMENT 10 @92"));
+
+        for (var split = 0; split <= bytes.Length; split++)
+        {
+            var visitor = new RecordingVisitor();
+            var reader = new DataSetReader(TransferSyntax.ExplicitVRLittleEndian, options);
+            var first = reader.Read(new ReadOnlySequence<byte>(bytes, 0, split), false, ref visitor);
+            Assert.Equal(DataSetReadStatus.NeedMoreData, first.Status);
+            var rest = reader.Read(new ReadOnlySequence<byte>(bytes, (int)first.Consumed, bytes.Length - (int)first.Consumed), true, ref visitor);
+            Assert.Equal(DataSetReadStatus.Completed, rest.Status);
+            Assert.Equal(whole.Tokens, visitor.Tokens);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GivenDataCutInsideASkippedValue_WhenReadInBlocks_ThenTheSameErrorAsWhenHeldWhole(bool encapsulated)
+    {
+        var all = encapsulated ? EncapsulatedPixelDataSet() : NativePixelDataSet();
+        var bytes = all[..(encapsulated ? 60 : 70)];
+        var held = DataSetParser.TryParse(bytes, TransferSyntax.ExplicitVRLittleEndian, out _);
+        Assert.Equal(DataSetReadStatus.Invalid, held.Status);
+        Assert.Equal(new DicomTag(0x7FE0, 0x0010), held.Error!.Tag);
+        Assert.Equal(
+            encapsulated ? "Fragment length 40 runs past the end of the data (16 bytes left)" : "Value length 100 runs past the end of the data (42 bytes left)",
+            held.Error.Message);
+
+        var visitor = new RecordingVisitor();
+        var reader = new DataSetReader(TransferSyntax.ExplicitVRLittleEndian, new ReadOptions { SkipValuesLongerThan = 16 });
+        var consumed = 0;
+        var end = 0;
+        DataSetReadResult result;
+        do
+        {
+            // Five more bytes at a time, after what the previous call left unconsumed.
+            end = Math.Min(bytes.Length, Math.Max(end, consumed) + 5);
+            result = reader.Read(new ReadOnlySequence<byte>(bytes, consumed, end - consumed), end == bytes.Length, ref visitor);
+            consumed += (int)result.Consumed;
+        }
+        while (result.Status == DataSetReadStatus.NeedMoreData);
+
+        Assert.Equal(DataSetReadStatus.Invalid, result.Status);
+        Assert.Equal(held.Error, result.Error);
+        Assert.Contains(visitor.Tokens, t => t.StartsWith("SKIPPED", StringComparison.Ordinal));
+    }
+
+    private static byte[] Explicit(ushort group, ushort element, string vr, byte[] value)
+    {
+        var longLength = vr is "OB" or "OW" or "SQ" or "UN" or "UT";
+        var bytes = new byte[(longLength ? 12 : 8) + value.Length];
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, group);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), element);
+        bytes[4] = (byte)vr[0];
+        bytes[5] = (byte)vr[1];
+        if (longLength)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)value.Length);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(6), (ushort)value.Length);
+        }
+
+        value.CopyTo(bytes, longLength ? 12 : 8);
+        return bytes;
+    }
+
     private static byte[] Implicit(ushort group, ushort element, byte[] value)
     {
         var bytes = new byte[8 + value.Length];

@@ -54,6 +54,10 @@ public sealed class DumpVisitor : IDataSetVisitor
 
     public void OnFragmentsEnd() => _level--;
 
+    public void OnSkippedValue(in DicomElementHeader header)
+    {
+    }
+
     public static string Hex(ReadOnlySpan<byte> bytes) =>
         bytes.IsEmpty ? string.Empty : string.Join('\\', bytes.ToArray().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
 

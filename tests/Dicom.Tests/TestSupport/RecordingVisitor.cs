@@ -24,4 +24,6 @@ public sealed class RecordingVisitor : IDataSetVisitor
     public void OnFragment(long offset, ReadOnlySequence<byte> value) => Tokens.Add($"FRAGMENT {value.Length} @{offset}");
 
     public void OnFragmentsEnd() => Tokens.Add("FRAGMENTS END");
+
+    public void OnSkippedValue(in DicomElementHeader header) => Tokens.Add($"SKIPPED {header.Tag} {header.Length} @{header.Offset}");
 }
