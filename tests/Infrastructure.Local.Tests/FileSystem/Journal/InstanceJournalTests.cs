@@ -172,7 +172,10 @@ public sealed class InstanceJournalTests : IDisposable
             await PutAsync(store, $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm", contents[i]);
         }
 
-        Assert.True(store.JournalStatistics.Checkpoints >= 3, $"{store.JournalStatistics.Checkpoints} checkpoints for 4 MB through a 2 MiB journal");
+        // 4 MB cannot pass through 2 MiB of segments without a checkpoint freeing them. How many checkpoints it takes
+        // depends on timing (a slow checkpoint frees both sealed segments at once), so only "at least one" is certain.
+        Assert.True(store.JournalStatistics.Checkpoints >= 1, "4 MB went through a 2 MiB journal without a checkpoint");
+        Assert.Equal(0, store.CommitStatistics.Commits); // every one went through the journal, none around it
         Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(store.Root, InstanceJournal.FolderName)).Count());
         for (var i = 0; i < contents.Length; i++)
         {
