@@ -62,8 +62,9 @@ public static class InstanceHeaderReader
     /// </summary>
     public static async Task<HeaderReadResult> ReadFileAsync(Stream stream, ReadOptions? options = null, int maxHeaderBytes = 64 << 20, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxHeaderBytes);
         var start = stream.CanSeek ? stream.Position : 0;
-        var buffer = new byte[16 * 1024];
+        var buffer = new byte[Math.Min(16 * 1024, maxHeaderBytes)];
         var filled = 0;
         while (true)
         {
@@ -81,23 +82,33 @@ public static class InstanceHeaderReader
                 return result;
             }
 
-            if (filled == buffer.Length)
+            if (filled == buffer.Length && !TryGrow(ref buffer, maxHeaderBytes))
             {
-                if (buffer.Length >= maxHeaderBytes)
-                {
-                    return new HeaderReadResult(HeaderReadStatus.Invalid, null, null, new DicomReadError($"Header is larger than {maxHeaderBytes} bytes", filled));
-                }
-
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxHeaderBytes));
+                return HeaderTooLarge(null, maxHeaderBytes, filled);
             }
         }
     }
+
+    /// <summary>Doubles a full read buffer up to <paramref name="maxHeaderBytes"/>; false when it is already that large.</summary>
+    private static bool TryGrow(ref byte[] buffer, int maxHeaderBytes)
+    {
+        if (buffer.Length >= maxHeaderBytes)
+        {
+            return false;
+        }
+
+        Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxHeaderBytes));
+        return true;
+    }
+
+    private static HeaderReadResult HeaderTooLarge(DicomFileMetaInformation? meta, int maxHeaderBytes, int read) =>
+        new(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Header is larger than {maxHeaderBytes} bytes", read));
 
     /// <summary>Reads the header of a deflated data set from <paramref name="stream"/>, positioned at its first byte.</summary>
     private static async Task<HeaderReadResult> ReadInflatedAsync(Stream stream, DicomFileMetaInformation meta, ReadOptions? options, int maxHeaderBytes, CancellationToken cancellationToken)
     {
         await using var inflater = new DeflateStream(stream, CompressionMode.Decompress, leaveOpen: true);
-        var buffer = new byte[16 * 1024];
+        var buffer = new byte[Math.Min(16 * 1024, maxHeaderBytes)];
         var filled = 0;
         try
         {
@@ -113,14 +124,9 @@ public static class InstanceHeaderReader
                     return result;
                 }
 
-                if (filled == buffer.Length)
+                if (filled == buffer.Length && !TryGrow(ref buffer, maxHeaderBytes))
                 {
-                    if (buffer.Length >= maxHeaderBytes)
-                    {
-                        return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Header is larger than {maxHeaderBytes} bytes", filled));
-                    }
-
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxHeaderBytes));
+                    return HeaderTooLarge(meta, maxHeaderBytes, filled);
                 }
             }
         }

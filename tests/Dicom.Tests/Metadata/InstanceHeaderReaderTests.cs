@@ -73,4 +73,17 @@ public class InstanceHeaderReaderTests
         Assert.Equal(TransferSyntax.ImplicitVRLittleEndian.Uid, result.Meta!.TransferSyntaxUid);
         Assert.Empty(InstanceValidator.Validate(result.Header, result.Meta));
     }
+
+    [Fact]
+    public async Task GivenAHeaderLongerThanTheLimit_WhenReadFromAStream_ThenInvalidNamingTheLimitInsteadOfReadingOn()
+    {
+        // CT_small's header (2 KB or so before Pixel Data) against a limit of 1 KiB: the buffer grows to the limit, then stops.
+        await using var stream = File.OpenRead(Corpus.TestFile("CT_small.dcm"));
+
+        var result = await InstanceHeaderReader.ReadFileAsync(stream, maxHeaderBytes: 1024);
+
+        Assert.Equal(HeaderReadStatus.Invalid, result.Status);
+        Assert.Equal("Header is larger than 1024 bytes", result.Error!.Message);
+        Assert.Equal(1024, result.Error!.Offset);
+    }
 }
