@@ -130,7 +130,7 @@ public sealed class DicomListener(
     {
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowRebindDuringTimeWait(socket);
             socket.Bind(endPoint);
             socket.Listen(Backlog);
             return socket;
@@ -139,6 +139,24 @@ public sealed class DicomListener(
         {
             socket.Dispose();
             throw new IOException($"cannot listen for DICOM on {endPoint}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// SO_REUSEADDR alone, as Kestrel does: a restarted listener can bind while the previous process's connections are
+    /// in TIME_WAIT. Not <see cref="SocketOptionName.ReuseAddress"/>, which on Linux also sets SO_REUSEPORT and would let
+    /// a second process listen on the same port and silently take a share of the associations. Elsewhere (Windows)
+    /// nothing is set: there SO_REUSEADDR would allow exactly that.
+    /// </summary>
+    private static void AllowRebindDuringTimeWait(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_REUSEADDR
+        }
+        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            socket.SetRawSocketOption(0xFFFF, 4, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_REUSEADDR
         }
     }
 

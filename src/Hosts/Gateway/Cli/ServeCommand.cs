@@ -56,11 +56,34 @@ public static class ServeCommand
 
         await using (app)
         {
-            // The host stops on SIGTERM/SIGINT itself (graceful shutdown); the token here is not used to stop it.
-            await app.RunAsync();
+            try
+            {
+                // The host stops on SIGTERM/SIGINT itself (graceful shutdown); the token here is not used to stop it.
+                await app.RunAsync();
+            }
+            catch (IOException e) when (IsBindFailure(e))
+            {
+                // A port already taken (another gateway, another service): one line that names it, not a stack trace.
+                await Console.Error.WriteLineAsync($"The gateway cannot start: {e.Message}");
+                return 3;
+            }
         }
 
         return 0;
+    }
+
+    /// <summary>A listening port that cannot be had: taken by another process, or reserved (below 1024 without the right).</summary>
+    private static bool IsBindFailure(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse or System.Net.Sockets.SocketError.AccessDenied or System.Net.Sockets.SocketError.AddressNotAvailable })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Put(Dictionary<string, string?> overrides, string key, int? value)

@@ -101,6 +101,22 @@ public sealed class DicomListenerTests
     }
 
     [Fact]
+    public async Task GivenAPortInUse_WhenASecondListenerStartsOnIt_ThenItFailsNamingTheEndpointAndTheFirstKeepsEveryConnection()
+    {
+        await using var first = Start(new DicomListenEndpoint(null, 0));
+        var port = first.LocalEndPoints[0].Port;
+        await using var second = new DicomListener(new DicomListenerOptions { Endpoints = [new DicomListenEndpoint(null, port)] }, ServeAsync);
+
+        var failure = Assert.Throws<IOException>(second.Start);
+
+        Assert.StartsWith($"cannot listen for DICOM on {first.LocalEndPoints[0]}", failure.Message, StringComparison.Ordinal);
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(Plain, await ExchangeAsync(port));
+        }
+    }
+
+    [Fact]
     public async Task GivenMaxConnections_WhenMoreConnect_ThenTheNextIsFlaggedOverCapacityAndTheOneAfterIsClosed()
     {
         await using var listener = Start(new DicomListenerOptions { Endpoints = [Loopback(null)], MaxConnections = 1, MaxOverCapacityConnections = 1 });

@@ -27,6 +27,32 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task GivenTheDicomPortServedByAnotherGateway_WhenASecondOneStarts_ThenItExitsWith3NamingThePortAndTheFirstKeepsEveryAssociation()
+    {
+        using var temp = new TempDirectory();
+        await using var first = await GatewayProcess.StartAsync(temp.Sub("first"));
+        var httpPort = FreePorts.Take(1)[0];
+
+        var second = await ProcessRunner.RunAsync("dotnet",
+            [GatewayProcess.DllPath, "serve", "--port", first.Port.ToString(), "--http-port", httpPort.ToString(), "--data", temp.Sub("second")],
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, second.ExitCode);
+        Assert.Contains($"The gateway cannot start: cannot listen for DICOM on [::]:{first.Port}", second.StdErr, StringComparison.Ordinal);
+
+        // Nobody shares the port (SO_REUSEPORT would have let the second one take some of the associations).
+        static int Echoes(string log) => log.Split("accepted: ECHOSCU").Length - 1;
+        var before = Echoes(first.Log);
+        for (var i = 0; i < 8; i++)
+        {
+            var echo = await Dcmtk.EchoAsync(first.Port);
+            Assert.True(echo.ExitCode == 0, echo.Output);
+        }
+
+        Assert.True(await GatewayProcess.WaitUntilAsync(() => Task.FromResult(Echoes(first.Log) == before + 8), TimeSpan.FromSeconds(10)), first.Log);
+    }
+
+    [Fact]
     public async Task GivenEachVerb_WhenAskedForHelp_ThenItDescribesItsKnobs()
     {
         foreach (var (args, expected) in new (string[], string)[]
