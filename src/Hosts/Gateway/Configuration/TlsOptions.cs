@@ -1,3 +1,5 @@
+using ImagingGateway.Dicom.Network.Server;
+
 namespace ImagingGateway.Gateway.Configuration;
 
 /// <summary>Configuration section <c>Gateway:Tls</c>: the DICOM TLS listener (PS3.15 B.1, the TLS secure transport profile).</summary>
@@ -11,7 +13,8 @@ public sealed class TlsOptions
 
     public string? CertificatePassword { get; set; }
 
-    public ClientCertificatePolicy ClientCertificate { get; set; } = ClientCertificatePolicy.None;
+    /// <summary>Whether DICOM TLS peers are asked for a certificate (None, Allow) and must present one (Require).</summary>
+    public ClientCertificateMode ClientCertificate { get; set; } = ClientCertificateMode.None;
 
     /// <summary>
     /// PEM file of the CA certificate(s) client certificates must chain to; when empty, the system trust store is used.

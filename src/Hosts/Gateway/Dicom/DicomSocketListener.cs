@@ -79,13 +79,7 @@ public sealed partial class DicomSocketListener(
         return new DicomTlsOptions
         {
             ServerCertificate = TlsCertificates.Load(tls),
-            ClientCertificate = tls.ClientCertificate switch
-            {
-                ClientCertificatePolicy.None => ClientCertificateMode.None,
-                ClientCertificatePolicy.Allow => ClientCertificateMode.Allow,
-                ClientCertificatePolicy.Require => ClientCertificateMode.Require,
-                _ => throw new InvalidOperationException($"Gateway:Tls:ClientCertificate: must be None, Allow or Require, got {tls.ClientCertificate}"),
-            },
+            ClientCertificate = tls.ClientCertificate,
             TrustedClientRoots = roots,
         };
     }

@@ -4,9 +4,7 @@ using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Dicom;
 using ImagingGateway.Gateway.Http;
 using ImagingGateway.Gateway.Observability;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
