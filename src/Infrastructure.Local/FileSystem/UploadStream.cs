@@ -47,15 +47,12 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     /// <summary>A synchronous write: buffered, and a full buffer is hashed and written on the caller's thread.</summary>
     public override void Write(ReadOnlySpan<byte> data)
     {
-        var buffer = WritableBuffer();
+        WritableBuffer();
         WaitForInFlight();
         while (!data.IsEmpty)
         {
-            var n = Math.Min(data.Length, buffer.Length - _buffered);
-            data[..n].CopyTo(buffer.AsSpan(_buffered));
-            _buffered += n;
-            data = data[n..];
-            if (_buffered == buffer.Length)
+            data = data[Append(data)..];
+            if (IsBufferFull)
             {
                 WriteBuffer();
             }
@@ -67,12 +64,10 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var buffer = WritableBuffer();
-        if (_buffered + data.Length < buffer.Length)
+        if (_buffered + data.Length < WritableBuffer().Length)
         {
             // The common case: it fits, nothing to wait for.
-            data.Span.CopyTo(buffer.AsSpan(_buffered));
-            _buffered += data.Length;
+            Append(data.Span);
             return ValueTask.CompletedTask;
         }
 
@@ -143,19 +138,15 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     {
         while (!data.IsEmpty)
         {
-            var buffer = WritableBuffer();
-            var n = Math.Min(data.Length, buffer.Length - _buffered);
-            data.Span[..n].CopyTo(buffer.AsSpan(_buffered));
-            _buffered += n;
-            data = data[n..];
-            if (_buffered < buffer.Length)
+            data = data[Append(data.Span)..];
+            if (!IsBufferFull)
             {
                 continue;
             }
 
             // The previous buffer must be in the file first (order, and at most one in flight), then this one goes.
             await _inFlight.ConfigureAwait(false);
-            var full = buffer;
+            var full = _buffer!;
             var length = _buffered;
             var offset = _fileOffset;
             _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
@@ -173,6 +164,18 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
                 }
             });
         }
+    }
+
+    private bool IsBufferFull => _buffered == _buffer!.Length;
+
+    /// <summary>Copies as much of <paramref name="data"/> as the buffer has room for; returns how much that was.</summary>
+    private int Append(ReadOnlySpan<byte> data)
+    {
+        var buffer = WritableBuffer();
+        var n = Math.Min(data.Length, buffer.Length - _buffered);
+        data[..n].CopyTo(buffer.AsSpan(_buffered));
+        _buffered += n;
+        return n;
     }
 
     private void WaitForInFlight()
