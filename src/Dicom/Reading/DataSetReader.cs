@@ -286,7 +286,7 @@ public sealed class DataSetReader
             {
                 if (isFinalBlock)
                 {
-                    return Fail(reader, $"Value length {length} runs past the end of the data ({reader.Remaining - headerLength} bytes left)", pos, tag);
+                    return Fail(reader, ValuePastEnd(length, reader.Remaining - headerLength), pos, tag);
                 }
 
                 return Done(reader, DataSetReadStatus.NeedMoreData, null);
@@ -372,7 +372,7 @@ public sealed class DataSetReader
                 {
                     if (isFinalBlock)
                     {
-                        return Fail(reader, $"Fragment length {length} runs past the end of the data ({reader.Remaining - 8} bytes left)", pos, _stack[_depth - 1].Tag);
+                        return Fail(reader, FragmentPastEnd(length, reader.Remaining - 8), pos, _stack[_depth - 1].Tag);
                     }
 
                     return Done(reader, DataSetReadStatus.NeedMoreData, null);
@@ -425,12 +425,16 @@ public sealed class DataSetReader
             return Done(reader, DataSetReadStatus.NeedMoreData, null);
         }
 
-        // The same errors as for a value held whole (below), so a file reads the same either way.
+        // The same errors as for a value held whole, so a file reads the same either way.
         var left = _skipped.Length - _skipRemaining;
         return _skippedFragmentsTag is { } fragmentsTag
-            ? Fail(reader, $"Fragment length {_skipped.Length} runs past the end of the data ({left} bytes left)", _skipped.Offset, fragmentsTag)
-            : Fail(reader, $"Value length {_skipped.Length} runs past the end of the data ({left} bytes left)", _skipped.Offset, _skipped.Tag);
+            ? Fail(reader, FragmentPastEnd(_skipped.Length, left), _skipped.Offset, fragmentsTag)
+            : Fail(reader, ValuePastEnd(_skipped.Length, left), _skipped.Offset, _skipped.Tag);
     }
+
+    private static string ValuePastEnd(uint length, long left) => $"Value length {length} runs past the end of the data ({left} bytes left)";
+
+    private static string FragmentPastEnd(uint length, long left) => $"Fragment length {length} runs past the end of the data ({left} bytes left)";
 
     private DataSetReadResult NeedMore(SequenceReader<byte> reader, bool isFinalBlock, long pos, DicomTag tag) =>
         isFinalBlock
