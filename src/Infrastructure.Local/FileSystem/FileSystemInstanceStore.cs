@@ -74,8 +74,8 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         _durableDirectories[IncomingDirectory] = 0;
         _committer = new GroupCommitter(options.MaxGroupSize, options.MaxParallelFlushes, options.Durable, d => _durableDirectories[d] = 0);
         var useJournal = options.Durable && options.Journal.Enabled;
-        var journalLeft = Directory.Exists(Path.Combine(Root, InstanceJournal.FolderName))
-            && Directory.EnumerateFiles(Path.Combine(Root, InstanceJournal.FolderName)).Any();
+        var journalFolder = Path.Combine(Root, InstanceJournal.FolderName);
+        var journalLeft = Directory.Exists(journalFolder) && Directory.EnumerateFiles(journalFolder).Any();
         if (useJournal || journalLeft)
         {
             try
