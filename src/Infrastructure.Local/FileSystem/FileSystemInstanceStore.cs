@@ -122,7 +122,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         EnsureWritable();
         var tempPath = NewTempPath();
         var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None);
-        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes));
+        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes, releaseWritten: _options.Durable));
     }
 
     public Task<Stream?> OpenReadAsync(string key, ByteRange? range, CancellationToken cancellationToken)

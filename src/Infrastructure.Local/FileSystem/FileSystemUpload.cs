@@ -14,13 +14,13 @@ internal sealed class FileSystemUpload : IInstanceUpload
     private readonly UploadStream _stream;
     private int _state; // 0 open, 1 committing, 2 committed, 3 discarded
 
-    public FileSystemUpload(FileSystemInstanceStore store, string key, string tempPath, SafeFileHandle handle, int bufferSize, long writeBehindFrom)
+    public FileSystemUpload(FileSystemInstanceStore store, string key, string tempPath, SafeFileHandle handle, int bufferSize, long writeBehindFrom, bool releaseWritten)
     {
         _store = store;
         Key = key;
         TempPath = tempPath;
         _handle = handle;
-        _stream = new UploadStream(handle, bufferSize, writeBehindFrom);
+        _stream = new UploadStream(handle, bufferSize, writeBehindFrom, releaseWritten);
     }
 
     public string Key { get; }

@@ -235,6 +235,7 @@ internal sealed class GroupCommitter : IDisposable
         try
         {
             RandomAccess.FlushToDisk(commit.Handle);
+            WriteBehind.Release(commit.Handle);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {

@@ -10,7 +10,10 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// with pwrite rather than through asynchronous file I/O, and its writeback is started at once (<see cref="WriteBehind"/>),
 /// so a large instance is mostly on disk when it is committed; only the commit's fsync waits, and that is grouped.
 /// Writeback starts only once the upload is larger than <paramref name="writeBehindFrom"/>: a smaller one is committed
-/// through the journal, and its temp file reaches the disk later, at the journal's checkpoint.
+/// through the journal, and its temp file reaches the disk later, at the journal's checkpoint. With
+/// <paramref name="releaseWritten"/> (a durable store), what was sent to the disk one buffer earlier is waited for and
+/// dropped from the page cache (<see cref="WriteBehind.Finish"/>), so an upload of any size holds about two buffers of
+/// it; the commit's fsync releases the rest.
 /// <para>
 /// Asynchronous writes are double-buffered: a full buffer is hashed and written on the thread pool while the caller
 /// (the association's receive loop) fills the next one, so receiving and parsing overlap hashing and the page-cache
@@ -19,7 +22,7 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// An upload that fits one buffer is written once, at the end, as before.
 /// </para>
 /// </summary>
-internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long writeBehindFrom = 0) : Stream
+internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long writeBehindFrom = 0, bool releaseWritten = false) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
@@ -27,6 +30,7 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     private long _fileOffset;
     private Task _inFlight = Task.CompletedTask;
     private bool _completed;
+    private long _released;
 
     public override bool CanRead => false;
 
@@ -231,6 +235,14 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
         // The first time past the threshold, everything written so far goes too.
         var start = offset <= writeBehindFrom ? 0 : offset;
         WriteBehind.Start(handle, start, end - start);
+
+        // What was sent to the disk one buffer ago is (nearly) there: wait for it and let its pages go, so an upload
+        // holds about two buffers of the page cache however large it is.
+        if (releaseWritten && start - _released >= bufferSize)
+        {
+            WriteBehind.Finish(handle, _released, start - _released);
+            _released = start;
+        }
     }
 
     private void ReturnBuffer()

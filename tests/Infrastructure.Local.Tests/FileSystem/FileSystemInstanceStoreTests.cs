@@ -152,6 +152,35 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         Assert.Equal((count, count), store.CommitStatistics);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GivenALargeObject_WhenCommitted_ThenADurableStoreLeavesNoneOfItInThePageCache(bool durable)
+    {
+        // The store's pages are dropped once fsynced (clean, so at no I/O cost); a store that never fsyncs keeps them.
+        using var temp = PageCache.DiskBackedTempDirectory();
+        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = temp.Combine("root"), Durable = durable });
+        var data = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 5);
+        await using (var upload = await store.BeginPutAsync(Key, default))
+        {
+            await upload.Content.WriteAsync(data);
+            await upload.CommitAsync(default);
+        }
+
+        var path = Path.Combine(store.Root, Key);
+        var resident = PageCache.ResidentBytes(path);
+        if (durable)
+        {
+            Assert.Equal(0, resident);
+        }
+        else
+        {
+            Assert.True(resident > data.Length / 2, $"only {resident} of {data.Length} bytes stayed cached without fsync");
+        }
+
+        Assert.Equal(data, await File.ReadAllBytesAsync(path));
+    }
+
     [Fact]
     public async Task GivenObjectsInSeveralFolders_WhenListingPrefixes_ThenKeysComeInOrdinalOrder()
     {

@@ -85,4 +85,36 @@ public sealed class UploadStreamTests : IDisposable
         Assert.True(failure is IOException or UnauthorizedAccessException, $"expected the write's failure, got {failure?.GetType().Name ?? "nothing"}");
         Assert.Equal(0, new FileInfo(path).Length);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GivenALargeUpload_WhenWritten_ThenOnlyAReleasingOneLetsItsWrittenPagesLeaveTheCache(bool releaseWritten)
+    {
+        const int bufferSize = 64 * 1024;
+        using var temp = PageCache.DiskBackedTempDirectory();
+        var data = RandomNumberGenerator.GetBytes(64 * bufferSize);
+        var path = temp.Combine("large.tmp");
+        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite);
+        using var upload = new UploadStream(handle, bufferSize, writeBehindFrom: 0, releaseWritten);
+        for (var offset = 0; offset < data.Length; offset += 10_000)
+        {
+            await upload.WriteAsync(data.AsMemory(offset, Math.Min(10_000, data.Length - offset)));
+        }
+
+        await upload.FlushAsync();
+        var resident = PageCache.ResidentBytes(path);
+        if (releaseWritten)
+        {
+            // Everything but the last buffer or two was written back and dropped while the upload went on.
+            Assert.InRange(resident, 0, 2 * bufferSize + Environment.SystemPageSize);
+        }
+        else
+        {
+            Assert.Equal(data.Length, resident);
+        }
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), (await upload.CompleteAsync()).Sha256);
+        Assert.Equal(data, await File.ReadAllBytesAsync(path));
+    }
 }

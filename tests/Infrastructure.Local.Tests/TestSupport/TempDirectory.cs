@@ -1,11 +1,11 @@
 namespace ImagingGateway.Infrastructure.Local.Tests.TestSupport;
 
-/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+/// <summary>A fresh folder under the system temp folder (or under <c>parent</c>), deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string? parent = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "igw-local-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(parent ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "igw-local-tests"), Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
