@@ -35,6 +35,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     private readonly string _tempPrefix = Guid.NewGuid().ToString("N")[..12];
     private long _tempCounter;
     private readonly InstanceJournal? _journal;
+    private readonly TempFilePool? _tempFiles;
 
     public FileSystemInstanceStore(
         FileSystemStoreOptions options,
@@ -99,10 +100,18 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
                 throw;
             }
         }
+
+        if (options.PreparedTempFiles > 0)
+        {
+            _tempFiles = new TempFilePool(options.PreparedTempFiles, NewTempPath, _logger);
+        }
     }
 
     /// <summary>False when another process holds the root: this store then only reads.</summary>
     public bool IsWritable => _lock is not null;
+
+    /// <summary>Empty temp files ready for the next uploads (<see cref="FileSystemStoreOptions.PreparedTempFiles"/>).</summary>
+    public int PreparedTempFiles => _tempFiles?.Count ?? 0;
 
     /// <summary>The journal's checkpoints and data flushes so far (zeros without a journal).</summary>
     public (long Checkpoints, long Flushes) JournalStatistics => _journal?.Statistics ?? (0, 0);
@@ -120,8 +129,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         ObjectKeyValidator.EnsureValid(key);
         cancellationToken.ThrowIfCancellationRequested();
         EnsureWritable();
-        var tempPath = NewTempPath();
-        var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None);
+        var (tempPath, handle) = OpenTempFile();
         return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes, releaseWritten: _options.Durable));
     }
 
@@ -242,6 +250,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
     public void Dispose()
     {
+        _tempFiles?.Dispose();
         _journal?.Dispose();
         _committer.Dispose();
         _lock?.Dispose();
@@ -334,6 +343,25 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     }
 
     /// <summary>A fresh temp file name: unique per store instance and upload (cheaper than a GUID per upload).</summary>
+    /// <summary>A prepared temp file when one is ready (<see cref="TempFilePool"/>), else a new one.</summary>
+    private (string Path, SafeFileHandle Handle) OpenTempFile()
+    {
+        if (_tempFiles?.Take() is { } prepared)
+        {
+            try
+            {
+                return (prepared, File.OpenHandle(prepared, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None));
+            }
+            catch (FileNotFoundException)
+            {
+                // Removed behind our back: create one as if the pool were empty.
+            }
+        }
+
+        var path = NewTempPath();
+        return (path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None));
+    }
+
     private string NewTempPath() =>
         Path.Combine(IncomingDirectory, $"{_tempPrefix}-{Interlocked.Increment(ref _tempCounter):x}{TempSuffix}");
 
@@ -407,8 +435,10 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         {
             try
             {
+                // An empty one was prepared ahead of need (TempFilePool) or never written to: not worth a word.
+                var partial = new FileInfo(file).Length > 0;
                 File.Delete(file);
-                removed++;
+                removed += partial ? 1 : 0;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

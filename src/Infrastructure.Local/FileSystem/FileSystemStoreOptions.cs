@@ -14,6 +14,12 @@ public sealed class FileSystemStoreOptions
     /// <summary>Write buffer per upload.</summary>
     public int UploadBufferSize { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Empty temp files kept ready in <c>.incoming/</c> by a background thread, so an upload does not create its file on
+    /// the C-STORE's path (<see cref="TempFilePool"/>). 0 turns this off.
+    /// </summary>
+    public int PreparedTempFiles { get; set; } = 64;
+
     /// <summary>The most commits one group flush takes.</summary>
     public int MaxGroupSize { get; set; } = 256;
 

@@ -47,7 +47,9 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         // Only the store's own housekeeping remains: its lock file and its (empty) journal.
         var housekeeping = new[] { Path.Combine(_store.Root, FileSystemInstanceStore.LockFileName), Path.Combine(_store.Root, ".journal") };
         var files = Directory.EnumerateFiles(_store.Root, "*", SearchOption.AllDirectories).ToList();
-        Assert.DoesNotContain(files, f => !housekeeping.Any(h => f == h || f.StartsWith(h + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+        Assert.DoesNotContain(files, f => !housekeeping.Any(h => f == h || f.StartsWith(h + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            && !(Path.GetDirectoryName(f) == _store.IncomingDirectory && new FileInfo(f).Length == 0)); // prepared temp files are empty
+        Assert.Empty(IncomingFiles.Written(_store.IncomingDirectory));
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), info.Sha256);
         Assert.Equal(content, await File.ReadAllBytesAsync(_store.PathOf(Key)));
         Assert.Equal(content.Length, (await _store.GetInfoAsync(Key, default))!.Size);
-        Assert.Empty(Directory.EnumerateFiles(_store.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(_store.IncomingDirectory));
     }
 
     [Fact]
@@ -146,7 +148,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
             Assert.True(commit.IsCompletedSuccessfully, $"commit {i} was handed to the pipeline although nothing else was committing");
             Assert.Equal(key, (await commit).Key);
             Assert.Equal(key, await ReadTextAsync(store, key));
-            Assert.Empty(Directory.GetFiles(_temp.Combine("uncontended", ".incoming")));
+            Assert.Empty(IncomingFiles.Written(_temp.Combine("uncontended", ".incoming")));
         }
 
         Assert.Equal((count, count), store.CommitStatistics);
@@ -179,6 +181,46 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         }
 
         Assert.Equal(data, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task GivenPreparedTempFiles_WhenUploadsBegin_ThenEachTakesAReadyEmptyFileAndThePoolIsRefilled()
+    {
+        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("prepared"), PreparedTempFiles = 3 });
+        await WaitForPreparedFilesAsync(store, 3);
+        var ready = Directory.GetFiles(store.IncomingDirectory).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(3, ready.Count);
+        Assert.All(ready, f => Assert.Equal(0, new FileInfo(f).Length));
+
+        for (var i = 0; i < 5; i++)
+        {
+            var key = $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm";
+            await using var upload = await store.BeginPutAsync(key, default);
+            var tempPath = ((FileSystemUpload)upload).TempPath;
+            Assert.True(ready.Contains(tempPath) || i >= 3, $"upload {i} created {tempPath} although prepared files were ready");
+            await upload.Content.WriteAsync(Encoding.ASCII.GetBytes(key));
+            await upload.CommitAsync(default);
+            Assert.Equal(key, await ReadTextAsync(store, key));
+            Assert.False(File.Exists(tempPath));
+            await WaitForPreparedFilesAsync(store, 3);
+            ready = Directory.GetFiles(store.IncomingDirectory).ToHashSet(StringComparer.Ordinal);
+        }
+
+        Assert.Empty(IncomingFiles.Written(store.IncomingDirectory));
+    }
+
+    [Fact]
+    public async Task GivenPreparedTempFilesTurnedOff_WhenUploading_ThenEachUploadCreatesItsOwnFile()
+    {
+        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("unprepared"), PreparedTempFiles = 0 });
+        Assert.Empty(Directory.GetFiles(store.IncomingDirectory));
+        await using var upload = await store.BeginPutAsync(Key, default);
+        Assert.Equal([((FileSystemUpload)upload).TempPath], Directory.GetFiles(store.IncomingDirectory));
+        await upload.Content.WriteAsync(new byte[] { 1, 2, 3 });
+        await upload.CommitAsync(default);
+
+        Assert.Equal(0, store.PreparedTempFiles);
+        Assert.Empty(Directory.GetFiles(store.IncomingDirectory));
     }
 
     [Fact]
@@ -227,12 +269,12 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         await upload.Content.WriteAsync(new byte[10]);
         await upload.Content.FlushAsync();
         // The process "dies" here: the upload is never committed nor disposed.
-        Assert.Single(Directory.EnumerateFiles(_store.IncomingDirectory));
+        Assert.Single(IncomingFiles.Written(_store.IncomingDirectory));
         _store.SimulateCrash();
 
         using var restarted = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _store.Root });
 
-        Assert.Empty(Directory.EnumerateFiles(restarted.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(restarted.IncomingDirectory));
         Assert.Null(await restarted.GetInfoAsync(Key, default));
         await upload.DisposeAsync();
     }
@@ -292,5 +334,15 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         }
 
         return items;
+    }
+
+    private static async Task WaitForPreparedFilesAsync(FileSystemInstanceStore store, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.PreparedTempFiles < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"only {store.PreparedTempFiles} of {count} temp files were prepared after 10 s");
+            await Task.Delay(10);
+        }
     }
 }

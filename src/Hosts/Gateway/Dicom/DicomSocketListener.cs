@@ -22,9 +22,6 @@ public sealed partial class DicomSocketListener(
     private const int ReadSize = 128 * 1024;
     private DicomListener? _listener;
 
-    /// <summary>The bound endpoints (port 0 in configuration binds a free port: tests).</summary>
-    public IReadOnlyList<IPEndPoint> EndPoints => _listener?.LocalEndPoints ?? [];
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;

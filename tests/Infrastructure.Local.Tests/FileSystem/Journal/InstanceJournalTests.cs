@@ -45,7 +45,7 @@ public sealed class InstanceJournalTests : IDisposable
         Assert.Equal(a, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
         Assert.Equal(b, await File.ReadAllBytesAsync(restarted.PathOf(KeyB)));
         Assert.Equal(infoA.Sha256, Convert.ToHexStringLower(SHA256.HashData(a)));
-        Assert.Empty(Directory.EnumerateFiles(restarted.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(restarted.IncomingDirectory));
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed class InstanceJournalTests : IDisposable
         using var second = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = store.Root });
 
         Assert.False(second.IsWritable);
-        Assert.Single(Directory.EnumerateFiles(store.IncomingDirectory));
+        Assert.Single(IncomingFiles.Written(store.IncomingDirectory));
         Assert.Equal(3, (await second.GetInfoAsync(KeyA, default))!.Size);
         var refused = await Assert.ThrowsAsync<IOException>(() => second.BeginPutAsync(KeyA, default));
         Assert.Contains("in use by another process", refused.Message, StringComparison.Ordinal);

@@ -1,0 +1,12 @@
+namespace ImagingGateway.Infrastructure.Local.Tests.TestSupport;
+
+/// <summary>What a store's <c>.incoming/</c> folder holds.</summary>
+internal static class IncomingFiles
+{
+    /// <summary>
+    /// The temp files holding data: uploads in progress, or left behind. The empty files the store prepares ahead of
+    /// need (<c>FileSystemStoreOptions.PreparedTempFiles</c>) are not among them.
+    /// </summary>
+    public static IReadOnlyList<string> Written(string incomingDirectory) =>
+        Directory.EnumerateFiles(incomingDirectory).Where(f => new FileInfo(f).Length > 0).ToList();
+}
