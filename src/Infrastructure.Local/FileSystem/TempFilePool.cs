@@ -25,6 +25,7 @@ internal sealed class TempFilePool : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private int _count;
+    private int _disposed;
 
     public TempFilePool(int capacity, Func<string> newTempPath, ILogger logger)
     {
@@ -58,6 +59,12 @@ internal sealed class TempFilePool : IDisposable
 
     public void Dispose()
     {
+        // The store may be disposed more than once (the host's container and its owner both do).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _thread.Join(TimeSpan.FromSeconds(10));
         _stop.Dispose();
