@@ -342,7 +342,6 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         }
     }
 
-    /// <summary>A fresh temp file name: unique per store instance and upload (cheaper than a GUID per upload).</summary>
     /// <summary>A prepared temp file when one is ready (<see cref="TempFilePool"/>), else a new one.</summary>
     private (string Path, SafeFileHandle Handle) OpenTempFile()
     {
@@ -350,7 +349,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         {
             try
             {
-                return (prepared, File.OpenHandle(prepared, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None));
+                return (prepared, OpenUploadFile(prepared, FileMode.Open));
             }
             catch (FileNotFoundException)
             {
@@ -359,9 +358,13 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         }
 
         var path = NewTempPath();
-        return (path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None));
+        return (path, OpenUploadFile(path, FileMode.CreateNew));
+
+        static SafeFileHandle OpenUploadFile(string path, FileMode mode) =>
+            File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None);
     }
 
+    /// <summary>A fresh temp file name: unique per store instance and upload (cheaper than a GUID per upload).</summary>
     private string NewTempPath() =>
         Path.Combine(IncomingDirectory, $"{_tempPrefix}-{Interlocked.Increment(ref _tempCounter):x}{TempSuffix}");
 

@@ -36,7 +36,7 @@ internal sealed class TempFilePool : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Files ready now (for tests and metrics).</summary>
+    /// <summary>Files ready now (the store reports it; tests wait on it).</summary>
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>The path of a ready, empty temp file that now belongs to the caller; null when none is ready.</summary>

@@ -47,11 +47,10 @@ internal static partial class WriteBehind
             return;
         }
 
-        var added = false;
+        using var fd = new FileDescriptor(handle);
         try
         {
-            handle.DangerousAddRef(ref added);
-            if (SyncFileRange((int)handle.DangerousGetHandle(), offset, length, flags) != 0)
+            if (SyncFileRange(fd.Value, offset, length, flags) != 0)
             {
                 // ENOSYS, or a file system that does not support it: not worth a second try.
                 s_unavailable = true;
@@ -60,13 +59,6 @@ internal static partial class WriteBehind
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
             s_unavailable = true;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
         }
     }
 
@@ -77,24 +69,15 @@ internal static partial class WriteBehind
             return;
         }
 
-        var added = false;
+        using var fd = new FileDescriptor(handle);
         try
         {
-            handle.DangerousAddRef(ref added);
-
             // posix_fadvise returns the error number itself; advice is only advice, so a refusal is not an error.
-            _ = PosixFadvise((int)handle.DangerousGetHandle(), offset, length, advice);
+            _ = PosixFadvise(fd.Value, offset, length, advice);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
             s_adviceUnavailable = true;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
         }
     }
 

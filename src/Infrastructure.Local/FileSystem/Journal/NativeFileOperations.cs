@@ -25,29 +25,17 @@ internal static partial class NativeFileOperations
             return;
         }
 
-        var added = false;
-        try
+        using var fd = new FileDescriptor(handle);
+        int result;
+        do
         {
-            handle.DangerousAddRef(ref added);
-            var fd = (int)handle.DangerousGetHandle();
-            int result;
-            do
-            {
-                result = FDataSync(fd);
-            }
-            while (result != 0 && Marshal.GetLastPInvokeError() == EINTR);
-
-            if (result != 0)
-            {
-                throw new IOException("fdatasync of the journal failed", new Win32Exception(Marshal.GetLastPInvokeError()));
-            }
+            result = FDataSync(fd.Value);
         }
-        finally
+        while (result != 0 && Marshal.GetLastPInvokeError() == EINTR);
+
+        if (result != 0)
         {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
+            throw new IOException("fdatasync of the journal failed", new Win32Exception(Marshal.GetLastPInvokeError()));
         }
     }
 
@@ -121,63 +109,45 @@ internal static partial class NativeFileOperations
     /// <summary>copy_file_range until done; returns how much it copied (less than asked when the call is refused).</summary>
     private static long TryCopyInKernel(SafeFileHandle source, ref long sourceOffset, SafeFileHandle destination, ref long destinationOffset, long length)
     {
-        bool addedSource = false, addedDestination = false;
+        using var input = new FileDescriptor(source);
+        using var output = new FileDescriptor(destination);
         long total = 0;
-        try
+        while (total < length)
         {
-            source.DangerousAddRef(ref addedSource);
-            destination.DangerousAddRef(ref addedDestination);
-            var input = (int)source.DangerousGetHandle();
-            var output = (int)destination.DangerousGetHandle();
-            while (total < length)
+            nint n;
+            try
             {
-                nint n;
-                try
-                {
-                    n = CopyFileRange(input, ref sourceOffset, output, ref destinationOffset, (nuint)Math.Min(length - total, 1L << 30), 0);
-                }
-                catch (EntryPointNotFoundException)
-                {
-                    s_noCopyFileRange = true;
-                    return total;
-                }
-
-                if (n > 0)
-                {
-                    total += n;
-                    continue;
-                }
-
-                var error = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                if (error == EINTR)
-                {
-                    continue;
-                }
-
-                if (n == 0)
-                {
-                    throw new IOException($"the source ended {length - total} bytes early while copying into the journal");
-                }
-
-                // ENOSYS, EXDEV, EINVAL, EOPNOTSUPP...: this file system does not do it; copy through user space.
+                n = CopyFileRange(input.Value, ref sourceOffset, output.Value, ref destinationOffset, (nuint)Math.Min(length - total, 1L << 30), 0);
+            }
+            catch (EntryPointNotFoundException)
+            {
                 s_noCopyFileRange = true;
                 return total;
             }
 
-            return total;
-        }
-        finally
-        {
-            if (addedSource)
+            if (n > 0)
             {
-                source.DangerousRelease();
+                total += n;
+                continue;
             }
 
-            if (addedDestination)
+            var error = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (error == EINTR)
             {
-                destination.DangerousRelease();
+                continue;
             }
+
+            if (n == 0)
+            {
+                throw new IOException($"the source ended {length - total} bytes early while copying into the journal");
+            }
+
+            // ENOSYS, EXDEV, EINVAL, EOPNOTSUPP...: this file system does not do it; copy through user space.
+            s_noCopyFileRange = true;
+            return total;
         }
+
+        return total;
     }
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
