@@ -68,6 +68,21 @@ if [ "$skipped" -gt 0 ]; then
   failed=$((failed + skipped))
   status=1
 fi
-if [ "$failed" -gt 0 ]; then status=1; fi
+if [ "$failed" -gt 0 ]; then
+  status=1
+  # The failures again, at the end, where a CI log's tail shows them: test name and the first lines of its message.
+  python3 - "$RESULTS" >&2 <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") not in ("Passed", "NotExecuted"):
+            message = result.find("t:Output/t:ErrorInfo/t:Message", ns)
+            lines = (message.text or "").strip().splitlines()[:6] if message is not None else []
+            print(f"FAILED {result.get('testName')} ({result.get('outcome')})")
+            for line in lines:
+                print(f"    {line}")
+PY
+fi
 echo "$passed passed, $failed failed"
 exit $status

@@ -36,6 +36,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     private long _tempCounter;
     private readonly InstanceJournal? _journal;
     private readonly TempFilePool? _tempFiles;
+    private readonly bool _releaseWritten;
 
     public FileSystemInstanceStore(
         FileSystemStoreOptions options,
@@ -101,11 +102,26 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             }
         }
 
+        // Checked before the pool fills .incoming/, in the folder the uploads are written to.
+        _releaseWritten = options.Durable && WriteBehind.ReleasesRanges(IncomingDirectory);
+        if (options.Durable && !_releaseWritten)
+        {
+            _logger.LogInformation(
+                "{IncomingDirectory}: the file system does not let written ranges leave the page cache (overlayfs or tmpfs?); uploads are dropped from it only after their fsync",
+                IncomingDirectory);
+        }
+
         if (options.PreparedTempFiles > 0)
         {
             _tempFiles = new TempFilePool(options.PreparedTempFiles, NewTempPath, _logger);
         }
     }
+
+    /// <summary>
+    /// Whether uploads drop their written ranges from the page cache as they go (a durable store on a file system
+    /// where that works, <see cref="WriteBehind.ReleasesRanges"/>).
+    /// </summary>
+    public bool ReleasesWrittenRanges => _releaseWritten;
 
     /// <summary>False when another process holds the root: this store then only reads.</summary>
     public bool IsWritable => _lock is not null;
@@ -130,7 +146,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         EnsureWritable();
         var (tempPath, handle) = OpenTempFile();
-        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes, releaseWritten: _options.Durable));
+        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes, releaseWritten: _releaseWritten));
     }
 
     public Task<Stream?> OpenReadAsync(string key, ByteRange? range, CancellationToken cancellationToken)

@@ -171,6 +171,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         var path = Path.Combine(store.Root, Key);
         var resident = PageCache.ResidentBytes(path);
+        Assert.Equal(durable && WriteBehind.ReleasesRanges(store.IncomingDirectory), store.ReleasesWrittenRanges);
         if (durable)
         {
             Assert.Equal(0, resident);

@@ -89,10 +89,14 @@ public sealed class UploadStreamTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task GivenALargeUpload_WhenWritten_ThenOnlyAReleasingOneLetsItsWrittenPagesLeaveTheCache(bool releaseWritten)
+    public async Task GivenALargeUpload_WhenWritten_ThenOnlyAReleasingOneOnAFileSystemThatAllowsItLetsItsWrittenPagesLeaveTheCache(bool releaseWritten)
     {
         const int bufferSize = 64 * 1024;
         using var temp = PageCache.DiskBackedTempDirectory();
+
+        // The probe the store runs at start-up: a disk file system says yes; overlayfs (a container's root, as on the
+        // CI machine) and tmpfs say no, and there a releasing upload must indeed be unable to drop anything.
+        var fileSystemReleases = WriteBehind.ReleasesRanges(temp.Path);
         var data = RandomNumberGenerator.GetBytes(64 * bufferSize);
         var path = temp.Combine("large.tmp");
         using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite);
@@ -104,14 +108,16 @@ public sealed class UploadStreamTests : IDisposable
 
         await upload.FlushAsync();
         var resident = PageCache.ResidentBytes(path);
-        if (releaseWritten)
+        if (releaseWritten && fileSystemReleases)
         {
             // Everything but the last buffer or two was written back and dropped while the upload went on.
             Assert.InRange(resident, 0, 2 * bufferSize + Environment.SystemPageSize);
         }
         else
         {
-            Assert.Equal(data.Length, resident);
+            Assert.True(
+                data.Length == resident,
+                $"{resident} of {data.Length} bytes stayed cached (release asked: {releaseWritten}, file system releases by the probe: {fileSystemReleases})");
         }
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), (await upload.CompleteAsync()).Sha256);
