@@ -30,6 +30,17 @@ public sealed class GatewayDockerfileTests
     }
 
     [Fact]
+    public void GivenDockerfile_WhenReadingTheRuntimeStage_ThenTheDataDirectoryIsAVolumeOwnedByTheAppUser()
+    {
+        var runtime = Lines().SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToList();
+        var chown = runtime.FindIndex(l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains("chown \"$APP_UID\" /data", StringComparison.Ordinal));
+        var volume = runtime.FindIndex(l => l == "VOLUME [\"/data\"]");
+        Assert.True(chown >= 0, "the runtime stage does not give /data to the app user");
+        Assert.True(volume > chown, "VOLUME /data must come after the chown (a new volume copies the folder's ownership)");
+        Assert.Contains(runtime, l => l.Contains("GATEWAY__DATADIRECTORY=/data", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GivenDockerIgnore_WhenReadingIt_ThenBuildOutputsAndRepositoryMetadataStayOutOfTheContext()
     {
         var ignored = File.ReadAllLines(Path.Combine(Root, ".dockerignore")).Select(l => l.Trim()).ToHashSet();
