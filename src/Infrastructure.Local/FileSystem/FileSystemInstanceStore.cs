@@ -36,7 +36,6 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     private long _tempCounter;
     private readonly InstanceJournal? _journal;
     private readonly TempFilePool? _tempFiles;
-    private readonly bool _releaseWritten;
 
     public FileSystemInstanceStore(
         FileSystemStoreOptions options,
@@ -103,8 +102,8 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         }
 
         // Checked before the pool fills .incoming/, in the folder the uploads are written to.
-        _releaseWritten = options.Durable && WriteBehind.ReleasesRanges(IncomingDirectory);
-        if (options.Durable && !_releaseWritten)
+        ReleasesWrittenRanges = options.Durable && WriteBehind.ReleasesRanges(IncomingDirectory);
+        if (options.Durable && !ReleasesWrittenRanges)
         {
             _logger.LogInformation(
                 "{IncomingDirectory}: the file system does not let written ranges leave the page cache (overlayfs or tmpfs?); uploads are dropped from it only after their fsync",
@@ -121,7 +120,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     /// Whether uploads drop their written ranges from the page cache as they go (a durable store on a file system
     /// where that works, <see cref="WriteBehind.ReleasesRanges"/>).
     /// </summary>
-    public bool ReleasesWrittenRanges => _releaseWritten;
+    public bool ReleasesWrittenRanges { get; }
 
     /// <summary>False when another process holds the root: this store then only reads.</summary>
     public bool IsWritable => _lock is not null;
@@ -146,7 +145,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         EnsureWritable();
         var (tempPath, handle) = OpenTempFile();
-        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes, releaseWritten: _releaseWritten));
+        return Task.FromResult<IInstanceUpload>(new FileSystemUpload(this, key, tempPath, handle, _options.UploadBufferSize, _journal is null ? 0 : _options.Journal.MaxObjectBytes, releaseWritten: ReleasesWrittenRanges));
     }
 
     public Task<Stream?> OpenReadAsync(string key, ByteRange? range, CancellationToken cancellationToken)
