@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 
 namespace ImagingGateway.Dicom.Network.Server;
 
@@ -27,7 +25,6 @@ public sealed class DicomListener(
     Func<IDuplexPipe, DicomConnectionInfo, CancellationToken, Task> serve,
     Action<DicomConnectionInfo, Exception>? connectionFailed = null) : IAsyncDisposable
 {
-    private const int Backlog = 512;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly List<Socket> _sockets = [];
@@ -51,13 +48,13 @@ public sealed class DicomListener(
             throw new InvalidOperationException("The listener is already started.");
         }
 
-        var tls = new List<SslServerAuthenticationOptions?>();
+        var tls = new List<DicomTlsServer?>();
         try
         {
             foreach (var endpoint in options.Endpoints)
             {
-                tls.Add(endpoint.Tls is null ? null : ServerAuthentication(endpoint.Tls));
-                _sockets.Add(Bind(endpoint.Address, endpoint.Port));
+                tls.Add(endpoint.Tls is null ? null : new DicomTlsServer(endpoint.Tls));
+                _sockets.Add(DicomListenSocket.Bind(endpoint.Address, endpoint.Port));
             }
         }
         catch (IOException)
@@ -75,8 +72,7 @@ public sealed class DicomListener(
         {
             var socket = _sockets[i];
             var authentication = tls[i];
-            var handshakeTimeout = options.Endpoints[i].Tls?.HandshakeTimeout ?? Timeout.InfiniteTimeSpan;
-            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket, authentication, handshakeTimeout), CancellationToken.None));
+            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket, authentication), CancellationToken.None));
         }
     }
 
@@ -114,53 +110,7 @@ public sealed class DicomListener(
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
     }
 
-    private static Socket Bind(IPAddress? address, int port)
-    {
-        if (address is not null)
-        {
-            return Listen(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(address, port));
-        }
-
-        return Socket.OSSupportsIPv6
-            ? Listen(new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true }, new IPEndPoint(IPAddress.IPv6Any, port))
-            : Listen(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Any, port));
-    }
-
-    private static Socket Listen(Socket socket, IPEndPoint endPoint)
-    {
-        try
-        {
-            AllowRebindDuringTimeWait(socket);
-            socket.Bind(endPoint);
-            socket.Listen(Backlog);
-            return socket;
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new IOException($"cannot listen for DICOM on {endPoint}: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// SO_REUSEADDR alone, as Kestrel does: a restarted listener can bind while the previous process's connections are
-    /// in TIME_WAIT. Not <see cref="SocketOptionName.ReuseAddress"/>, which on Linux also sets SO_REUSEPORT and would let
-    /// a second process listen on the same port and silently take a share of the associations. Elsewhere (Windows)
-    /// nothing is set: there SO_REUSEADDR would allow exactly that.
-    /// </summary>
-    private static void AllowRebindDuringTimeWait(Socket socket)
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_REUSEADDR
-        }
-        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
-        {
-            socket.SetRawSocketOption(0xFFFF, 4, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_REUSEADDR
-        }
-    }
-
-    private async Task AcceptLoopAsync(Socket listener, SslServerAuthenticationOptions? tls, TimeSpan handshakeTimeout)
+    private async Task AcceptLoopAsync(Socket listener, DicomTlsServer? tls)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -186,7 +136,7 @@ public sealed class DicomListener(
             }
 
             var id = Interlocked.Increment(ref _nextId);
-            _connections[id] = ServeAsync(id, socket, overCapacity, tls, handshakeTimeout);
+            _connections[id] = ServeAsync(id, socket, overCapacity, tls);
         }
     }
 
@@ -210,7 +160,7 @@ public sealed class DicomListener(
         return false;
     }
 
-    private async Task ServeAsync(long id, Socket socket, bool overCapacity, SslServerAuthenticationOptions? tls, TimeSpan handshakeTimeout)
+    private async Task ServeAsync(long id, Socket socket, bool overCapacity, DicomTlsServer? tls)
     {
         await Task.Yield();
         var connection = new DicomConnectionInfo(id, socket.RemoteEndPoint, socket.LocalEndPoint, null, overCapacity);
@@ -219,23 +169,16 @@ public sealed class DicomListener(
             var network = new NetworkStream(socket, ownsSocket: true);
             await using (network.ConfigureAwait(false))
             {
-                Stream stream = network;
-                SslStream? ssl = null;
-                X509Certificate2? clientCertificate = null;
+                DicomTlsConnection? secure = null;
                 try
                 {
                     if (tls is not null)
                     {
-                        ssl = new SslStream(network, leaveInnerStreamOpen: true);
-                        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                        handshake.CancelAfter(handshakeTimeout);
-                        await ssl.AuthenticateAsServerAsync(tls, handshake.Token).ConfigureAwait(false);
-                        clientCertificate = ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
-                        connection = connection with { ClientCertificate = clientCertificate };
-                        stream = ssl;
+                        secure = await tls.AuthenticateAsync(network, _stopping.Token).ConfigureAwait(false);
+                        connection = connection with { ClientCertificate = secure.ClientCertificate };
                     }
 
-                    var pipe = DuplexPipe.FromStream(stream, options.ReadSize);
+                    var pipe = DuplexPipe.FromStream(secure?.Stream ?? (Stream)network, options.ReadSize);
                     try
                     {
                         await serve(pipe, connection, _stopping.Token).ConfigureAwait(false);
@@ -248,12 +191,10 @@ public sealed class DicomListener(
                 }
                 finally
                 {
-                    if (ssl is not null)
+                    if (secure is not null)
                     {
-                        await ssl.DisposeAsync().ConfigureAwait(false);
+                        await secure.DisposeAsync().ConfigureAwait(false);
                     }
-
-                    clientCertificate?.Dispose();
                 }
             }
         }
@@ -267,29 +208,5 @@ public sealed class DicomListener(
             Interlocked.Decrement(ref overCapacity ? ref _overCapacity : ref _active);
             _connections.TryRemove(id, out _);
         }
-    }
-
-    /// <summary>TLS 1.2 or 1.3 with the endpoint's certificate; a client certificate asked for unless the mode is None.</summary>
-    private static SslServerAuthenticationOptions ServerAuthentication(DicomTlsOptions tls) => new()
-    {
-        ServerCertificate = tls.ServerCertificate,
-        ClientCertificateRequired = tls.ClientCertificate != ClientCertificateMode.None,
-        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsClientAccepted(tls, certificate, errors),
-    };
-
-    private static bool IsClientAccepted(DicomTlsOptions tls, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate is null)
-        {
-            return tls.ClientCertificate != ClientCertificateMode.Require;
-        }
-
-        if (tls.ClientCertificate == ClientCertificateMode.None)
-        {
-            return true; // not asked for; ignored
-        }
-
-        return tls.TrustedClientRoots is { } roots ? CertificateChains.ChainsTo(certificate, roots) : errors == SslPolicyErrors.None;
     }
 }

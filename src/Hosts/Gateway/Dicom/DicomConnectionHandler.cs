@@ -1,14 +1,19 @@
-using System.IO.Pipelines;
+using System.Net.Sockets;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Server;
 using ImagingGateway.Gateway.Observability;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
-/// One DICOM connection accepted by the <see cref="DicomSocketListener"/> (plain, or after its TLS handshake): runs
-/// the SCP association on the connection's pipes. The association aborts itself when the shutdown grace period is over.
+/// Kestrel's connection handler for the DICOM ports (<c>UseConnectionHandler</c>): runs one SCP association on the
+/// connection's pipes, plain or after <see cref="DicomTlsConnectionMiddleware"/>'s handshake. Over
+/// <c>Gateway:MaxAssociations</c>, or once the host is stopping, the association is rejected (A-ASSOCIATE-RJ, transient).
+/// When the host stops, an open association goes on until <c>Gateway:ShutdownGracePeriod</c> is over and then aborts
+/// itself (<see cref="AssociationRegistry"/>); Kestrel waits for it.
 /// </summary>
 public sealed partial class DicomConnectionHandler(
     AssociationRegistry registry,
@@ -17,23 +22,25 @@ public sealed partial class DicomConnectionHandler(
     IIdGenerator ids,
     GatewayStats stats,
     GatewayMetrics metrics,
-    ILogger<DicomConnectionHandler> logger)
+    ILogger<DicomConnectionHandler> logger) : ConnectionHandler
 {
-    /// <summary>The connection's name in the logs.</summary>
-    public static string Name(DicomConnectionInfo connection) => $"dicom-{connection.Id}";
-
-    /// <summary>Serves the association on <paramref name="transport"/> until it ends; the listener closes the connection.</summary>
-    public async Task ServeAsync(IDuplexPipe transport, DicomConnectionInfo connection)
+    public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var admitted = registry.TryEnter();
         var associationId = ids.NewAssociationId();
         try
         {
-            var info = new TransportInfo(associationId, connection.RemoteEndPoint, connection.LocalEndPoint, connection.ClientCertificate);
+            var certificate = connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;
+            var info = new TransportInfo(associationId, connection.RemoteEndPoint, connection.LocalEndPoint, certificate);
             var session = new AssociationSession(bridge, stats, metrics, admitted, logger);
             var handler = new DicomAssociationHandler(session, settings.Policy, settings.Association);
-            LogConnected(logger, Name(connection), associationId, connection.RemoteEndPoint?.ToString());
-            await handler.RunAsync(transport, info, registry.GraceExpired);
+            LogConnected(logger, connection.ConnectionId, associationId, connection.RemoteEndPoint?.ToString());
+            await handler.RunAsync(connection.Transport, info, registry.GraceExpired);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection failed (reset, aborted at shutdown); the association, if any, already reported itself.
+            LogConnectionFailed(logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e.Message);
         }
         finally
         {
@@ -46,4 +53,7 @@ public sealed partial class DicomConnectionHandler(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} from {Remote}: association {AssociationId}")]
     private static partial void LogConnected(ILogger logger, string connectionId, string associationId, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} from {Remote} ended: {Detail}")]
+    private static partial void LogConnectionFailed(ILogger logger, string connectionId, string? remote, string detail);
 }

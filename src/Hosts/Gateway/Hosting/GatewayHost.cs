@@ -1,16 +1,21 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using ImagingGateway.Dicom.Network.Server;
 using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Dicom;
 using ImagingGateway.Gateway.Http;
 using ImagingGateway.Gateway.Observability;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace ImagingGateway.Gateway.Hosting;
 
-/// <summary>Composes the gateway: configuration, adapters, the DICOM listeners (<see cref="DicomSocketListener"/>), and the HTTP endpoints on Kestrel.</summary>
+/// <summary>
+/// Composes the gateway: configuration, adapters, and Kestrel with the DICOM ports (<see cref="DicomConnectionHandler"/>
+/// on <see cref="DicomSocketTransportFactory"/>) and the HTTP port (health, metrics, the JSON API).
+/// </summary>
 public static class GatewayHost
 {
     /// <summary>
@@ -102,8 +107,8 @@ public static class GatewayHost
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.Configure<HostOptions>(h =>
         {
-            // The DICOM listener waits for the associations, which abort themselves after the grace period; the
-            // margin lets them close their batches before the host gives up.
+            // Kestrel waits for the associations, which abort themselves after the grace period; the margin lets them
+            // close their batches before the host gives up.
             h.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
         });
 
@@ -121,18 +126,29 @@ public static class GatewayHost
         services.AddSingleton<DicomSettings>();
         services.AddSingleton<StoreBridge>();
         services.AddSingleton<DicomConnectionHandler>();
-        services.AddSingleton<DicomSocketListener>();
+        // Registered after Kestrel's socket transport, so Kestrel asks it first; it binds only the DICOM endpoints.
+        services.AddSingleton<IConnectionListenerFactory, DicomSocketTransportFactory>();
+        // Kestrel starts after every hosted service: associations are accepted once the open batches of the last run
+        // are dealt with.
         services.AddHostedService<BatchRecoveryService>();
-        // After recovery: associations are accepted once the open batches of the last run are dealt with.
-        services.AddHostedService(sp => sp.GetRequiredService<DicomSocketListener>());
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
     {
-        // Kestrel serves HTTP only; the DICOM ports are DicomSocketListener's.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            var address = string.IsNullOrEmpty(options.ListenAddress) ? null : IPAddress.Parse(options.ListenAddress);
+            kestrel.Listen(new DicomEndPoint(address, options.Port, tls: false), dicom => dicom.UseConnectionHandler<DicomConnectionHandler>());
+            if (options.TlsPort != 0)
+            {
+                var tls = new DicomTlsServer(TlsCertificates.DicomTlsOptions(options.Tls));
+                var logger = kestrel.ApplicationServices.GetRequiredService<ILogger<DicomTlsConnectionMiddleware>>();
+                kestrel.Listen(new DicomEndPoint(address, options.TlsPort, tls: true), dicom => dicom
+                    .Use(next => new DicomTlsConnectionMiddleware(next, tls, logger).OnConnectionAsync)
+                    .UseConnectionHandler<DicomConnectionHandler>());
+            }
+
             Listen(kestrel, options, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
         });
     }

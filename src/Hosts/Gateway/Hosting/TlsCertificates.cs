@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using ImagingGateway.Dicom.Network.Server;
 using ImagingGateway.Gateway.Configuration;
 
 namespace ImagingGateway.Gateway.Hosting;
@@ -6,6 +7,24 @@ namespace ImagingGateway.Gateway.Hosting;
 /// <summary>Loads the DICOM TLS listener's certificate: a PKCS#12 file, or a PEM certificate with its PEM key.</summary>
 public static class TlsCertificates
 {
+    /// <summary><c>Gateway:Tls</c> as the toolkit's TLS options: the certificate, the client certificate policy, the client CA.</summary>
+    public static DicomTlsOptions DicomTlsOptions(TlsOptions tls)
+    {
+        X509Certificate2Collection? roots = null;
+        if (!string.IsNullOrWhiteSpace(tls.ClientCaPath))
+        {
+            roots = [];
+            roots.ImportFromPemFile(tls.ClientCaPath);
+        }
+
+        return new DicomTlsOptions
+        {
+            ServerCertificate = Load(tls),
+            ClientCertificate = tls.ClientCertificate,
+            TrustedClientRoots = roots,
+        };
+    }
+
     public static X509Certificate2 Load(TlsOptions tls)
     {
         var path = tls.CertificatePath ?? throw new InvalidOperationException("Gateway:Tls:CertificatePath is required for the TLS listener");

@@ -1,0 +1,93 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using ImagingGateway.Dicom.Network.Server;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ImagingGateway.Gateway.Dicom;
+
+/// <summary>
+/// One accepted DICOM connection as Kestrel sees it: a pipe over the socket's stream with reads of
+/// <see cref="IConnectionStreamFeature.ReadSize"/> (Kestrel's own socket transport reads 4 KiB blocks), TCP_NODELAY on
+/// (Nagle plus delayed ACK would stall every C-STORE response about 40 ms). Kestrel disposes it once the connection's
+/// middleware and handler have returned; <see cref="Abort"/> closes the socket at once.
+/// </summary>
+public sealed class DicomSocketConnection : ConnectionContext, IConnectionStreamFeature, IConnectionSocketFeature
+{
+    private readonly NetworkStream _stream;
+    private readonly DuplexPipe _pipe;
+    private readonly CancellationTokenSource _closed = new();
+    private int _disposed;
+
+    public DicomSocketConnection(Socket socket, string connectionId, int readSize)
+    {
+        socket.NoDelay = true;
+        Socket = socket;
+        ReadSize = readSize;
+        ConnectionId = connectionId;
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _pipe = DuplexPipe.FromStream(_stream, readSize);
+        Transport = _pipe;
+        ConnectionClosed = _closed.Token;
+        Features.Set<IConnectionStreamFeature>(this);
+        Features.Set<IConnectionSocketFeature>(this);
+    }
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+    public override IDuplexPipe Transport { get; set; }
+
+    public Socket Socket { get; }
+
+    public Stream Stream => _stream;
+
+    public int ReadSize { get; }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        // Pending reads and writes fail at once; the handler sees the connection end.
+        Socket.Dispose();
+        Cancel();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _pipe.Output.CompleteAsync();
+            await _pipe.Input.CompleteAsync();
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The peer is gone; what was left unsent cannot be delivered.
+        }
+
+        await _stream.DisposeAsync();
+        Cancel();
+        _closed.Dispose();
+    }
+
+    private void Cancel()
+    {
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Aborted after disposal: nothing is listening any more.
+        }
+    }
+}

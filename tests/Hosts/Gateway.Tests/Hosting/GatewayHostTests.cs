@@ -1,0 +1,42 @@
+using ImagingGateway.Dicom.Network.Client;
+using ImagingGateway.Gateway.Hosting;
+using ImagingGateway.Gateway.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImagingGateway.Gateway.Tests.Hosting;
+
+/// <summary>The composed host, in-process: Kestrel serves the DICOM port through the connection handler and HTTP beside it.</summary>
+public sealed class GatewayHostTests
+{
+    [Fact]
+    public async Task GivenTheComposedHost_WhenStarted_ThenKestrelListensOnTheDicomAndHttpPortsAndTheDicomPortAnswersAnEcho()
+    {
+        using var temp = new TempDirectory();
+        var ports = FreePorts.Take(2);
+        Assert.True(GatewayHost.TryBuild(
+            [$"--Gateway:Port={ports[0]}", $"--Gateway:HttpPort={ports[1]}", "--Gateway:ListenAddress=127.0.0.1", $"--Gateway:DataDirectory={temp.Path}"],
+            new Dictionary<string, string?>(),
+            out var app,
+            out var errors), string.Join("; ", errors));
+        await using var _ = app;
+
+        await app.StartAsync();
+        try
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            var echo = await new DicomClient(new DicomClientOptions { CalledAeTitle = "IMAGINGGW" })
+                .EchoAsync("127.0.0.1", ports[0], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+            // Kestrel shows every endpoint that is not an IP endpoint with its HTTP scheme in front.
+            Assert.Contains($"http://dicom://127.0.0.1:{ports[0]}", addresses);
+            Assert.Contains($"http://127.0.0.1:{ports[1]}", addresses);
+            Assert.True(echo.IsSuccess);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+}
