@@ -117,7 +117,8 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<JobStatusSampler>());
         services.AddSingleton<GatewayMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(GatewayMetrics.MeterName, "System.Runtime")
+            // Kestrel's own meter counts connections on every port, the DICOM ones included (server_port tells them apart).
+            .AddMeter(GatewayMetrics.MeterName, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         services.AddHealthChecks().AddCheck<StoresHealthCheck>("stores", tags: ["ready"]);
 

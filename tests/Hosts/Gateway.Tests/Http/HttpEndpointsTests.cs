@@ -22,17 +22,22 @@ public sealed partial class HttpEndpointsTests
         Assert.Equal(study.Sum(i => Part10.DataSetBytes(i.Path).LongLength), stats.GetProperty("bytesStored").GetInt64());
         Assert.True(stats.GetProperty("jobs").TryGetProperty("COMPLETED", out _));
 
+        // Kestrel served the association: its connection metrics carry the DICOM port.
+        var dicomConnections = new Regex($"kestrel_connection_duration_seconds_count\\{{[^}}]*server_port=\"{gateway.Port}\"[^}}]*\\}} [1-9]");
+
         // The exporter may lag one collection behind: poll briefly.
         var metrics = string.Empty;
         var seen = await GatewayProcess.WaitUntilAsync(async () =>
         {
             metrics = await gateway.Http.GetStringAsync("/metrics");
-            return StoresOk().Match(metrics) is { Success: true } m && m.Groups[1].Value == "3";
+            return StoresOk().Match(metrics) is { Success: true } m && m.Groups[1].Value == "3"
+                && dicomConnections.IsMatch(metrics);
         }, TimeSpan.FromSeconds(20));
         Assert.True(seen, metrics);
         Assert.Contains("gateway_associations_total{", metrics, StringComparison.Ordinal);
         Assert.Contains("gateway_cstore_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
         Assert.Contains("gateway_cstore_received_bytes_total", metrics, StringComparison.Ordinal);
+        Assert.Matches(dicomConnections, metrics);
     }
 
     [Fact]
