@@ -41,6 +41,15 @@ public sealed class GatewayDockerfileTests
     }
 
     [Fact]
+    public void GivenDockerfile_WhenReadingTheRuntimeStage_ThenNothingOverridesTheAppsGarbageCollectorSetting()
+    {
+        // Gateway.csproj chooses the workstation GC (memory flat under load); a DOTNET_gc… or DOTNET_GC… variable in the
+        // image would silently replace that choice in every container.
+        var runtime = Lines().SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(runtime, l => !l.StartsWith('#') && l.Contains("DOTNET_gc", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void GivenDockerIgnore_WhenReadingIt_ThenBuildOutputsAndRepositoryMetadataStayOutOfTheContext()
     {
         var ignored = File.ReadAllLines(Path.Combine(Root, ".dockerignore")).Select(l => l.Trim()).ToHashSet();
