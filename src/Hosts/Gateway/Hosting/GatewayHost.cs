@@ -150,19 +150,15 @@ public static class GatewayHost
                     .UseConnectionHandler<DicomConnectionHandler>());
             }
 
-            Listen(kestrel, options, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
+            Action<ListenOptions> http = o => o.Protocols = HttpProtocols.Http1;
+            if (address is null)
+            {
+                kestrel.ListenAnyIP(options.HttpPort, http);
+            }
+            else
+            {
+                kestrel.Listen(address, options.HttpPort, http);
+            }
         });
-    }
-
-    private static void Listen(KestrelServerOptions kestrel, GatewayOptions options, int port, Action<ListenOptions> configure)
-    {
-        if (string.IsNullOrEmpty(options.ListenAddress))
-        {
-            kestrel.ListenAnyIP(port, configure);
-        }
-        else
-        {
-            kestrel.Listen(IPAddress.Parse(options.ListenAddress), port, configure);
-        }
     }
 }
