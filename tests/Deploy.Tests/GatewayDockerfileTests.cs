@@ -43,7 +43,7 @@ public sealed class GatewayDockerfileTests
     [Fact]
     public void GivenDockerfile_WhenReadingTheRuntimeStage_ThenNothingOverridesTheAppsGarbageCollectorSetting()
     {
-        // Gateway.csproj chooses the workstation GC (memory flat under load); a DOTNET_gc… or DOTNET_GC… variable in the
+        // Gateway.csproj chooses the GC that docs/performance.md measured; a DOTNET_gc… or DOTNET_GC… variable in the
         // image would silently replace that choice in every container.
         var runtime = Lines().SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(runtime, l => !l.StartsWith('#') && l.Contains("DOTNET_gc", StringComparison.OrdinalIgnoreCase));

@@ -21,24 +21,48 @@ public static class GatewayHost
     /// <summary>
     /// Builds the host, or returns the configuration errors (each naming its key) without building anything.
     /// <paramref name="configArgs"/> are command-line configuration (<c>--Gateway:Key=value</c>);
-    /// <paramref name="overrides"/> win over every other source.
+    /// <paramref name="overrides"/> win over every other source. <paramref name="customize"/> runs last on the
+    /// builder (the start-up warm-up uses it to silence its scratch copy).
     /// </summary>
     public static bool TryBuild(
         string[] configArgs,
         IReadOnlyDictionary<string, string?> overrides,
         [NotNullWhen(true)] out WebApplication? app,
-        out IReadOnlyList<string> errors)
+        out IReadOnlyList<string> errors,
+        Action<WebApplicationBuilder>? customize = null)
     {
         app = null;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        if (!TryConfigure(configArgs, overrides, out var builder, out _, out errors))
+        {
+            return false;
+        }
+
+        customize?.Invoke(builder);
+        app = Build(builder);
+        return true;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="TryBuild"/>: the configuration read and validated into <paramref name="options"/>,
+    /// and the services and Kestrel set up on <paramref name="builder"/>, with nothing built yet.
+    /// </summary>
+    public static bool TryConfigure(
+        string[] configArgs,
+        IReadOnlyDictionary<string, string?> overrides,
+        [NotNullWhen(true)] out WebApplicationBuilder? builder,
+        [NotNullWhen(true)] out GatewayOptions? options,
+        out IReadOnlyList<string> errors)
+    {
+        builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = configArgs,
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddInMemoryCollection(overrides);
 
-        if (!TryReadOptions(builder.Configuration, out var options, out errors))
+        if (!TryReadOptions(builder.Configuration, out options, out errors))
         {
+            builder = null;
             return false;
         }
 
@@ -48,10 +72,15 @@ public static class GatewayHost
 
         ConfigureServices(builder, options);
         ConfigureKestrel(builder, options);
-
-        app = builder.Build();
-        HttpEndpoints.Map(app);
         return true;
+    }
+
+    /// <summary>The second half of <see cref="TryBuild"/>: the host and its HTTP endpoints.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        HttpEndpoints.Map(app);
+        return app;
     }
 
     /// <summary>The file-system store's journal settings (<c>Gateway:Local:Storage:Journal</c>), checked before anything starts.</summary>
