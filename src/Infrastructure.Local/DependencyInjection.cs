@@ -99,7 +99,8 @@ public static class DependencyInjection
             options.Imaging,
             new SqliteDatabase(options.ImagingDatabasePath),
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<LocalImagingService>>()));
+            sp.GetService<ILogger<LocalImagingService>>(),
+            sp.GetService<IReceptionActivity>()));
         services.TryAddSingleton<IImagingService>(sp => sp.GetRequiredService<LocalImagingService>());
         services.AddHostedService(sp => new LocalImagingHostedService(sp.GetRequiredService<LocalImagingService>()));
         services.PostConfigure<ImportOptions>(import =>

@@ -34,6 +34,12 @@ public sealed class LocalImagingOptions
     /// <summary>Extra time a job stays IN_PROGRESS (to exercise polling); zero by default.</summary>
     public TimeSpan ProcessingDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// A job stays SUBMITTED while the host is receiving (<see cref="IReceptionActivity"/>), but no longer than this
+    /// after it was submitted; zero starts every job at once.
+    /// </summary>
+    public TimeSpan DeferWhileReceiving { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>fsync the metadata and output files it writes.</summary>
     public bool Durable { get; set; } = true;
 }

@@ -262,11 +262,53 @@ public sealed class LocalImagingServiceTests : IAsyncDisposable
         Assert.Single(results.ImageSets);
     }
 
-    private LocalImagingService CreateService(Action<LocalImagingOptions>? configure = null)
+    [Fact]
+    public async Task GivenAnAssociationReceiving_WhenAJobStarts_ThenItStaysSubmittedUntilTheReceptionEnds()
+    {
+        WriteInput("in/ct.dcm", await File.ReadAllBytesAsync(CtSmall()));
+        var reception = new Reception { IsReceiving = true };
+        var imaging = CreateService(o => o.DeferWhileReceiving = TimeSpan.FromMinutes(5), reception);
+
+        var started = await imaging.StartImportJobAsync(Request("BATCH1", "in/"), default);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var held = await imaging.GetImportJobAsync(Datastore, started.JobId, default);
+        reception.IsReceiving = false;
+        var ended = await WaitForEndAsync(imaging, started.JobId);
+
+        Assert.Equal(ImportJobStatus.Submitted, held.Status);
+        Assert.Equal(ImportJobStatus.Completed, ended.Status);
+    }
+
+    [Fact]
+    public async Task GivenReceptionThatNeverEnds_WhenAJobStarts_ThenItStartsOnceItsDeferralIsOver()
+    {
+        WriteInput("in/ct.dcm", await File.ReadAllBytesAsync(CtSmall()));
+        var reception = new Reception { IsReceiving = true };
+        var imaging = CreateService(o => o.DeferWhileReceiving = TimeSpan.FromSeconds(1), reception);
+
+        var clock = Stopwatch.StartNew();
+        var started = await imaging.StartImportJobAsync(Request("BATCH1", "in/"), default);
+        var held = await imaging.GetImportJobAsync(Datastore, started.JobId, default);
+        var ended = await WaitForEndAsync(imaging, started.JobId);
+
+        Assert.Equal(ImportJobStatus.Submitted, held.Status);
+        Assert.Equal(ImportJobStatus.Completed, ended.Status);
+        Assert.True(reception.IsReceiving);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"the job ended {clock.Elapsed} after it started, inside its 1 s deferral");
+    }
+
+    private static string CtSmall()
+    {
+        var source = Path.Combine(TestDicomFiles.PydicomTestFiles, "CT_small.dcm");
+        Assert.True(File.Exists(source), $"{source} is missing: run tests/setup.d/10-debian-packages.sh (python3-pydicom)");
+        return source;
+    }
+
+    private LocalImagingService CreateService(Action<LocalImagingOptions>? configure = null, IReceptionActivity? reception = null)
     {
         var options = new LocalImagingOptions { Directory = _temp.Combine("imaging"), InputRoot = _temp.Combine("instances"), Durable = false };
         configure?.Invoke(options);
-        var service = new LocalImagingService(options, new SqliteDatabase(_temp.Combine("imaging", "imaging.db")));
+        var service = new LocalImagingService(options, new SqliteDatabase(_temp.Combine("imaging", "imaging.db")), reception: reception);
         _services.Add(service);
         return service;
     }
@@ -302,6 +344,17 @@ public sealed class LocalImagingServiceTests : IAsyncDisposable
 
             Assert.True(clock.Elapsed < Timeout, $"job {jobId} still {state.Status} after {Timeout}");
             await Task.Delay(20);
+        }
+    }
+
+    private sealed class Reception : IReceptionActivity
+    {
+        private volatile bool _receiving;
+
+        public bool IsReceiving
+        {
+            get => _receiving;
+            set => _receiving = value;
         }
     }
 }

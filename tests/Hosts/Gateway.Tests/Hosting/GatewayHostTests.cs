@@ -39,4 +39,15 @@ public sealed class GatewayHostTests
             await app.StopAsync();
         }
     }
+
+    [Fact]
+    public void GivenTheComposedHost_WhenResolvingTheReceptionActivity_ThenItIsTheAssociationRegistryTheLocalImagingStandInDefersTo()
+    {
+        using var temp = new TempDirectory();
+        Assert.True(GatewayHost.TryBuild([$"--Gateway:DataDirectory={temp.Path}"], new Dictionary<string, string?>(), out var app, out var errors), string.Join("; ", errors));
+        using var _ = (IDisposable)app;
+
+        Assert.Same(app.Services.GetRequiredService<ImagingGateway.Gateway.Dicom.AssociationRegistry>(),
+            app.Services.GetRequiredService<ImagingGateway.Infrastructure.Local.Imaging.IReceptionActivity>());
+    }
 }
