@@ -111,16 +111,34 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("no-journal"), Journal = { Enabled = false } });
         const int count = 64;
         var keys = Enumerable.Range(0, count).Select(i => $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E{i % 4}G/1.2.{i}.dcm").ToArray();
+        // One thread per commit, not thread-pool tasks: on two busy cores the pool may run the tasks one after another,
+        // and commits that never overlap have nothing to share.
         using var start = new ManualResetEventSlim();
-        var tasks = keys.Select(key => Task.Run(async () =>
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = keys.Select(key => new Thread(() =>
         {
-            start.Wait();
-            await using var upload = await store.BeginPutAsync(key, default);
-            await upload.Content.WriteAsync(Encoding.ASCII.GetBytes(key));
-            return await upload.CommitAsync(default);
+            try
+            {
+                start.Wait();
+                CommitAsync(store, key).GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
         })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
         start.Set();
-        await Task.WhenAll(tasks);
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.Empty(failures);
 
         foreach (var key in keys)
         {
@@ -130,6 +148,13 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         var (commits, groups) = store.CommitStatistics;
         Assert.Equal(count, commits);
         Assert.True(groups < count, $"{count} concurrent commits took {groups} groups: no fsync was shared");
+    }
+
+    private static async Task<StoredObjectInfo> CommitAsync(FileSystemInstanceStore store, string key)
+    {
+        await using var upload = await store.BeginPutAsync(key, default);
+        await upload.Content.WriteAsync(Encoding.ASCII.GetBytes(key));
+        return await upload.CommitAsync(default);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class StartupWarmUpTests
     public async Task GivenAServedGateway_WhenItStartedAfterItsWarmUp_ThenItsStatsAndMetricsCountNothingOfTheWarmUp()
     {
         using var temp = new TempDirectory();
-        await using var gateway = await GatewayProcess.StartAsync(temp.Path);
+        await using var gateway = await GatewayProcess.StartAsync(temp.Path, new Dictionary<string, string> { ["GATEWAY__WARMUPATSTART"] = "true" });
 
         Assert.Contains("Warm-up: 6 synthetic instances stored and imported by a scratch gateway", gateway.Log, StringComparison.Ordinal);
         var stats = await gateway.GetJsonAsync("/api/stats");
