@@ -120,7 +120,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
             try
             {
                 start.Wait();
-                CommitAsync(store, key).GetAwaiter().GetResult();
+                PutAsync(store, key, key).GetAwaiter().GetResult();
             }
             catch (Exception e)
             {
@@ -148,13 +148,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         var (commits, groups) = store.CommitStatistics;
         Assert.Equal(count, commits);
         Assert.True(groups < count, $"{count} concurrent commits took {groups} groups: no fsync was shared");
-    }
-
-    private static async Task<StoredObjectInfo> CommitAsync(FileSystemInstanceStore store, string key)
-    {
-        await using var upload = await store.BeginPutAsync(key, default);
-        await upload.Content.WriteAsync(Encoding.ASCII.GetBytes(key));
-        return await upload.CommitAsync(default);
     }
 
     [Fact]
@@ -331,11 +324,13 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         Assert.Equal(_store.PathOf(Key), new Uri(key).LocalPath);
     }
 
-    private async Task PutAsync(string key, string text)
+    private Task<StoredObjectInfo> PutAsync(string key, string text) => PutAsync(_store, key, text);
+
+    private static async Task<StoredObjectInfo> PutAsync(FileSystemInstanceStore store, string key, string text)
     {
-        await using var upload = await _store.BeginPutAsync(key, default);
+        await using var upload = await store.BeginPutAsync(key, default);
         await upload.Content.WriteAsync(Encoding.UTF8.GetBytes(text));
-        await upload.CommitAsync(default);
+        return await upload.CommitAsync(default);
     }
 
     private static async Task<string> ReadTextAsync(FileSystemInstanceStore store, string key)

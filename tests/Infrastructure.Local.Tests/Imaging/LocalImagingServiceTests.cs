@@ -249,9 +249,7 @@ public sealed class LocalImagingServiceTests : IAsyncDisposable
     [Fact]
     public async Task GivenPydicomCorpusFile_WhenImported_ThenItLandsInOneImageSet()
     {
-        var source = Path.Combine(TestDicomFiles.PydicomTestFiles, "CT_small.dcm");
-        Assert.True(File.Exists(source), $"{source} is missing: run tests/setup.d/10-debian-packages.sh (python3-pydicom)");
-        WriteInput("in/ct.dcm", await File.ReadAllBytesAsync(source));
+        WriteInput("in/ct.dcm", await File.ReadAllBytesAsync(CtSmall()));
         var imaging = CreateService();
 
         var started = await imaging.StartImportJobAsync(Request("BATCH1", "in/"), default);

@@ -22,25 +22,16 @@ public static class GatewayHost
     /// <summary>
     /// Builds the host, or returns the configuration errors (each naming its key) without building anything.
     /// <paramref name="configArgs"/> are command-line configuration (<c>--Gateway:Key=value</c>);
-    /// <paramref name="overrides"/> win over every other source. <paramref name="customize"/> runs last on the
-    /// builder (the start-up warm-up uses it to silence its scratch copy).
+    /// <paramref name="overrides"/> win over every other source.
     /// </summary>
     public static bool TryBuild(
         string[] configArgs,
         IReadOnlyDictionary<string, string?> overrides,
         [NotNullWhen(true)] out WebApplication? app,
-        out IReadOnlyList<string> errors,
-        Action<WebApplicationBuilder>? customize = null)
+        out IReadOnlyList<string> errors)
     {
-        app = null;
-        if (!TryConfigure(configArgs, overrides, out var builder, out _, out errors))
-        {
-            return false;
-        }
-
-        customize?.Invoke(builder);
-        app = Build(builder);
-        return true;
+        app = TryConfigure(configArgs, overrides, out var builder, out _, out errors) ? Build(builder) : null;
+        return app is not null;
     }
 
     /// <summary>
