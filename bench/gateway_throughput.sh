@@ -1,16 +1,22 @@
 #!/bin/bash
 # gateway_throughput.sh - C-STORE receive throughput of the Gateway (durable default configuration) side by side
 # with DCMTK storescp, interleaved run by run, using the shared harness in ../shared/bench (see its README.md).
+# Three servers by default:
+#   storescp          the shared harness's preset: DCMTK storescp, which never fsyncs (the issue's baseline)
+#   storescp-durable  the same storescp with durable_storescp/fsync_before_close.so preloaded: each instance's file
+#                     and its folder are fsynced before storescp sends the C-STORE-RSP (DCMTK made durable the
+#                     simplest way, one fsync per file); every run checks that every instance was synced
+#   cmd               the Gateway (label "gateway")
 #
 # Usage: bench/gateway_throughput.sh            (from anywhere; paths are relative to the repository root)
 # Env (defaults):
-#   DATASETS="ct tiny large"   CONCS="1 4"   RUNS=3   SERVERS="storescp cmd"
+#   DATASETS="ct tiny large"   CONCS="1 4"   RUNS=3   SERVERS="storescp storescp-durable cmd"   PAUSE=35
 #   DATA_ROOT=/tmp/gw-bench/data   (gen_data.py output; regenerated only when missing)
 #   CT_COUNT=1000  TINY_COUNT=2000  LARGE_COUNT=6    (files per data set)
 #   GW_OUT=/tmp/gw-bench/gw        (where the Gateway is published, ReadyToRun)
 #   RESULTS=/tmp/gw-bench/results-<date>.tsv        RSS_TSV=<RESULTS>.rss.tsv (gateway memory per run)
 #   SHARED_BENCH=<repo>/../shared/bench (or <repo>/../../shared/bench for a worktree)
-# Needs: dotnet, dcmtk (storescu, storescp, echoscu), unshare (util-linux), curl, /usr/bin/python3 with
+# Needs: dotnet, gcc, dcmtk (storescu, storescp, echoscu), unshare (util-linux), curl, /usr/bin/python3 with
 # python3-pydicom and python3-numpy (gen_data.py).
 set -u -o pipefail
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -22,14 +28,15 @@ if [ -z "${SHARED_BENCH:-}" ]; then
     done
 fi
 [ -f "${SHARED_BENCH:-}/run_baseline.sh" ] || { echo "cannot find ../shared/bench/run_baseline.sh (set SHARED_BENCH)" >&2; exit 2; }
-export DATASETS=${DATASETS:-ct tiny large} CONCS=${CONCS:-1 4} RUNS=${RUNS:-3} SERVERS=${SERVERS:-storescp cmd}
+DATASETS=${DATASETS:-ct tiny large} CONCS=${CONCS:-1 4} RUNS=${RUNS:-3} SERVERS=${SERVERS:-storescp storescp-durable cmd}
+export PAUSE=${PAUSE:-35}
 DATA_ROOT=${DATA_ROOT:-/tmp/gw-bench/data}
 GW_OUT=${GW_OUT:-/tmp/gw-bench/gw}
 mkdir -p "$DATA_ROOT" "$(dirname "$GW_OUT")"
 export RESULTS=${RESULTS:-/tmp/gw-bench/results-$(date +%Y%m%d-%H%M%S).tsv}
 RSS_TSV=${RSS_TSV:-$RESULTS.rss.tsv}
 
-for tool in dotnet storescu storescp echoscu unshare curl; do
+for tool in dotnet gcc storescu storescp echoscu unshare curl; do
     command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
 done
 /usr/bin/python3 -c 'import pydicom, numpy' 2>/dev/null || { echo "gen_data.py needs /usr/bin/python3 with python3-pydicom and python3-numpy (apt-get install python3-pydicom python3-numpy)" >&2; exit 2; }
@@ -50,13 +57,44 @@ for d in $DATASETS; do
     fi
 done
 
+# storescp made durable: fsync of each file and its folder before the C-STORE-RSP (durable_storescp/).
+SHIM=$(dirname "$GW_OUT")/fsync_before_close.so
+SHIM_REPORT=$(dirname "$GW_OUT")/fsync_before_close.report
+gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$SHIM" "$HERE/durable_storescp/fsync_before_close.c" -ldl || exit 1
+
 # The Gateway in its default, durable configuration (fsync before every C-STORE success, group commit), all
 # local under the run's storage folder; its memory is sampled by rss_sample.sh.
-export CMD_LABEL=gateway DATA_ROOT INTERLEAVE=${INTERLEAVE:-1}
+export CMD_LABEL=gateway
 export SERVER_CMD="$HERE/rss_sample.sh $RSS_TSV {httpport} -- dotnet $GW_OUT/ImagingGateway.Gateway.dll serve --port {port} --http-port {httpport} --data {dir}"
 export COUNT_CMD="curl -s http://127.0.0.1:{httpport}/api/stats | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"instancesStored\"])'"
 echo "# results -> $RESULTS (gateway memory -> $RSS_TSV)"
-bash "$SHARED_BENCH/run_baseline.sh"
+
+files_of() { case $1 in ct) echo "${CT_COUNT:-1000}" ;; tiny) echo "${TINY_COUNT:-2000}" ;; large) echo "${LARGE_COUNT:-6}" ;; esac; }
+
+# One run of one server (the shared harness, RUNS=1).
+one() {
+    local server=$1 d=$2 c=$3
+    case $server in
+        storescp-durable)
+            : > "$SHIM_REPORT"
+            LABEL=storescp-durable SERVER_ENV="TCP_NODELAY=1 LD_PRELOAD=$SHIM FSYNC_SHIM_REPORT=$SHIM_REPORT" RUNS=1 \
+                bash "$SHARED_BENCH/scp_throughput.sh" storescp "$DATA_ROOT/$d" "$c" || echo "!! $server $d C=$c failed" >&2
+            local synced
+            synced=$(awk '{ n += $1 } END { print n + 0 }' "$SHIM_REPORT")
+            if (( synced < $(files_of "$d") )); then
+                echo "!! storescp-durable fsynced $synced files, fewer than the $(files_of "$d") it received: not a durable baseline" >&2
+                exit 1
+            fi ;;
+        *)
+            RUNS=1 bash "$SHARED_BENCH/scp_throughput.sh" "$server" "$DATA_ROOT/$d" "$c" || echo "!! $server $d C=$c failed" >&2 ;;
+    esac
+}
+
+# Interleaved: run 1 of every (data set, C, server), then run 2 of each, so the VM's drift hits every server alike.
+for r in $(seq "$RUNS"); do
+    for d in $DATASETS; do for c in $CONCS; do for s in $SERVERS; do one "$s" "$d" "$c"; done; done; done
+done
+/usr/bin/python3 "$SHARED_BENCH/summarize.py" "$RESULTS"
 if [ -s "$RSS_TSV" ]; then
     echo "# gateway RSS per run (kB): baseline peak growth"
     cut -f2- "$RSS_TSV"
