@@ -24,10 +24,10 @@ HERE=$REPO/bench
 # ../shared/bench next to the repository (a git worktree one level deeper finds ../../shared/bench)
 if [ -z "${SHARED_BENCH:-}" ]; then
     for candidate in "$REPO/../shared/bench" "$REPO/../../shared/bench"; do
-        [ -f "$candidate/run_baseline.sh" ] && { SHARED_BENCH=$(readlink -f "$candidate"); break; }
+        [ -f "$candidate/scp_throughput.sh" ] && { SHARED_BENCH=$(readlink -f "$candidate"); break; }
     done
 fi
-[ -f "${SHARED_BENCH:-}/run_baseline.sh" ] || { echo "cannot find ../shared/bench/run_baseline.sh (set SHARED_BENCH)" >&2; exit 2; }
+[ -f "${SHARED_BENCH:-}/scp_throughput.sh" ] || { echo "cannot find ../shared/bench/scp_throughput.sh (set SHARED_BENCH)" >&2; exit 2; }
 DATASETS=${DATASETS:-ct tiny large} CONCS=${CONCS:-1 4} RUNS=${RUNS:-3} SERVERS=${SERVERS:-storescp storescp-durable cmd}
 export PAUSE=${PAUSE:-35}
 DATA_ROOT=${DATA_ROOT:-/tmp/gw-bench/data}
@@ -49,8 +49,12 @@ if [ -f "$GW_OUT/ImagingGateway.Gateway.dll" ]; then rm -rf "$GW_OUT"; fi
 dotnet publish "$REPO/src/Hosts/Gateway" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -p:UseAppHost=false -o "$GW_OUT" -nologo -clp:ErrorsOnly || exit 1
 
+# Files per data set.
+files_of() { case $1 in ct) echo "${CT_COUNT:-1000}" ;; tiny) echo "${TINY_COUNT:-2000}" ;; large) echo "${LARGE_COUNT:-6}" ;; esac; }
+
 for d in $DATASETS; do
-    case $d in ct) n=${CT_COUNT:-1000} ;; tiny) n=${TINY_COUNT:-2000} ;; large) n=${LARGE_COUNT:-6} ;; *) echo "unknown data set $d" >&2; exit 2 ;; esac
+    n=$(files_of "$d")
+    [ -n "$n" ] || { echo "unknown data set $d" >&2; exit 2; }
     if [ ! -d "$DATA_ROOT/$d" ] || [ "$(find "$DATA_ROOT/$d" -type f | wc -l)" != "$n" ]; then
         echo "# generating $d ($n files) in $DATA_ROOT"
         /usr/bin/python3 "$SHARED_BENCH/gen_data.py" "$d" --count "$n" --out "$DATA_ROOT" || exit 1
@@ -69,25 +73,25 @@ export SERVER_CMD="$HERE/rss_sample.sh $RSS_TSV {httpport} -- dotnet $GW_OUT/Ima
 export COUNT_CMD="curl -s http://127.0.0.1:{httpport}/api/stats | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"instancesStored\"])'"
 echo "# results -> $RESULTS (gateway memory -> $RSS_TSV)"
 
-files_of() { case $1 in ct) echo "${CT_COUNT:-1000}" ;; tiny) echo "${TINY_COUNT:-2000}" ;; large) echo "${LARGE_COUNT:-6}" ;; esac; }
-
-# One run of one server (the shared harness, RUNS=1).
+# One run of one server (the shared harness, RUNS=1). storescp-durable is the storescp preset with the library
+# preloaded, and afterwards it must have synced every instance.
 one() {
-    local server=$1 d=$2 c=$3
-    case $server in
-        storescp-durable)
-            : > "$SHIM_REPORT"
-            LABEL=storescp-durable SERVER_ENV="TCP_NODELAY=1 LD_PRELOAD=$SHIM FSYNC_SHIM_REPORT=$SHIM_REPORT" RUNS=1 \
-                bash "$SHARED_BENCH/scp_throughput.sh" storescp "$DATA_ROOT/$d" "$c" || echo "!! $server $d C=$c failed" >&2
-            local synced
-            synced=$(awk '{ n += $1 } END { print n + 0 }' "$SHIM_REPORT")
-            if (( synced < $(files_of "$d") )); then
-                echo "!! storescp-durable fsynced $synced files, fewer than the $(files_of "$d") it received: not a durable baseline" >&2
-                exit 1
-            fi ;;
-        *)
-            RUNS=1 bash "$SHARED_BENCH/scp_throughput.sh" "$server" "$DATA_ROOT/$d" "$c" || echo "!! $server $d C=$c failed" >&2 ;;
-    esac
+    local server=$1 d=$2 c=$3 preset=$1 settings=()
+    if [ "$server" = storescp-durable ]; then
+        preset=storescp
+        settings=(LABEL=storescp-durable "SERVER_ENV=TCP_NODELAY=1 LD_PRELOAD=$SHIM FSYNC_SHIM_REPORT=$SHIM_REPORT")
+        : > "$SHIM_REPORT"
+    fi
+    env "${settings[@]}" RUNS=1 bash "$SHARED_BENCH/scp_throughput.sh" "$preset" "$DATA_ROOT/$d" "$c" \
+        || echo "!! $server $d C=$c failed" >&2
+    if [ "$server" = storescp-durable ]; then
+        local synced
+        synced=$(awk '{ n += $1 } END { print n + 0 }' "$SHIM_REPORT")
+        if (( synced < $(files_of "$d") )); then
+            echo "!! storescp-durable fsynced $synced files, fewer than the $(files_of "$d") it received: not a durable baseline" >&2
+            exit 1
+        fi
+    fi
 }
 
 # Interleaved: run 1 of every (data set, C, server), then run 2 of each, so the VM's drift hits every server alike.

@@ -45,7 +45,7 @@ public static class StartupWarmUp
 
     /// <summary>
     /// Runs the warm-up for a gateway configured by <paramref name="configArgs"/> and <paramref name="overrides"/>
-    /// (as given to <see cref="GatewayHost.TryBuild"/>) and validated into <paramref name="options"/>. Never throws
+    /// (as given to <see cref="GatewayHost.TryConfigure"/>) and validated into <paramref name="options"/>. Never throws
     /// but for cancellation; a failure is in <see cref="WarmUpOutcome.Error"/>.
     /// </summary>
     public static async Task<WarmUpOutcome> RunAsync(
