@@ -112,7 +112,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
         if (options.PreparedTempFiles > 0)
         {
-            _tempFiles = new TempFilePool(options.PreparedTempFiles, NewTempPath, _logger);
+            _tempFiles = new TempFilePool(options.PreparedTempFiles, NewTempPath, _logger, options.Durable && options.FlushPreparedTempFiles);
         }
     }
 
@@ -127,6 +127,9 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
     /// <summary>Empty temp files ready for the next uploads (<see cref="FileSystemStoreOptions.PreparedTempFiles"/>).</summary>
     public int PreparedTempFiles => _tempFiles?.Count ?? 0;
+
+    /// <summary>Prepared temp files flushed once created (<see cref="FileSystemStoreOptions.FlushPreparedTempFiles"/>).</summary>
+    public long FlushedTempFileCreates => _tempFiles?.FlushedCreates ?? 0;
 
     /// <summary>The journal's checkpoints and data flushes so far (zeros without a journal).</summary>
     public (long Checkpoints, long Flushes) JournalStatistics => _journal?.Statistics ?? (0, 0);

@@ -231,6 +231,26 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         store.Dispose();
     }
 
+    [Theory]
+    [InlineData(true, true, 4)]
+    [InlineData(true, false, 0)]
+    [InlineData(false, true, 0)] // a store that is not durable flushes nothing
+    public async Task GivenPreparedTempFiles_WhenThePoolIsFilled_ThenEachIsFlushedOnlyInADurableStoreThatAsksForIt(bool durable, bool flush, long expectedFlushed)
+    {
+        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions
+        {
+            RootDirectory = _temp.Combine($"flush-{durable}-{flush}"),
+            PreparedTempFiles = 4,
+            Durable = durable,
+            FlushPreparedTempFiles = flush,
+        });
+
+        await WaitForPreparedFilesAsync(store, 4);
+
+        Assert.Equal(expectedFlushed, store.FlushedTempFileCreates);
+        Assert.Equal(4, Directory.GetFiles(store.IncomingDirectory).Length);
+    }
+
     [Fact]
     public async Task GivenPreparedTempFilesTurnedOff_WhenUploading_ThenEachUploadCreatesItsOwnFile()
     {
