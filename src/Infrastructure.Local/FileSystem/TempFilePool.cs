@@ -14,14 +14,12 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// deletes whatever <c>.incoming/</c> holds, pool files included.
 /// <para>
 /// With <c>flushCreated</c> (a durable store, by default), each new file is fsynced as soon as it is created, on the
-/// pool's thread. On ext4 without a journal a freed inode counts as recently deleted for 60 s, or for 360 s while its
-/// inode-table block is dirty in the buffer cache (<c>RECENTCY_MIN</c>, <c>RECENTCY_DIRTY</c> in
-/// <c>fs/ext4/ialloc.c</c>), and the allocator steps over every such inode, one buffer-cache lookup each: after many
-/// deletions, creates are slow. Writing each new inode at once keeps the inode-table blocks clean, and the creates
-/// fast. On the benchmark VM, after the harness's deletions, a create took 0.9 ms alone and 0.1–0.3 ms when each was
-/// followed by an fsync; this is also why DCMTK storescp made durable (an fsync per file) beat plain storescp on 8 KB
-/// files (docs/performance.md, session 9). Elsewhere the flush costs one small metadata write per instance, off the
-/// C-STORE's path.
+/// pool's thread. The "last minute or more" above is 60 s, or 360 s while the freed inode's inode-table block is dirty
+/// in the buffer cache (<c>RECENTCY_MIN</c>, <c>RECENTCY_DIRTY</c> in <c>fs/ext4/ialloc.c</c>): writing each new
+/// inode at once keeps those blocks clean, and the creates fast. On the benchmark VM, after the harness's deletions, a
+/// create took 0.9 ms alone and 0.1–0.3 ms when each was followed by an fsync; this is also why DCMTK storescp made
+/// durable (an fsync per file) beat plain storescp on 8 KB files (docs/performance.md, session 9). Elsewhere the flush
+/// costs one small metadata write per instance, off the C-STORE's path.
 /// </para>
 /// </summary>
 internal sealed class TempFilePool : IDisposable
