@@ -21,7 +21,7 @@ namespace ImagingGateway.Infrastructure.Local.Tests;
 /// a manifest committed to the file system store raises the event, the dispatcher triggers the import, the in-process
 /// workflow starts the local imaging job and polls it, and the SQLite job table ends COMPLETED with the result counts.
 /// </summary>
-public sealed class LocalPipelineTests : IAsyncDisposable
+public sealed class LocalPipelineTests : IAsyncLifetime
 {
     private const string Study = "1.2.826.0.1.3680043.10.9.2";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -29,7 +29,10 @@ public sealed class LocalPipelineTests : IAsyncDisposable
     private ServiceProvider? _provider;
     private List<IHostedService> _hosted = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit v2 disposes a test class through IAsyncLifetime; it never calls IAsyncDisposable.DisposeAsync.
+    public async Task DisposeAsync()
     {
         await StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -9,7 +9,7 @@ using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
 
 namespace ImagingGateway.Infrastructure.Local.Tests.Imaging;
 
-public sealed class LocalImagingServiceTests : IAsyncDisposable
+public sealed class LocalImagingServiceTests : IAsyncLifetime
 {
     private const string Datastore = "local-datastore";
     private const string Role = "arn:aws:iam::000000000000:role/local-import";
@@ -21,7 +21,10 @@ public sealed class LocalImagingServiceTests : IAsyncDisposable
     private readonly TempDirectory _temp = new();
     private readonly List<LocalImagingService> _services = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit v2 disposes a test class through IAsyncLifetime; it never calls IAsyncDisposable.DisposeAsync.
+    public async Task DisposeAsync()
     {
         foreach (var service in _services)
         {

@@ -7,14 +7,17 @@ using Moq;
 
 namespace ImagingGateway.Infrastructure.Local.Tests.Workflow;
 
-public sealed class InProcessImportWorkflowTests : IAsyncDisposable
+public sealed class InProcessImportWorkflowTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly TempDirectory _temp = new();
     private readonly Mock<IImportWorkflowSteps> _steps = new(MockBehavior.Strict);
     private readonly List<InProcessImportWorkflow> _engines = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit v2 disposes a test class through IAsyncLifetime; it never calls IAsyncDisposable.DisposeAsync.
+    public async Task DisposeAsync()
     {
         foreach (var engine in _engines)
         {
