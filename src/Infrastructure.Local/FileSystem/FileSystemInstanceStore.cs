@@ -51,6 +51,13 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         IncomingDirectory = Path.Combine(Root, IncomingFolder);
 
         var rootExisted = Directory.Exists(Root);
+        if (options.MarkRootAsTopDirectory && !Directory.Exists(IncomingDirectory))
+        {
+            // Before .incoming/ exists, so that it is placed by the hint (TopDirectoryFlag).
+            Directory.CreateDirectory(Root);
+            RootMarkedAsTopDirectory = TopDirectoryFlag.TrySet(Root);
+        }
+
         Directory.CreateDirectory(IncomingDirectory);
         _lock = TryLock(Path.Combine(Root, LockFileName));
         if (_lock is null)
@@ -121,6 +128,12 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     /// where that works, <see cref="WriteBehind.ReleasesRanges"/>).
     /// </summary>
     public bool ReleasesWrittenRanges { get; }
+
+    /// <summary>
+    /// Whether this store created <c>.incoming/</c> below a root it marked with ext4's top-directory attribute
+    /// (<see cref="FileSystemStoreOptions.MarkRootAsTopDirectory"/>, <see cref="TopDirectoryFlag"/>).
+    /// </summary>
+    public bool RootMarkedAsTopDirectory { get; }
 
     /// <summary>False when another process holds the root: this store then only reads.</summary>
     public bool IsWritable => _lock is not null;

@@ -27,6 +27,14 @@ public sealed class FileSystemStoreOptions
     /// </summary>
     public bool FlushPreparedTempFiles { get; set; } = true;
 
+    /// <summary>
+    /// When the store creates <c>.incoming/</c>, mark the root first with ext4's top-directory attribute (<c>chattr +T</c>),
+    /// so that the folders directly below it, and the instance files created in <c>.incoming/</c>, get inodes in block
+    /// groups of their own (<see cref="TopDirectoryFlag"/>). A placement hint: where the file system has no such
+    /// attribute nothing changes.
+    /// </summary>
+    public bool MarkRootAsTopDirectory { get; set; } = true;
+
     /// <summary>The most commits one group flush takes.</summary>
     public int MaxGroupSize { get; set; } = 256;
 

@@ -251,6 +251,34 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         Assert.Equal(4, Directory.GetFiles(store.IncomingDirectory).Length);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void GivenANewRoot_WhenTheStoreCreatesIt_ThenItMarksTheRootAsATopDirectoryOnlyWhenAsked(bool mark)
+    {
+        var probe = _temp.Combine("probe");
+        Directory.CreateDirectory(probe);
+        var fileSystemHasTheAttribute = TopDirectoryFlag.TrySet(probe);
+
+        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine($"top-{mark}"), MarkRootAsTopDirectory = mark });
+
+        Assert.Equal(mark && fileSystemHasTheAttribute, store.RootMarkedAsTopDirectory);
+        Assert.Equal(mark && fileSystemHasTheAttribute, TopDirectoryFlagTests.LsattrShowsTopDirectory(store.Root));
+        Assert.False(TopDirectoryFlag.IsSet(store.IncomingDirectory)); // only the root: the hint places its children
+    }
+
+    [Fact]
+    public void GivenAnExistingRoot_WhenOpenedAgainWithTheMarkOn_ThenItsAttributesAreLeftAlone()
+    {
+        var root = _temp.Combine("existing");
+        new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = root, MarkRootAsTopDirectory = false }).Dispose();
+
+        using var reopened = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = root, MarkRootAsTopDirectory = true });
+
+        Assert.False(reopened.RootMarkedAsTopDirectory);
+        Assert.False(TopDirectoryFlag.IsSet(root));
+    }
+
     [Fact]
     public async Task GivenPreparedTempFilesTurnedOff_WhenUploading_ThenEachUploadCreatesItsOwnFile()
     {
