@@ -22,53 +22,41 @@ internal static partial class TopDirectoryFlag
     private const int FsTopDirFl = 0x00020000;
     private const nuint FsIocGetFlags = 0x80086601; // _IOR('f', 1, long); the kernel reads and writes an int
     private const nuint FsIocSetFlags = 0x40086602; // _IOW('f', 2, long)
-    private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY
+    private const int ReadOnly = 0; // O_RDONLY opens a directory too (O_DIRECTORY's value differs between architectures)
 
     /// <summary>Sets the attribute on <paramref name="directory"/>; false where the file system or platform has none.</summary>
-    public static bool TrySet(string directory)
+    public static bool TrySet(string directory) => OnDirectory(directory, fd =>
     {
-        if (!OperatingSystem.IsLinux())
+        var flags = 0;
+        if (IoctlFlags(fd, FsIocGetFlags, ref flags) != 0)
         {
             return false;
         }
 
-        var fd = Open(directory, ReadOnlyDirectory);
-        if (fd < 0)
+        if ((flags & FsTopDirFl) != 0)
         {
-            return false;
+            return true;
         }
 
-        try
-        {
-            var flags = 0;
-            if (IoctlFlags(fd, FsIocGetFlags, ref flags) != 0)
-            {
-                return false;
-            }
-
-            if ((flags & FsTopDirFl) != 0)
-            {
-                return true;
-            }
-
-            flags |= FsTopDirFl;
-            return IoctlFlags(fd, FsIocSetFlags, ref flags) == 0;
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
+        flags |= FsTopDirFl;
+        return IoctlFlags(fd, FsIocSetFlags, ref flags) == 0;
+    });
 
     /// <summary>Whether <paramref name="directory"/> has the attribute (false where it cannot be read).</summary>
-    public static bool IsSet(string directory)
+    public static bool IsSet(string directory) => OnDirectory(directory, fd =>
+    {
+        var flags = 0;
+        return IoctlFlags(fd, FsIocGetFlags, ref flags) == 0 && (flags & FsTopDirFl) != 0;
+    });
+
+    private static bool OnDirectory(string directory, Func<int, bool> call)
     {
         if (!OperatingSystem.IsLinux())
         {
             return false;
         }
 
-        var fd = Open(directory, ReadOnlyDirectory);
+        var fd = Open(directory, ReadOnly);
         if (fd < 0)
         {
             return false;
@@ -76,8 +64,7 @@ internal static partial class TopDirectoryFlag
 
         try
         {
-            var flags = 0;
-            return IoctlFlags(fd, FsIocGetFlags, ref flags) == 0 && (flags & FsTopDirFl) != 0;
+            return call(fd);
         }
         finally
         {
