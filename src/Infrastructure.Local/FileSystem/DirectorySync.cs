@@ -25,6 +25,33 @@ internal static partial class DirectorySync
     /// <summary>syncfs of the file system holding <paramref name="directory"/> (Linux only: the caller checks).</summary>
     public static void FlushFileSystem(string directory) => OnDirectory(directory, SyncFs, "syncfs");
 
+    /// <summary>
+    /// Runs <paramref name="call"/> on a descriptor of <paramref name="directory"/> (not on Windows) and returns its
+    /// answer; false when the directory cannot be opened. For calls that may fail quietly (<see cref="TopDirectoryFlag"/>).
+    /// </summary>
+    public static bool TryOnDirectory(string directory, Func<int, bool> call)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        var fd = Open(directory, ReadOnly);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return call(fd);
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
     private static void OnDirectory(string directory, Func<int, int> call, string callName)
     {
         var fd = Open(directory, ReadOnly);

@@ -22,7 +22,6 @@ internal static partial class TopDirectoryFlag
     private const int FsTopDirFl = 0x00020000;
     private const nuint FsIocGetFlags = 0x80086601; // _IOR('f', 1, long); the kernel reads and writes an int
     private const nuint FsIocSetFlags = 0x40086602; // _IOW('f', 2, long)
-    private const int ReadOnly = 0; // O_RDONLY opens a directory too (O_DIRECTORY's value differs between architectures)
 
     /// <summary>Sets the attribute on <paramref name="directory"/>; false where the file system or platform has none.</summary>
     public static bool TrySet(string directory) => OnDirectory(directory, fd =>
@@ -49,35 +48,10 @@ internal static partial class TopDirectoryFlag
         return IoctlFlags(fd, FsIocGetFlags, ref flags) == 0 && (flags & FsTopDirFl) != 0;
     });
 
-    private static bool OnDirectory(string directory, Func<int, bool> call)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        var fd = Open(directory, ReadOnly);
-        if (fd < 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            return call(fd);
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
+    // The request numbers are Linux's: elsewhere there is nothing to set.
+    private static bool OnDirectory(string directory, Func<int, bool> call) =>
+        OperatingSystem.IsLinux() && DirectorySync.TryOnDirectory(directory, call);
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     private static partial int IoctlFlags(int fd, nuint request, ref int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }
