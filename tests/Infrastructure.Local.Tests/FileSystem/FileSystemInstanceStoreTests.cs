@@ -263,7 +263,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine($"top-{mark}"), MarkRootAsTopDirectory = mark });
 
         Assert.Equal(mark && fileSystemHasTheAttribute, store.RootMarkedAsTopDirectory);
-        Assert.Equal(mark && fileSystemHasTheAttribute, TopDirectoryFlagTests.LsattrShowsTopDirectory(store.Root));
+        Assert.Equal(mark && fileSystemHasTheAttribute, Lsattr.ShowsTopDirectory(store.Root));
         Assert.False(TopDirectoryFlag.IsSet(store.IncomingDirectory)); // only the root: the hint places its children
     }
 
