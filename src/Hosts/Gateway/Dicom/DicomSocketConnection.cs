@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using ImagingGateway.Dicom.Network.Server;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,15 +7,17 @@ using Microsoft.AspNetCore.Http.Features;
 namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
-/// One accepted DICOM connection as Kestrel sees it: a pipe over the socket's stream with reads of
-/// <see cref="IConnectionStreamFeature.ReadSize"/> (Kestrel's own socket transport reads 4 KiB blocks), TCP_NODELAY on
-/// (Nagle plus delayed ACK would stall every C-STORE response about 40 ms). Kestrel disposes it once the connection's
-/// middleware and handler have returned; <see cref="Abort"/> closes the socket at once.
+/// One accepted DICOM connection as Kestrel sees it: pipes over the socket with blocking calls on a receive thread of
+/// the connection's own (<see cref="BlockingSocketPipe"/>), reads of <see cref="IConnectionStreamFeature.ReadSize"/>
+/// (Kestrel's own socket transport reads 4 KiB blocks), TCP_NODELAY on (Nagle plus delayed ACK would stall every C-STORE
+/// response about 40 ms). The TLS middleware reads the socket through <see cref="Stream"/> instead, and then the receive
+/// thread never starts. Kestrel disposes the connection once its middleware and handler have returned;
+/// <see cref="Abort"/> closes the socket at once, which also ends a receive in progress.
 /// </summary>
 public sealed class DicomSocketConnection : ConnectionContext, IConnectionStreamFeature, IConnectionSocketFeature
 {
     private readonly NetworkStream _stream;
-    private readonly DuplexPipe _pipe;
+    private readonly BlockingSocketPipe _pipe;
     private readonly CancellationTokenSource _closed = new();
     private int _disposed;
 
@@ -29,7 +30,7 @@ public sealed class DicomSocketConnection : ConnectionContext, IConnectionStream
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        _pipe = DuplexPipe.FromStream(_stream, readSize);
+        _pipe = new BlockingSocketPipe(socket, readSize, $"{connectionId} recv");
         Transport = _pipe;
         ConnectionClosed = _closed.Token;
         Features.Set<IConnectionStreamFeature>(this);
