@@ -6,7 +6,7 @@ namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// The pipes of a plain (not TLS) DICOM connection, with blocking socket calls instead of .NET's asynchronous ones.
-/// A thread of the connection's own receives into the input pipe, up to <paramref name="readSize"/> bytes per call, and
+/// A thread of the connection's own receives into the input pipe, up to <c>readSize</c> bytes per call, and
 /// the pipe resumes its reader (the association) inline on that thread: a C-STORE is read, stored and answered there
 /// while the sender waits for its response. The response is sent with a blocking call on whichever thread writes it.
 /// <para>
@@ -30,6 +30,7 @@ public sealed class BlockingSocketPipe : IDuplexPipe
     private readonly Pipe _received;
     private readonly string _threadName;
     private int _started;
+    private long _receives;
 
     public BlockingSocketPipe(Socket socket, int readSize, string threadName)
     {
@@ -57,8 +58,6 @@ public sealed class BlockingSocketPipe : IDuplexPipe
 
     /// <summary>How many receive calls returned data: one per <c>readSize</c> bytes at most, whatever the sender's pace.</summary>
     public long Receives => Interlocked.Read(ref _receives);
-
-    private long _receives;
 
     private void EnsureReceiving()
     {
