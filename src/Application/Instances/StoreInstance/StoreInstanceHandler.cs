@@ -1,4 +1,3 @@
-using System.Buffers;
 using ImagingGateway.Application.Batches;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Dictionary;
@@ -25,8 +24,6 @@ public sealed partial class StoreInstanceHandler(
     TimeProvider time,
     ILogger<StoreInstanceHandler> logger) : ICommandHandler<StoreInstanceCommand, StoreInstanceResult>
 {
-    private const int ChunkSize = 64 * 1024;
-
     public async ValueTask<StoreInstanceResult> Handle(StoreInstanceCommand command, CancellationToken cancellationToken)
     {
         var calling = AeTitle.Parse(command.CallingAeTitle, nameof(command.CallingAeTitle));
@@ -84,42 +81,14 @@ public sealed partial class StoreInstanceHandler(
             }
 
             var sniffer = new DataSetHeaderSniffer(syntax);
-            (ushort Status, string Detail)? rejection = null;
-            var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-            try
-            {
-                int read;
-                // Reading Content may throw (the association was aborted): that propagates, and the upload is discarded.
-                while ((read = await command.Content.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
-                {
-                    if (sniffer.Result is null)
-                    {
-                        sniffer.Append(buffer.AsSpan(0, read));
-                        if (sniffer.Result is { } early)
-                        {
-                            rejection = InstanceChecks.Check(early, command.SopClassUid, command.SopInstanceUid);
-                        }
-                    }
+            var intake = new DataSetIntake(writer, sniffer, command.SopClassUid, command.SopInstanceUid, storeFailure);
 
-                    if (storeFailure is not null || rejection is not null)
-                    {
-                        continue; // keep reading to the end so the sender's stream is drained, but write nothing more
-                    }
-
-                    try
-                    {
-                        await writer.WriteDataSetAsync(buffer.AsMemory(0, read), cancellationToken);
-                    }
-                    catch (Exception ex) when (IsStoreFailure(ex))
-                    {
-                        storeFailure = ex;
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            // The content's own memory is handed to the upload (a received fragment is written straight from the
+            // receive buffer). Reading Content may throw (the association was aborted): that propagates, and the
+            // upload is discarded.
+            await command.Content.CopyToAsync(intake, cancellationToken);
+            storeFailure = intake.StoreFailure;
+            var rejection = intake.Rejection;
 
             var header = sniffer.Result ?? sniffer.Finish();
             rejection ??= InstanceChecks.Check(header, command.SopClassUid, command.SopInstanceUid);
@@ -194,7 +163,7 @@ public sealed partial class StoreInstanceHandler(
     }
 
     /// <summary>The failures of the store itself (disk full, S3 unreachable), answered with A700; not the sender's.</summary>
-    private static bool IsStoreFailure(Exception ex) => ex is IOException or UnauthorizedAccessException or TimeoutException;
+    internal static bool IsStoreFailure(Exception ex) => ex is IOException or UnauthorizedAccessException or TimeoutException;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Association {AssociationId}: stored {SopInstanceUid} at {Key} ({Size} bytes)")]
     private static partial void LogStored(ILogger logger, string associationId, string sopInstanceUid, string key, long size);

@@ -10,14 +10,13 @@ namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// Translates SCP events into use cases: a C-STORE becomes a StoreInstance command reading the data set from a
-/// <see cref="PipeStoreSink"/>; the end of an association becomes CloseAssociationBatches.
+/// <see cref="HandOffStoreSink"/>; the end of an association becomes CloseAssociationBatches.
 /// </summary>
 public sealed partial class StoreBridge(ISender sender, GatewayStats stats, GatewayMetrics metrics, ILogger<StoreBridge> logger)
 {
     public IStoreInstanceSink Begin(StoreRequestContext context, CancellationToken cancellationToken) =>
-        new PipeStoreSink(
+        new HandOffStoreSink(
             (content, ct) => StoreAsync(context, content, ct),
-            PipeStoreSink.DefaultPipeOptions,
             (status, bytes, elapsed) => Completed(context, status, bytes, elapsed),
             cancellationToken);
 

@@ -1,0 +1,76 @@
+using ImagingGateway.Dicom.Files;
+
+namespace ImagingGateway.Application.Instances.StoreInstance;
+
+/// <summary>
+/// The write-through end of a C-STORE's data set: what is copied into it is watched by the header sniffer and written
+/// on into the Part 10 file, with no buffer of its own, so the content stream's <c>CopyToAsync</c> can hand its own
+/// memory straight to the upload. Once the header is refused or the store fails, the rest is only counted away (the
+/// sender's stream must still be drained); the outcome is read afterwards from <see cref="Rejection"/> and
+/// <see cref="StoreFailure"/>.
+/// </summary>
+internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffer sniffer, string sopClassUid, string sopInstanceUid, Exception? storeFailure) : Stream
+{
+    /// <summary>The header's refusal (status and detail), once the header was read and refused.</summary>
+    public (ushort Status, string Detail)? Rejection { get; private set; }
+
+    /// <summary>The store's own failure (disk full, S3 unreachable); nothing is written after it.</summary>
+    public Exception? StoreFailure { get; private set; } = storeFailure;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (sniffer.Result is null)
+        {
+            sniffer.Append(buffer.Span);
+            if (sniffer.Result is { } early)
+            {
+                Rejection = InstanceChecks.Check(early, sopClassUid, sopInstanceUid);
+            }
+        }
+
+        if (StoreFailure is not null || Rejection is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await writer.WriteDataSetAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StoreInstanceHandler.IsStoreFailure(ex))
+        {
+            StoreFailure = ex;
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>The upload is written asynchronously: the content is copied in with <c>CopyToAsync</c>.</summary>
+    public override void Write(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("The data set is copied in asynchronously (CopyToAsync).");
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
