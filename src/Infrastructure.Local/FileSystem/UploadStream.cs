@@ -15,20 +15,26 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// dropped from the page cache (<see cref="WriteBehind.Finish"/>), so an upload of any size holds about two buffers of
 /// it; the commit's fsync releases the rest.
 /// <para>
-/// Asynchronous writes are double-buffered: a full buffer is hashed and written on the thread pool while the caller
-/// (the association's receive loop) fills the next one, so receiving and parsing overlap hashing and the page-cache
-/// copy instead of taking turns on one thread. At most one buffer is in flight per upload (memory stays two buffers),
-/// buffers are handed off in order, and a failed write surfaces at the next write, flush or <see cref="CompleteAsync"/>.
-/// An upload that fits one buffer is written once, at the end, as before.
+/// Asynchronous writes are handed off: a full buffer is hashed and written on the thread pool while the caller (the
+/// association's receive loop) fills the next one, so receiving and parsing overlap hashing and the page-cache copy
+/// instead of taking turns on one thread. Up to <see cref="MaxBuffersInFlight"/> buffers may wait their turn before a
+/// write waits (memory stays bounded), so the caller, which writes straight from its receive buffer and must hold that
+/// buffer while a write waits, is rarely held up. Buffers are hashed and written in order, and a failed write surfaces
+/// at the next full buffer, flush or <see cref="CompleteAsync"/>. An upload that fits one buffer is written once, at
+/// the end.
 /// </para>
 /// </summary>
 internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long writeBehindFrom = 0, bool releaseWritten = false) : Stream
 {
+    /// <summary>Full buffers handed to the thread pool and not yet written, at most; each holds one buffer of memory.</summary>
+    private const int MaxBuffersInFlight = 4;
+
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     private int _buffered;
     private long _fileOffset;
     private Task _inFlight = Task.CompletedTask;
+    private int _buffersInFlight;
     private bool _completed;
     private long _released;
 
@@ -148,26 +154,59 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
                 continue;
             }
 
-            // The previous buffer must be in the file first (order, and at most one in flight), then this one goes.
-            await _inFlight.ConfigureAwait(false);
+            // At most MaxBuffersInFlight wait their turn (memory stays bounded); below that, the caller goes on at
+            // once, so a caller handing over memory it must not hold across a wait (a received fragment) rarely
+            // waits. A failed write surfaces here, at the next full buffer.
+            if (_inFlight.IsFaulted || Volatile.Read(ref _buffersInFlight) >= MaxBuffersInFlight)
+            {
+                await _inFlight.ConfigureAwait(false);
+            }
+
             var full = _buffer!;
             var length = _buffered;
             var offset = _fileOffset;
             _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
             _buffered = 0;
             _fileOffset += length;
-            _inFlight = Task.Run(() =>
-            {
-                try
-                {
-                    HashAndWrite(full.AsSpan(0, length), offset);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(full);
-                }
-            });
+            Interlocked.Increment(ref _buffersInFlight);
+            _inFlight = _inFlight.IsCompletedSuccessfully
+                ? Task.Run(() => WriteHandedOff(full, length, offset))
+                : WriteAfterAsync(_inFlight, full, length, offset);
         }
+    }
+
+    /// <summary>Buffers are hashed in order: this one after the one before it; if that failed, this one is dropped.</summary>
+    private async Task WriteAfterAsync(Task previous, byte[] full, int length, long offset)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+        }
+        catch
+        {
+            Release(full);
+            throw;
+        }
+
+        WriteHandedOff(full, length, offset);
+    }
+
+    private void WriteHandedOff(byte[] full, int length, long offset)
+    {
+        try
+        {
+            HashAndWrite(full.AsSpan(0, length), offset);
+        }
+        finally
+        {
+            Release(full);
+        }
+    }
+
+    private void Release(byte[] handedOff)
+    {
+        ArrayPool<byte>.Shared.Return(handedOff);
+        Interlocked.Decrement(ref _buffersInFlight);
     }
 
     private bool IsBufferFull => _buffered == _buffer!.Length;
