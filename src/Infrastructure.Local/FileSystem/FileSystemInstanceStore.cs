@@ -11,12 +11,12 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// <summary>
 /// <see cref="IInstanceStore"/> on a folder with the S3 key layout (<c>{root}/dicom/…/{sop}.dcm</c>,
 /// <c>{root}/batches/{batchId}.json</c>). Keys are validated by <see cref="ObjectKeyValidator"/>, so no key leaves the
-/// root. Writes are two-phase and durable: temp file in <c>{root}/.incoming/</c> (same file system, so the rename is
-/// atomic), SHA-256 on the way in. On commit, an object up to <see cref="JournalOptions.MaxObjectBytes"/> is made
+/// root. Writes are two-phase and durable: temp file in <c>{root}/.incoming/{store}/</c>, a folder of this store
+/// instance's own (same file system, so the rename is atomic), SHA-256 on the way in. On commit, an object up to <see cref="JournalOptions.MaxObjectBytes"/> is made
 /// durable in the write-ahead <see cref="InstanceJournal"/> (one data flush shared by concurrent commits) and then
 /// renamed into place; a larger one is fsynced, renamed and its directory fsynced, grouped across concurrent commits
 /// by <see cref="GroupCommitter"/>. A root belongs to one process, which holds <c>{root}/.lock</c>: at start-up it
-/// replays the journal and deletes every temp file a previous run left in <c>.incoming/</c>. Another process opening
+/// replays the journal and deletes every temp file, and folder, a previous run left in <c>.incoming/</c>. Another process opening
 /// the same root (the command line's <c>jobs</c> verbs, say) can read but not write, and touches nothing.
 /// </summary>
 public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
@@ -59,6 +59,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         }
 
         Directory.CreateDirectory(IncomingDirectory);
+        UploadDirectory = Path.Combine(IncomingDirectory, _tempPrefix);
         _lock = TryLock(Path.Combine(Root, LockFileName));
         if (_lock is null)
         {
@@ -68,6 +69,14 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         }
 
         RemoveStaleTemporaryFiles();
+        if (options.MarkRootAsTopDirectory)
+        {
+            // Our own folder, so marked whether or not this store created it: each start's upload folder below it is
+            // then placed by the hint, in a block group chosen from its (random) name (TopDirectoryFlag).
+            IncomingMarkedAsTopDirectory = TopDirectoryFlag.TrySet(IncomingDirectory);
+        }
+
+        Directory.CreateDirectory(UploadDirectory);
         if (options.Durable)
         {
             if (!rootExisted && Path.GetDirectoryName(Root) is { } parent)
@@ -76,10 +85,12 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             }
 
             DirectorySync.Flush(Root);
+            DirectorySync.Flush(IncomingDirectory);
         }
 
         _durableDirectories[Root] = 0;
         _durableDirectories[IncomingDirectory] = 0;
+        _durableDirectories[UploadDirectory] = 0;
         _committer = new GroupCommitter(options.MaxGroupSize, options.MaxParallelFlushes, options.Durable, d => _durableDirectories[d] = 0);
         var useJournal = options.Durable && options.Journal.Enabled;
         var journalFolder = Path.Combine(Root, InstanceJournal.FolderName);
@@ -108,13 +119,13 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             }
         }
 
-        // Checked before the pool fills .incoming/, in the folder the uploads are written to.
-        ReleasesWrittenRanges = options.Durable && WriteBehind.ReleasesRanges(IncomingDirectory);
+        // Checked before the pool fills the upload folder, in that folder.
+        ReleasesWrittenRanges = options.Durable && WriteBehind.ReleasesRanges(UploadDirectory);
         if (options.Durable && !ReleasesWrittenRanges)
         {
             _logger.LogInformation(
-                "{IncomingDirectory}: the file system does not let written ranges leave the page cache (overlayfs or tmpfs?); uploads are dropped from it only after their fsync",
-                IncomingDirectory);
+                "{UploadDirectory}: the file system does not let written ranges leave the page cache (overlayfs or tmpfs?); uploads are dropped from it only after their fsync",
+                UploadDirectory);
         }
 
         if (options.PreparedTempFiles > 0)
@@ -135,6 +146,12 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     /// </summary>
     public bool RootMarkedAsTopDirectory { get; }
 
+    /// <summary>
+    /// Whether this store marked <c>.incoming/</c> with ext4's top-directory attribute, so that its upload folder was
+    /// placed by the hint (<see cref="FileSystemStoreOptions.MarkRootAsTopDirectory"/>).
+    /// </summary>
+    public bool IncomingMarkedAsTopDirectory { get; }
+
     /// <summary>False when another process holds the root: this store then only reads.</summary>
     public bool IsWritable => _lock is not null;
 
@@ -150,7 +167,16 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     /// <summary>The absolute root folder, without a trailing separator.</summary>
     public string Root { get; }
 
+    /// <summary><c>{root}/.incoming</c>: the temp files of this store and of earlier runs, each run's in a folder of its own.</summary>
     public string IncomingDirectory { get; }
+
+    /// <summary>
+    /// This store instance's folder below <see cref="IncomingDirectory"/>, named at random: its temp files. A new folder
+    /// per start (rather than one shared by every run) means that on ext4 its files' inodes come from a block group
+    /// picked by the folder's name, not from the group where the previous run's files were just deleted, where every
+    /// new inode would step over the recently freed ones (docs/performance.md, session 12).
+    /// </summary>
+    public string UploadDirectory { get; }
 
     /// <summary>Commits flushed so far and the groups they were flushed in (commits / groups = the sharing achieved).</summary>
     public (long Commits, long Groups) CommitStatistics => (_committer.Commits, _committer.Groups);
@@ -397,7 +423,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
     /// <summary>A fresh temp file name: unique per store instance and upload (cheaper than a GUID per upload).</summary>
     private string NewTempPath() =>
-        Path.Combine(IncomingDirectory, $"{_tempPrefix}-{Interlocked.Increment(ref _tempCounter):x}{TempSuffix}");
+        Path.Combine(UploadDirectory, $"{_tempPrefix}-{Interlocked.Increment(ref _tempCounter):x}{TempSuffix}");
 
     private void EnsureWritable()
     {
@@ -464,8 +490,32 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
     private void RemoveStaleTemporaryFiles()
     {
+        // Earlier runs' upload folders, and temp files directly in .incoming/ (where versions before session 12 put them).
+        var removed = RemoveTemporaryFiles(IncomingDirectory);
+        foreach (var folder in Directory.EnumerateDirectories(IncomingDirectory))
+        {
+            removed += RemoveTemporaryFiles(folder);
+            try
+            {
+                Directory.Delete(folder);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning(ex, "could not delete the stale upload folder {Folder}", folder);
+            }
+        }
+
+        if (removed > 0)
+        {
+            _logger.LogInformation("removed {Count} partial uploads left by a previous run in {Folder}", removed, IncomingDirectory);
+        }
+    }
+
+    /// <summary>Deletes the files in <paramref name="folder"/>; returns how many held data (partial uploads).</summary>
+    private int RemoveTemporaryFiles(string folder)
+    {
         var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(IncomingDirectory))
+        foreach (var file in Directory.EnumerateFiles(folder))
         {
             try
             {
@@ -480,10 +530,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             }
         }
 
-        if (removed > 0)
-        {
-            _logger.LogInformation("removed {Count} partial uploads left by a previous run in {Folder}", removed, IncomingDirectory);
-        }
+        return removed;
     }
 
     /// <summary>Depth-first walk that yields keys in ordinal order: a folder "a" sorts as "a/" among its siblings.</summary>

@@ -22,16 +22,18 @@ public sealed class FileSystemStoreOptions
 
     /// <summary>
     /// In a durable store, fsync each prepared temp file as soon as it is created (on the pool's thread). On ext4 without
-    /// a journal this keeps file creation fast after many deletions (<see cref="TempFilePool"/>); elsewhere it costs one
-    /// small metadata write per instance, off the C-STORE's path.
+    /// a journal this kept file creation fast next to many recent deletions (<see cref="TempFilePool"/>); since each start
+    /// creates its files in a folder of its own, away from the last deletions, it only costs a metadata write and a
+    /// device flush per instance, so it is off by default (docs/performance.md, session 12).
     /// </summary>
-    public bool FlushPreparedTempFiles { get; set; } = true;
+    public bool FlushPreparedTempFiles { get; set; }
 
     /// <summary>
     /// When the store creates <c>.incoming/</c>, mark the root first with ext4's top-directory attribute (<c>chattr +T</c>),
-    /// so that the folders directly below it, and the instance files created in <c>.incoming/</c>, get inodes in block
-    /// groups of their own (<see cref="TopDirectoryFlag"/>). A placement hint: where the file system has no such
-    /// attribute nothing changes.
+    /// so that the folders directly below it get inodes in block groups of their own (<see cref="TopDirectoryFlag"/>);
+    /// and mark <c>.incoming/</c> at every start, so that each start's upload folder, where the instance files are
+    /// created, lands in a group picked by its random name rather than where the previous run's files were deleted.
+    /// A placement hint: where the file system has no such attribute nothing changes.
     /// </summary>
     public bool MarkRootAsTopDirectory { get; set; } = true;
 

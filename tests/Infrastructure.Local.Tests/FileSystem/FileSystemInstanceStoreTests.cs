@@ -48,7 +48,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         var housekeeping = new[] { Path.Combine(_store.Root, FileSystemInstanceStore.LockFileName), Path.Combine(_store.Root, ".journal") };
         var files = Directory.EnumerateFiles(_store.Root, "*", SearchOption.AllDirectories).ToList();
         Assert.DoesNotContain(files, f => !housekeeping.Any(h => f == h || f.StartsWith(h + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            && !(Path.GetDirectoryName(f) == _store.IncomingDirectory && new FileInfo(f).Length == 0)); // prepared temp files are empty
+            && !(Path.GetDirectoryName(f) == _store.UploadDirectory && new FileInfo(f).Length == 0)); // prepared temp files are empty
         Assert.Empty(IncomingFiles.Written(_store.IncomingDirectory));
     }
 
@@ -207,13 +207,13 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     {
         var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("prepared"), PreparedTempFiles = 3 });
         await WaitForPreparedFilesAsync(store, 3);
-        Assert.All(Directory.GetFiles(store.IncomingDirectory), f => Assert.Equal(0, new FileInfo(f).Length));
+        Assert.All(Directory.GetFiles(store.UploadDirectory), f => Assert.Equal(0, new FileInfo(f).Length));
 
         // Twice the pool's size: the later uploads can only find a ready file if the pool was refilled meanwhile.
         for (var i = 0; i < 6; i++)
         {
             await WaitForPreparedFilesAsync(store, 1);
-            var ready = Directory.GetFiles(store.IncomingDirectory).ToHashSet(StringComparer.Ordinal);
+            var ready = Directory.GetFiles(store.UploadDirectory).ToHashSet(StringComparer.Ordinal);
             var key = $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm";
             await using var upload = await store.BeginPutAsync(key, default);
             var tempPath = ((FileSystemUpload)upload).TempPath;
@@ -248,7 +248,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         await WaitForPreparedFilesAsync(store, 4);
 
         Assert.Equal(expectedFlushed, store.FlushedTempFileCreates);
-        Assert.Equal(4, Directory.GetFiles(store.IncomingDirectory).Length);
+        Assert.Equal(4, Directory.GetFiles(store.UploadDirectory).Length);
     }
 
     [Theory]
@@ -264,7 +264,9 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         Assert.Equal(mark && fileSystemHasTheAttribute, store.RootMarkedAsTopDirectory);
         Assert.Equal(mark && fileSystemHasTheAttribute, Lsattr.ShowsTopDirectory(store.Root));
-        Assert.False(TopDirectoryFlag.IsSet(store.IncomingDirectory)); // only the root: the hint places its children
+        Assert.Equal(mark && fileSystemHasTheAttribute, store.IncomingMarkedAsTopDirectory);
+        Assert.Equal(mark && fileSystemHasTheAttribute, Lsattr.ShowsTopDirectory(store.IncomingDirectory));
+        Assert.False(TopDirectoryFlag.IsSet(store.UploadDirectory)); // the marked folders' children are placed by the hint
     }
 
     [Fact]
@@ -280,17 +282,47 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task GivenARunThatLeftAPartialUpload_WhenTheStoreStartsAgain_ThenItUploadsIntoANewFolderAndTheOldOneIsGone()
+    {
+        var root = _temp.Combine("restarted");
+        string firstFolder;
+        using (var first = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = root, PreparedTempFiles = 2 }))
+        {
+            firstFolder = first.UploadDirectory;
+            var upload = await first.BeginPutAsync(Key, default);
+            await upload.Content.WriteAsync(new byte[] { 1, 2, 3 });
+            await upload.Content.FlushAsync();
+            Assert.Single(IncomingFiles.Written(first.IncomingDirectory)); // never committed nor disposed: a crash's leftover
+        }
+
+        // Where versions before session 12 left their temp files: directly in .incoming/.
+        var legacy = Path.Combine(root, FileSystemInstanceStore.IncomingFolder, "old-1.tmp");
+        await File.WriteAllBytesAsync(legacy, [4, 5]);
+
+        using var second = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = root, PreparedTempFiles = 2 });
+
+        Assert.NotEqual(firstFolder, second.UploadDirectory);
+        Assert.Equal(second.IncomingDirectory, Path.GetDirectoryName(second.UploadDirectory));
+        Assert.False(Directory.Exists(firstFolder));
+        Assert.False(File.Exists(legacy));
+        Assert.Empty(IncomingFiles.Written(second.IncomingDirectory));
+        Assert.Equal([second.UploadDirectory], Directory.GetDirectories(second.IncomingDirectory));
+        await using var upload2 = await second.BeginPutAsync(Key, default);
+        Assert.Equal(second.UploadDirectory, Path.GetDirectoryName(((FileSystemUpload)upload2).TempPath));
+    }
+
+    [Fact]
     public async Task GivenPreparedTempFilesTurnedOff_WhenUploading_ThenEachUploadCreatesItsOwnFile()
     {
         using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("unprepared"), PreparedTempFiles = 0 });
-        Assert.Empty(Directory.GetFiles(store.IncomingDirectory));
+        Assert.Empty(Directory.GetFiles(store.UploadDirectory));
         await using var upload = await store.BeginPutAsync(Key, default);
-        Assert.Equal([((FileSystemUpload)upload).TempPath], Directory.GetFiles(store.IncomingDirectory));
+        Assert.Equal([((FileSystemUpload)upload).TempPath], Directory.GetFiles(store.UploadDirectory));
         await upload.Content.WriteAsync(new byte[] { 1, 2, 3 });
         await upload.CommitAsync(default);
 
         Assert.Equal(0, store.PreparedTempFiles);
-        Assert.Empty(Directory.GetFiles(store.IncomingDirectory));
+        Assert.Empty(Directory.GetFiles(store.UploadDirectory));
     }
 
     [Fact]

@@ -5,8 +5,9 @@ internal static class IncomingFiles
 {
     /// <summary>
     /// The temp files holding data: uploads in progress, or left behind. The empty files the store prepares ahead of
-    /// need (<c>FileSystemStoreOptions.PreparedTempFiles</c>) are not among them.
+    /// need (<c>FileSystemStoreOptions.PreparedTempFiles</c>) are not among them. Every run's upload folder is looked in,
+    /// and the folder itself, where versions before session 12 wrote.
     /// </summary>
     public static IReadOnlyList<string> Written(string incomingDirectory) =>
-        Directory.EnumerateFiles(incomingDirectory).Where(f => new FileInfo(f).Length > 0).ToList();
+        Directory.EnumerateFiles(incomingDirectory, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0).ToList();
 }
