@@ -18,14 +18,7 @@ public sealed class HandOffStoreSinkTests
         var received = new MemoryStream();
         var consumerThreads = new List<int>();
         var destination = new RecordingStream(received, () => consumerThreads.Add(Environment.CurrentManagedThreadId));
-        var sink = new HandOffStoreSink(
-            async (content, ct) =>
-            {
-                await content.CopyToAsync(destination, ct);
-                return DimseStatus.Success;
-            },
-            onCompleted: null,
-            CancellationToken.None);
+        var sink = SinkCopyingTo(destination);
 
         var writes = new List<bool>();
         foreach (var fragment in new[] { Sequence([1, 2, 3], [4, 5]), Sequence([6]), Sequence([7, 8, 9, 10]) })
@@ -55,14 +48,7 @@ public sealed class HandOffStoreSinkTests
             seen.Add(data.ToArray());
             return new ValueTask(storeWrite.Task.WaitAsync(ct));
         });
-        var sink = new HandOffStoreSink(
-            async (content, ct) =>
-            {
-                await content.CopyToAsync(destination, ct);
-                return DimseStatus.Success;
-            },
-            onCompleted: null,
-            CancellationToken.None);
+        var sink = SinkCopyingTo(destination);
 
         var write = sink.WriteAsync(Sequence([42, 43]), CancellationToken.None).AsTask();
         await Task.Delay(100);
@@ -185,14 +171,7 @@ public sealed class HandOffStoreSinkTests
     {
         var never = new TaskCompletionSource();
         var destination = new RecordingStream(Stream.Null, onWrite: null, (_, _) => new ValueTask(never.Task));
-        var sink = new HandOffStoreSink(
-            async (content, ct) =>
-            {
-                await content.CopyToAsync(destination, ct);
-                return DimseStatus.Success;
-            },
-            onCompleted: null,
-            CancellationToken.None);
+        var sink = SinkCopyingTo(destination);
         using var cancellation = new CancellationTokenSource();
 
         var write = sink.WriteAsync(Sequence([1]), cancellation.Token).AsTask();
@@ -220,6 +199,16 @@ public sealed class HandOffStoreSinkTests
         Assert.True(later.IsCompletedSuccessfully);
         Assert.Equal(DimseStatus.Success, await sink.CompleteAsync(CancellationToken.None));
     }
+
+    /// <summary>A sink whose consumer copies the whole data set into <paramref name="destination"/>, then answers success.</summary>
+    private static HandOffStoreSink SinkCopyingTo(Stream destination) => new(
+        async (content, ct) =>
+        {
+            await content.CopyToAsync(destination, ct);
+            return DimseStatus.Success;
+        },
+        onCompleted: null,
+        CancellationToken.None);
 
     private static ReadOnlySequence<byte> Sequence(params byte[][] segments)
     {
