@@ -42,18 +42,6 @@ internal sealed class FragmentHandOff : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>True once the consumer stopped reading (it finished, or failed): further fragments have nowhere to go.</summary>
-    public bool IsStopped
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _stopped;
-            }
-        }
-    }
-
     /// <summary>
     /// Producer: hands <paramref name="fragment"/> to the consumer and completes once the consumer has used it up or
     /// stopped reading; the fragment is not touched after that.
