@@ -12,12 +12,13 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// <see cref="IInstanceStore"/> on a folder with the S3 key layout (<c>{root}/dicom/…/{sop}.dcm</c>,
 /// <c>{root}/batches/{batchId}.json</c>). Keys are validated by <see cref="ObjectKeyValidator"/>, so no key leaves the
 /// root. Writes are two-phase and durable: temp file in <c>{root}/.incoming/{store}/</c>, a folder of this store
-/// instance's own (same file system, so the rename is atomic), SHA-256 on the way in. On commit, an object up to <see cref="JournalOptions.MaxObjectBytes"/> is made
-/// durable in the write-ahead <see cref="InstanceJournal"/> (one data flush shared by concurrent commits) and then
-/// renamed into place; a larger one is fsynced, renamed and its directory fsynced, grouped across concurrent commits
-/// by <see cref="GroupCommitter"/>. A root belongs to one process, which holds <c>{root}/.lock</c>: at start-up it
-/// replays the journal and deletes every temp file, and folder, a previous run left in <c>.incoming/</c>. Another process opening
-/// the same root (the command line's <c>jobs</c> verbs, say) can read but not write, and touches nothing.
+/// instance's own (same file system, so the rename is atomic), SHA-256 on the way in. On commit, an object up to
+/// <see cref="JournalOptions.MaxObjectBytes"/> is made durable in the write-ahead <see cref="InstanceJournal"/> (one
+/// data flush shared by concurrent commits) and then renamed into place; a larger one is fsynced, renamed and its
+/// directory fsynced, grouped across concurrent commits by <see cref="GroupCommitter"/>. A root belongs to one process,
+/// which holds <c>{root}/.lock</c>: at start-up it replays the journal and deletes every temp file, and folder, a
+/// previous run left in <c>.incoming/</c>. Another process opening the same root (the command line's <c>jobs</c>
+/// verbs, say) can read but not write, and touches nothing.
 /// </summary>
 public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 {
