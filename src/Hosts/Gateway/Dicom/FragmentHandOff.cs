@@ -155,13 +155,10 @@ internal sealed class FragmentHandOff : Stream
     {
         while (true)
         {
-            var state = NextFragment();
-            if (state == FragmentState.Waiting)
+            FragmentState state;
+            while ((state = NextFragment()) == FragmentState.Waiting)
             {
-                // Awaited here, not in a helper method: a Task-based helper's completion would not resume this
-                // inline on a thread with a synchronization context, and the hand-off relies on resuming inline.
                 await _offered.WaitAsync().ConfigureAwait(false);
-                continue;
             }
 
             if (state == FragmentState.End)
@@ -231,7 +228,9 @@ internal sealed class FragmentHandOff : Stream
     /// <summary>
     /// Consumer: <see cref="FragmentState.Available"/> with <see cref="_fragment"/> holding unread bytes,
     /// <see cref="FragmentState.End"/> at the end, or <see cref="FragmentState.Waiting"/>, registered to be woken
-    /// through <see cref="_offered"/>; throws if the producer failed.
+    /// through <see cref="_offered"/>; throws if the producer failed. The readers await <see cref="_offered"/> in their
+    /// own loops, not in a helper method: a Task-based helper's completion would not resume them inline on a thread
+    /// with a synchronization context (xunit's), and the hand-off relies on resuming inline.
     /// </summary>
     private FragmentState NextFragment()
     {
