@@ -1,4 +1,5 @@
 using ImagingGateway.Dicom.Files;
+using ImagingGateway.Dicom.Metadata;
 
 namespace ImagingGateway.Application.Instances.StoreInstance;
 
@@ -29,6 +30,20 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
     {
         get => throw new NotSupportedException();
         set => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// The data set ended: the header is decided with what there is (a data set shorter than the sniffer's first
+    /// attempt is read only now) and checked if it was not already, and returned.
+    /// </summary>
+    public HeaderReadResult Finish()
+    {
+        if (sniffer.Result is null)
+        {
+            Rejection = InstanceChecks.Check(sniffer.Finish(), sopClassUid, sopInstanceUid);
+        }
+
+        return sniffer.Result!;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)

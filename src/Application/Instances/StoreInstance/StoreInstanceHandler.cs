@@ -87,12 +87,9 @@ public sealed partial class StoreInstanceHandler(
             // receive buffer). Reading Content may throw (the association was aborted): that propagates, and the
             // upload is discarded.
             await command.Content.CopyToAsync(intake, cancellationToken);
+            var header = intake.Finish();
             storeFailure = intake.StoreFailure;
-            var rejection = intake.Rejection;
-
-            var header = sniffer.Result ?? sniffer.Finish();
-            rejection ??= InstanceChecks.Check(header, command.SopClassUid, command.SopInstanceUid);
-            if (rejection is { } r)
+            if (intake.Rejection is { } r)
             {
                 LogRejected(logger, command.AssociationId, command.SopInstanceUid, r.Status, r.Detail);
                 return (StoreInstanceResult.Failure(r.Status, r.Detail, batch.Id.Value), null);
