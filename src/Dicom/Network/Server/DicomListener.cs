@@ -9,8 +9,9 @@ namespace ImagingGateway.Dicom.Network.Server;
 /// <summary>
 /// The DICOM upper layer's transport side (PS3.8 9.1: one association per TCP connection) on plain sockets: listens
 /// on one or more endpoints, each plain or TLS (PS3.15 B.1), and hands every accepted connection to
-/// <paramref name="serve"/> as a duplex pipe over the socket or TLS stream, with reads of
-/// <see cref="DicomListenerOptions.ReadSize"/>. TCP_NODELAY is on: Nagle plus delayed ACK would stall every response
+/// <paramref name="serve"/> as a duplex pipe, with reads of <see cref="DicomListenerOptions.ReadSize"/>: over blocking
+/// socket calls on a receive thread of the connection's own for a plain connection (<see cref="BlockingSocketPipe"/>),
+/// over the TLS stream for a secure one. TCP_NODELAY is on: Nagle plus delayed ACK would stall every response
 /// about 40 ms. Connections over <see cref="DicomListenerOptions.MaxConnections"/> are handed over flagged
 /// <see cref="DicomConnectionInfo.OverCapacity"/>, up to <see cref="DicomListenerOptions.MaxOverCapacityConnections"/>.
 /// The listener closes the connection when <paramref name="serve"/> returns. Expected connection failures (TLS
@@ -166,28 +167,21 @@ public sealed class DicomListener(
         var connection = new DicomConnectionInfo(id, socket.RemoteEndPoint, socket.LocalEndPoint, null, overCapacity);
         try
         {
+            if (tls is null)
+            {
+                await ServePlainAsync(id, socket, connection).ConfigureAwait(false);
+                return;
+            }
+
             var network = new NetworkStream(socket, ownsSocket: true);
             await using (network.ConfigureAwait(false))
             {
                 DicomTlsConnection? secure = null;
                 try
                 {
-                    if (tls is not null)
-                    {
-                        secure = await tls.AuthenticateAsync(network, _stopping.Token).ConfigureAwait(false);
-                        connection = connection with { ClientCertificate = secure.ClientCertificate };
-                    }
-
-                    var pipe = DuplexPipe.FromStream(secure?.Stream ?? (Stream)network, options.ReadSize);
-                    try
-                    {
-                        await serve(pipe, connection, _stopping.Token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        await pipe.Output.CompleteAsync().ConfigureAwait(false);
-                        await pipe.Input.CompleteAsync().ConfigureAwait(false);
-                    }
+                    secure = await tls.AuthenticateAsync(network, _stopping.Token).ConfigureAwait(false);
+                    connection = connection with { ClientCertificate = secure.ClientCertificate };
+                    await ServeAsync(DuplexPipe.FromStream(secure.Stream, options.ReadSize), connection).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -207,6 +201,40 @@ public sealed class DicomListener(
         {
             Interlocked.Decrement(ref overCapacity ? ref _overCapacity : ref _active);
             _connections.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// A plain connection is served over blocking socket calls on a receive thread of its own
+    /// (<see cref="BlockingSocketPipe"/>): each PDU is read, handled and answered there. The connection then ends with
+    /// an orderly shutdown, which also ends a receive still waiting.
+    /// </summary>
+    private async Task ServePlainAsync(long id, Socket socket, DicomConnectionInfo connection)
+    {
+        using (socket)
+        {
+            var pipe = new BlockingSocketPipe(socket, options.ReadSize, $"dicom-{id} recv");
+            try
+            {
+                await ServeAsync(pipe, connection).ConfigureAwait(false);
+            }
+            finally
+            {
+                pipe.ShutdownSocket();
+            }
+        }
+    }
+
+    private async Task ServeAsync(IDuplexPipe pipe, DicomConnectionInfo connection)
+    {
+        try
+        {
+            await serve(pipe, connection, _stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await pipe.Output.CompleteAsync().ConfigureAwait(false);
+            await pipe.Input.CompleteAsync().ConfigureAwait(false);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using ImagingGateway.Dicom.Network.Server;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -11,8 +12,10 @@ namespace ImagingGateway.Gateway.Dicom;
 /// the connection's own (<see cref="BlockingSocketPipe"/>), reads of <see cref="IConnectionStreamFeature.ReadSize"/>
 /// (Kestrel's own socket transport reads 4 KiB blocks), TCP_NODELAY on (Nagle plus delayed ACK would stall every C-STORE
 /// response about 40 ms). The TLS middleware reads the socket through <see cref="Stream"/> instead, and then the receive
-/// thread never starts. Kestrel disposes the connection once its middleware and handler have returned;
-/// <see cref="Abort"/> closes the socket at once, which also ends a receive in progress.
+/// thread never starts. Kestrel disposes the connection once its middleware and handler have returned, and the
+/// connection then ends with an orderly shutdown (FIN), so the peer reads everything sent, a final A-ABORT included
+/// (a bare <see cref="Socket.Dispose()"/> with a receive waiting would reset it); <see cref="Abort"/> closes the socket
+/// at once (a reset), which also ends a receive in progress.
 /// </summary>
 public sealed class DicomSocketConnection : ConnectionContext, IConnectionStreamFeature, IConnectionSocketFeature
 {
@@ -75,7 +78,7 @@ public sealed class DicomSocketConnection : ConnectionContext, IConnectionStream
             // The peer is gone; what was left unsent cannot be delivered.
         }
 
-        await _stream.DisposeAsync();
+        await _stream.DisposeAsync(); // shuts the socket down first (FIN), also ending a receive still waiting
         Cancel();
         _closed.Dispose();
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using ImagingGateway.Dicom.Network.Server;
 using ImagingGateway.Gateway.Dicom;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -68,6 +69,33 @@ public sealed class DicomSocketTransportFactoryTests
     }
 
     [Fact]
+    public async Task GivenAReadWaitingForData_WhenTheConnectionIsDisposed_ThenThePeerReadsEverythingSentAndAnOrderlyCloseNotAReset()
+    {
+        await using var listener = await Factory().BindAsync(new DicomEndPoint(IPAddress.Loopback, 0, tls: false));
+        using var peer = await ConnectAsync(listener);
+        var connection = await AcceptAsync(listener);
+        var reading = connection.Transport.Input.ReadAsync().AsTask();
+        await WaitUntilAsync(() => ReceiveThreadWaits(connection)); // blocked in recv, as between two PDUs
+        var abort = new byte[] { 0x07, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x02, 0x00 }; // A-ABORT, PS3.8 9.3.8
+        await connection.Transport.Output.WriteAsync(abort);
+
+        await connection.DisposeAsync();
+        var received = new byte[32];
+        var total = 0;
+        int read;
+        do
+        {
+            read = await peer.ReceiveAsync(received.AsMemory(total)).AsTask().WaitAsync(Patience);
+            total += read;
+        }
+        while (read > 0);
+
+        Assert.Equal(abort, received[..total]);
+        var ended = await Record.ExceptionAsync(() => reading.WaitAsync(Patience));
+        Assert.True(ended is null or InvalidOperationException or IOException, $"the read ended with {ended}");
+    }
+
+    [Fact]
     public async Task GivenAReadWaitingForData_WhenKestrelAbortsTheConnection_ThenTheReadEndsAtOnce()
     {
         await using var listener = await Factory().BindAsync(new DicomEndPoint(IPAddress.Loopback, 0, tls: false));
@@ -123,6 +151,33 @@ public sealed class DicomSocketTransportFactoryTests
 
     private static async Task<ConnectionContext> AcceptAsync(IConnectionListener listener) =>
         await listener.AcceptAsync().AsTask().WaitAsync(Patience) ?? throw new InvalidOperationException("no connection accepted");
+
+    /// <summary>
+    /// Whether the connection's receive thread (named "{connection id} recv", which Linux cuts to 15 bytes) is inside
+    /// recvmsg or recvfrom (system calls 47 and 45 on x86-64, 212 and 207 on arm64), read from /proc.
+    /// </summary>
+    private static bool ReceiveThreadWaits(ConnectionContext connection)
+    {
+        var name = $"{connection.ConnectionId} recv";
+        name = name[..Math.Min(name.Length, 15)];
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name
+                    && File.ReadAllText(Path.Combine(task, "syscall")).Split(' ')[0] is "47" or "45" or "212" or "207")
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return false;
+    }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

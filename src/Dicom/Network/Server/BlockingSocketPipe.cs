@@ -2,10 +2,11 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 
-namespace ImagingGateway.Gateway.Dicom;
+namespace ImagingGateway.Dicom.Network.Server;
 
 /// <summary>
-/// The pipes of a plain (not TLS) DICOM connection, with blocking socket calls instead of .NET's asynchronous ones.
+/// The pipes of a plain (not TLS) DICOM connection, with blocking socket calls instead of .NET's asynchronous ones
+/// (<see cref="DicomListener"/> and the Gateway's Kestrel transport serve plain connections over it).
 /// A thread of the connection's own receives into the input pipe, up to <c>readSize</c> bytes per call, and
 /// the pipe resumes its reader (the association) inline on that thread: a C-STORE is read, stored and answered there
 /// while the sender waits for its response. The response is sent with a blocking call on whichever thread writes it.
@@ -16,8 +17,8 @@ namespace ImagingGateway.Gateway.Dicom;
 /// the kernel when the data arrives, once (docs/performance.md, session 11).
 /// </para>
 /// <para>
-/// The thread starts at the first read of <see cref="Input"/>, so a TLS connection, whose middleware reads the socket
-/// through its stream instead, never starts it. It stops when the peer closes the connection, when the reader completes
+/// The thread starts at the first read of <see cref="Input"/>, so a connection that turns out to need TLS, and then
+/// reads the socket through its stream instead (the Gateway's TLS middleware), never starts it. It stops when the peer closes the connection, when the reader completes
 /// the pipe, or when the socket is disposed (which unblocks the pending receive); a receive error reaches the reader as
 /// an <see cref="IOException"/>, as <see cref="NetworkStream"/> reports it. The pipe pauses the thread once
 /// <c>4 × readSize</c> bytes wait unread, so a slow store slows the sender and memory stays bounded.
@@ -58,6 +59,24 @@ public sealed class BlockingSocketPipe : IDuplexPipe
 
     /// <summary>How many receive calls returned data: one per <c>readSize</c> bytes at most, whatever the sender's pace.</summary>
     public long Receives => Interlocked.Read(ref _receives);
+
+    /// <summary>
+    /// Ends the connection with an orderly close (FIN) before the owner disposes the socket: shuts it down both ways,
+    /// which also ends a receive still waiting. Closing a socket that a thread is blocked on would otherwise make .NET
+    /// reset the connection (RST), and the peer could lose what it had not read yet, such as a final A-ABORT (PS3.8
+    /// 9.1.6: the transport is closed only after it). A connection the peer has already reset is left as it is.
+    /// </summary>
+    public void ShutdownSocket()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Reset by the peer, or already closed (aborted): nothing left to close in order.
+        }
+    }
 
     private void EnsureReceiving()
     {

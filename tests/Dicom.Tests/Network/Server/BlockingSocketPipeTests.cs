@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using ImagingGateway.Gateway.Dicom;
+using ImagingGateway.Dicom.Network.Server;
 
-namespace ImagingGateway.Gateway.Tests.Dicom;
+namespace ImagingGateway.Dicom.Tests.Network.Server;
 
 /// <summary>
 /// A plain DICOM connection's pipes over blocking socket calls: the receive thread, where the reader resumes, when the
@@ -103,6 +103,35 @@ public sealed class BlockingSocketPipeTests : IDisposable
     }
 
     [Fact]
+    public async Task GivenAReadWaitingForData_WhenTheSocketIsShutDownBeforeItIsDisposed_ThenThePeerReadsEverythingSentAndAnOrderlyClose()
+    {
+        var pipe = new BlockingSocketPipe(_accepted, ReadSize, "test-8 recv");
+        var reading = pipe.Input.ReadAsync().AsTask();
+        await Task.Delay(100); // the receive thread is blocked in recv by now
+        var abort = new byte[] { 0x07, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x02, 0x00 }; // A-ABORT, PS3.8 9.3.8
+        await pipe.Output.WriteAsync(abort);
+
+        pipe.ShutdownSocket();
+        _accepted.Dispose();
+        var received = await ReceiveUntilClosedAsync(_peer).WaitAsync(Patience); // a reset would throw here
+        var ended = await Record.ExceptionAsync(() => reading.WaitAsync(Patience)); // the end, or the disposal if first
+
+        Assert.Equal(abort, received);
+        Assert.True(ended is null or IOException, $"the read ended with {ended}");
+    }
+
+    [Fact]
+    public void GivenASocketAlreadyClosed_WhenItIsShutDown_ThenNothingIsThrown()
+    {
+        var pipe = new BlockingSocketPipe(_accepted, ReadSize, "test-9 recv");
+        _accepted.Dispose();
+
+        var error = Record.Exception(pipe.ShutdownSocket);
+
+        Assert.Null(error);
+    }
+
+    [Fact]
     public async Task GivenAReaderThatConsumesNothing_WhenThePeerSendsFarMore_ThenTheReceiveThreadStopsAtTheBufferLimit()
     {
         var pipe = new BlockingSocketPipe(_accepted, ReadSize, "test-6 recv");
@@ -134,6 +163,19 @@ public sealed class BlockingSocketPipeTests : IDisposable
         var received = await receiving.WaitAsync(Patience);
 
         Assert.True(received.AsSpan().SequenceEqual(response));
+    }
+
+    private static async Task<byte[]> ReceiveUntilClosedAsync(Socket socket)
+    {
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer.AsMemory())) > 0)
+        {
+            received.AddRange(buffer.AsSpan(0, n));
+        }
+
+        return [.. received];
     }
 
     private static async Task<(byte[] Bytes, string? Thread)> ReadOnceAsync(BlockingSocketPipe pipe)
