@@ -25,26 +25,29 @@ public sealed class DataSetHeaderSniffer(TransferSyntax transferSyntax, int maxH
     /// <summary>The decision, once made; null while more bytes are needed.</summary>
     public HeaderReadResult? Result { get; private set; }
 
-    /// <summary>Offers the next bytes of the data set. Does nothing once the header is decided.</summary>
+    /// <summary>
+    /// Offers the next bytes of the data set. Does nothing once the header is decided. The bytes are taken up to the
+    /// next attempt at a time, so a large fragment (a whole PDV of a C-STORE) whose first bytes hold the header is
+    /// not copied: the prefix stays about twice the header's size.
+    /// </summary>
     public void Append(ReadOnlySpan<byte> bytes)
     {
-        if (Result is not null)
+        while (Result is null && !bytes.IsEmpty)
         {
-            return;
-        }
+            var take = Math.Min(bytes.Length, Math.Min(_nextAttempt, maxHeaderBytes) - _length);
+            if (_length + take > _prefix.Length)
+            {
+                Array.Resize(ref _prefix, Math.Min(Math.Max(_prefix.Length * 2, _length + take), maxHeaderBytes));
+            }
 
-        var take = Math.Min(bytes.Length, maxHeaderBytes - _length);
-        if (_length + take > _prefix.Length)
-        {
-            Array.Resize(ref _prefix, Math.Min(Math.Max(_prefix.Length * 2, _length + take), maxHeaderBytes));
-        }
-
-        bytes[..take].CopyTo(_prefix.AsSpan(_length));
-        _length += take;
-        if (_length >= _nextAttempt || _length == maxHeaderBytes)
-        {
-            Attempt(isFinalBlock: false);
-            _nextAttempt = Math.Max(_nextAttempt * 2, _length);
+            bytes[..take].CopyTo(_prefix.AsSpan(_length));
+            _length += take;
+            bytes = bytes[take..];
+            if (_length >= _nextAttempt || _length == maxHeaderBytes)
+            {
+                Attempt(isFinalBlock: false);
+                _nextAttempt = Math.Max(_nextAttempt * 2, _length);
+            }
         }
     }
 
