@@ -15,6 +15,7 @@
 #   CT_COUNT=1000  TINY_COUNT=2000  LARGE_COUNT=6    (files per data set)
 #   GW_OUT=/tmp/gw-bench/gw        (where the Gateway is published, ReadyToRun)
 #   RESULTS=/tmp/gw-bench/results-<date>.tsv        RSS_TSV=<RESULTS>.rss.tsv (gateway memory per run)
+#   FLUSH_TSV=<RESULTS>.flush.tsv (bench/flush_latency.py before and after the runs)
 #   SHARED_BENCH=<repo>/../shared/bench (or <repo>/../../shared/bench for a worktree)
 # Needs: dotnet, gcc, dcmtk (storescu, storescp, echoscu), unshare (util-linux), curl, /usr/bin/python3 with
 # python3-pydicom and python3-numpy (gen_data.py).
@@ -98,6 +99,15 @@ one() {
 # The order of the servers rotates from run to run: a run pays for what the run before it left behind (ext4 without
 # a journal skips recently freed inodes at every create, and each run ends by deleting its storage), so with as many
 # runs as servers, every server runs once after each of the others.
+# The device's durable-write latency before and after the runs (bench/flush_latency.py): every durable C-STORE
+# response waits for at least one such write, so it bounds what a durable server can do with one association.
+FLUSH_TSV=${FLUSH_TSV:-$RESULTS.flush.tsv}
+flush_probe() {
+    mkdir -p /tmp/bench-data
+    /usr/bin/python3 "$HERE/flush_latency.py" /tmp/bench-data --runs 1 | sed "s/^/$1\t/" >> "$FLUSH_TSV" || exit 1
+}
+flush_probe before
+
 read -r -a servers <<< "$SERVERS"
 for r in $(seq "$RUNS"); do
     for d in $DATASETS; do for c in $CONCS; do
@@ -106,7 +116,10 @@ for r in $(seq "$RUNS"); do
         done
     done; done
 done
+flush_probe after
 /usr/bin/python3 "$SHARED_BENCH/summarize.py" "$RESULTS"
+echo "# device flush latency (bench/flush_latency.py, 8 KB records) -> $FLUSH_TSV"
+cat "$FLUSH_TSV"
 if [ -s "$RSS_TSV" ]; then
     echo "# gateway RSS per run (kB): baseline peak growth"
     cut -f2- "$RSS_TSV"
