@@ -17,8 +17,7 @@ public sealed class StoredInstanceReader(IInstanceStore store)
         var length = Math.Min(FirstRange, info.Size);
         while (true)
         {
-            var bytes = await ReadRangeAsync(info.Key, length, cancellationToken);
-            if (bytes is null)
+            if (await ReadRangeAsync(info.Key, length, cancellationToken) is not { } bytes)
             {
                 return null; // deleted meanwhile
             }
@@ -42,7 +41,8 @@ public sealed class StoredInstanceReader(IInstanceStore store)
 
     private static bool IsDeflated(HeaderReadResult result) => result.Meta?.TransferSyntax.IsDeflated == true;
 
-    private async Task<byte[]?> ReadRangeAsync(string key, long length, CancellationToken cancellationToken)
+    /// <summary>The first <paramref name="length"/> bytes (fewer if the object is shorter), read into one array of that size.</summary>
+    private async Task<ReadOnlyMemory<byte>?> ReadRangeAsync(string key, long length, CancellationToken cancellationToken)
     {
         await using var stream = await store.OpenReadAsync(key, new ByteRange(0, length), cancellationToken);
         if (stream is null)
@@ -50,8 +50,8 @@ public sealed class StoredInstanceReader(IInstanceStore store)
             return null;
         }
 
-        using var buffer = new MemoryStream((int)Math.Min(length, int.MaxValue));
-        await stream.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
+        var bytes = new byte[checked((int)length)];
+        var read = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
+        return bytes.AsMemory(0, read);
     }
 }
