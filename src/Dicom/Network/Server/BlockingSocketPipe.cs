@@ -18,10 +18,17 @@ namespace ImagingGateway.Dicom.Network.Server;
 /// </para>
 /// <para>
 /// The thread starts at the first read of <see cref="Input"/>, so a connection that turns out to need TLS, and then
-/// reads the socket through its stream instead (the Gateway's TLS middleware), never starts it. It stops when the peer closes the connection, when the reader completes
-/// the pipe, or when the socket is disposed (which unblocks the pending receive); a receive error reaches the reader as
-/// an <see cref="IOException"/>, as <see cref="NetworkStream"/> reports it. The pipe pauses the thread once
-/// <c>4 × readSize</c> bytes wait unread, so a slow store slows the sender and memory stays bounded.
+/// reads the socket through its stream instead (the Gateway's TLS middleware), never starts it. It stops when the peer
+/// closes the connection, when the reader completes the pipe, or when the owner closes the socket (which unblocks the
+/// pending receive); a receive error reaches the reader as an <see cref="IOException"/>, as <see cref="NetworkStream"/>
+/// reports it. The pipe pauses the thread once <c>4 × readSize</c> bytes wait unread, so a slow store slows the sender
+/// and memory stays bounded.
+/// </para>
+/// <para>
+/// The owner closes the socket in order, through <see cref="NetworkStream"/> (its disposal shuts the socket down first,
+/// as <see cref="DicomListener"/> and the Gateway do): a bare <see cref="Socket.Dispose()"/> while the thread is
+/// blocked in <c>recv</c> makes .NET reset the connection, and the peer could lose what it had not read yet, such as
+/// a final A-ABORT (PS3.8 9.1.6: the transport is closed only after it).
 /// </para>
 /// </summary>
 public sealed class BlockingSocketPipe : IDuplexPipe
@@ -59,24 +66,6 @@ public sealed class BlockingSocketPipe : IDuplexPipe
 
     /// <summary>How many receive calls returned data: one per <c>readSize</c> bytes at most, whatever the sender's pace.</summary>
     public long Receives => Interlocked.Read(ref _receives);
-
-    /// <summary>
-    /// Ends the connection with an orderly close (FIN) before the owner disposes the socket: shuts it down both ways,
-    /// which also ends a receive still waiting. Closing a socket that a thread is blocked on would otherwise make .NET
-    /// reset the connection (RST), and the peer could lose what it had not read yet, such as a final A-ABORT (PS3.8
-    /// 9.1.6: the transport is closed only after it). A connection the peer has already reset is left as it is.
-    /// </summary>
-    public void ShutdownSocket()
-    {
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Reset by the peer, or already closed (aborted): nothing left to close in order.
-        }
-    }
 
     private void EnsureReceiving()
     {

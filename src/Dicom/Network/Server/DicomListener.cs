@@ -167,15 +167,20 @@ public sealed class DicomListener(
         var connection = new DicomConnectionInfo(id, socket.RemoteEndPoint, socket.LocalEndPoint, null, overCapacity);
         try
         {
-            if (tls is null)
-            {
-                await ServePlainAsync(id, socket, connection).ConfigureAwait(false);
-                return;
-            }
-
+            // Disposing the stream shuts the socket down before closing it (FIN), which also ends a receive still
+            // waiting on a plain connection's thread; a bare Socket.Dispose() would reset the connection instead, and
+            // the peer could lose what it had not read yet, such as a final A-ABORT.
             var network = new NetworkStream(socket, ownsSocket: true);
             await using (network.ConfigureAwait(false))
             {
+                if (tls is null)
+                {
+                    // Blocking socket calls on a receive thread of the connection's own: each PDU is read, handled
+                    // and answered there (BlockingSocketPipe).
+                    await ServeAsync(new BlockingSocketPipe(socket, options.ReadSize, $"dicom-{id} recv"), connection).ConfigureAwait(false);
+                    return;
+                }
+
                 DicomTlsConnection? secure = null;
                 try
                 {
@@ -201,27 +206,6 @@ public sealed class DicomListener(
         {
             Interlocked.Decrement(ref overCapacity ? ref _overCapacity : ref _active);
             _connections.TryRemove(id, out _);
-        }
-    }
-
-    /// <summary>
-    /// A plain connection is served over blocking socket calls on a receive thread of its own
-    /// (<see cref="BlockingSocketPipe"/>): each PDU is read, handled and answered there. The connection then ends with
-    /// an orderly shutdown, which also ends a receive still waiting.
-    /// </summary>
-    private async Task ServePlainAsync(long id, Socket socket, DicomConnectionInfo connection)
-    {
-        using (socket)
-        {
-            var pipe = new BlockingSocketPipe(socket, options.ReadSize, $"dicom-{id} recv");
-            try
-            {
-                await ServeAsync(pipe, connection).ConfigureAwait(false);
-            }
-            finally
-            {
-                pipe.ShutdownSocket();
-            }
         }
     }
 
