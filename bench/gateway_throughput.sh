@@ -95,10 +95,6 @@ one() {
     fi
 }
 
-# Interleaved: run 1 of every (data set, C, server), then run 2 of each, so the VM's drift hits every server alike.
-# The order of the servers rotates from run to run: a run pays for what the run before it left behind (ext4 without
-# a journal skips recently freed inodes at every create, and each run ends by deleting its storage), so with as many
-# runs as servers, every server runs once after each of the others.
 # The device's durable-write latency before and after the runs (bench/flush_latency.py): every durable C-STORE
 # response waits for at least one such write, so it bounds what a durable server can do with one association.
 FLUSH_TSV=${FLUSH_TSV:-$RESULTS.flush.tsv}
@@ -108,6 +104,10 @@ flush_probe() {
 }
 flush_probe before
 
+# Interleaved: run 1 of every (data set, C, server), then run 2 of each, so the VM's drift hits every server alike.
+# The order of the servers rotates from run to run: a run pays for what the run before it left behind (ext4 without
+# a journal skips recently freed inodes at every create, and each run ends by deleting its storage), so with as many
+# runs as servers, every server runs once after each of the others.
 read -r -a servers <<< "$SERVERS"
 for r in $(seq "$RUNS"); do
     for d in $DATASETS; do for c in $CONCS; do

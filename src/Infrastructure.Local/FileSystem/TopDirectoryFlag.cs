@@ -11,12 +11,12 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// The store marks its root when it creates it, so that <c>.incoming/</c> does not share its block group with whatever
 /// was deleted there last, and marks <c>.incoming/</c> itself, so that each start's upload folder below it, where every
 /// instance's file is created, lands in a group picked from the folder's random name (a folder below a marked one is
-/// placed from a hash of its name), not in the group of the previous run's upload folder. On ext4 without a journal the inode allocator
-/// steps over each inode of the group freed in the last 60 s (360 s while its inode-table block is dirty), one buffer
-/// lookup each, from the group's start, at every create (<c>recently_deleted</c> in <c>fs/ext4/ialloc.c</c>). After
-/// the benchmark harness deleted the previous run's 2,000 files, a create next to them took 0.6–1.2 ms; in a folder
-/// below a marked one, 0.03–0.2 ms (docs/performance.md, session 10). On other file systems the call fails and
-/// nothing changes: the attribute is only a placement hint, never needed for correctness.
+/// placed from a hash of its name), not in the group of the previous run's upload folder. On ext4 without a journal the
+/// inode allocator steps over each inode of the group freed in the last 60 s (360 s while its inode-table block is
+/// dirty), one buffer lookup each, from the group's start, at every create (<c>recently_deleted</c> in
+/// <c>fs/ext4/ialloc.c</c>). After the benchmark harness deleted the previous run's 2,000 files, a create next to them
+/// took 0.6–1.2 ms; in a folder below a marked one, 0.03–0.2 ms (docs/performance.md, session 10). On other file
+/// systems the call fails and nothing changes: the attribute is only a placement hint, never needed for correctness.
 /// </para>
 /// </summary>
 internal static partial class TopDirectoryFlag
