@@ -32,7 +32,7 @@ public static class Seed
         var key = batch.KeyFor(sop);
         host.Store.Put(key, new byte[size]);
         return new ReceivedInstance(
-            batch.Id, key, size, new string('0', 64), DicomUid.Parse(CtImageStorage), sop, DicomUid.Parse(StudyUid),
+            batch.Id, key, size, "sha256:" + new string('0', 64), DicomUid.Parse(CtImageStorage), sop, DicomUid.Parse(StudyUid),
             DicomUid.Parse(SeriesUid), "20261128", DicomUid.Parse(ExplicitVrLittleEndian), Calling, Called,
             batch.AssociationId, host.Time.GetUtcNow());
     }

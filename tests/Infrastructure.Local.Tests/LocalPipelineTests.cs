@@ -153,7 +153,7 @@ public sealed class LocalPipelineTests : IAsyncLifetime
         {
             Key = key,
             Size = info.Size,
-            Sha256 = info.Sha256,
+            Checksum = info.Checksum,
             SopClassUid = TestDicomFiles.CtImageStorage,
             SopInstanceUid = sopUid,
             StudyInstanceUid = Study,

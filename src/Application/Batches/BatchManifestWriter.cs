@@ -69,7 +69,7 @@ public sealed partial class BatchManifestWriter(
             StudyDate: i.StudyDate,
             ObjectKey: i.ObjectKey,
             Size: i.Size,
-            Sha256: string.IsNullOrEmpty(i.Sha256) ? null : i.Sha256,
+            Checksum: string.IsNullOrEmpty(i.Checksum) ? null : i.Checksum,
             BatchId: batch.Id.Value,
             BatchStudyInstanceUid: batchStudy,
             ReceivedAt: i.ReceivedAt,
@@ -111,7 +111,7 @@ public sealed partial class BatchManifestWriter(
         {
             Key = i.ObjectKey,
             Size = i.Size,
-            Sha256 = string.IsNullOrEmpty(i.Sha256) ? null : i.Sha256,
+            Checksum = string.IsNullOrEmpty(i.Checksum) ? null : i.Checksum,
             SopClassUid = i.SopClassUid.Value,
             SopInstanceUid = i.SopInstanceUid.Value,
             StudyInstanceUid = i.StudyInstanceUid.Value,

@@ -19,7 +19,7 @@ public sealed record InstanceDto
     [JsonPropertyName("objectKey")] public required string ObjectKey { get; init; }
     [JsonPropertyName("location")] public required string Location { get; init; }
     [JsonPropertyName("size")] public long Size { get; init; }
-    [JsonPropertyName("sha256")] public string? Sha256 { get; init; }
+    [JsonPropertyName("checksum")] public string? Checksum { get; init; }
     [JsonPropertyName("batchId")] public required string BatchId { get; init; }
     [JsonPropertyName("receivedAt")] public DateTimeOffset ReceivedAt { get; init; }
     [JsonPropertyName("callingAeTitle")] public string? CallingAeTitle { get; init; }
@@ -38,7 +38,7 @@ public sealed record InstanceDto
         ObjectKey = record.ObjectKey,
         Location = location,
         Size = record.Size,
-        Sha256 = record.Sha256,
+        Checksum = record.Checksum,
         BatchId = record.BatchId,
         ReceivedAt = record.ReceivedAt,
         CallingAeTitle = record.CallingAeTitle,

@@ -8,7 +8,7 @@ public sealed record ReceivedInstance(
     BatchId BatchId,
     string ObjectKey,
     long Size,
-    string Sha256,
+    string Checksum,
     DicomUid SopClassUid,
     DicomUid SopInstanceUid,
     DicomUid StudyInstanceUid,

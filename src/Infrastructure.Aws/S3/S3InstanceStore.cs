@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.S3;
@@ -84,7 +85,7 @@ public sealed class S3InstanceStore(
                 sha256 = Convert.ToHexStringLower(Convert.FromBase64String(checksum));
             }
 
-            return new StoredObjectInfo(key, response.ContentLength, string.IsNullOrEmpty(sha256) ? null : sha256, ToOffset(response.LastModified));
+            return new StoredObjectInfo(key, response.ContentLength, ToChecksum(sha256), ToOffset(response.LastModified));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -120,6 +121,18 @@ public sealed class S3InstanceStore(
         s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken);
 
     public string LocationOf(string keyOrPrefix) => $"s3://{Bucket}/{keyOrPrefix}";
+
+    /// <summary>
+    /// The object's SHA-256 (our metadata, or S3's own whole-object checksum) as an <see cref="ObjectChecksum"/>; null
+    /// when there is none or it is not 64 hex digits (metadata someone else wrote).
+    /// </summary>
+    private static string? ToChecksum(string? sha256Hex)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        return sha256Hex is { Length: 64 } && Convert.FromHexString(sha256Hex, digest, out _, out var written) == OperationStatus.Done && written == 32
+            ? ObjectChecksum.Sha256(digest)
+            : null;
+    }
 
     private static DateTimeOffset ToOffset(DateTime? value) => value is { } v
         ? new DateTimeOffset(v.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : v.ToUniversalTime())

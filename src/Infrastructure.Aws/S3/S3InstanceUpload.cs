@@ -59,7 +59,8 @@ public sealed class S3InstanceUpload : IInstanceUpload
         EnsureOpen();
         try
         {
-            var sha256 = Convert.ToHexStringLower(_objectHash.GetHashAndReset());
+            var digest = _objectHash.GetHashAndReset();
+            var sha256 = Convert.ToHexStringLower(digest);
             if (_uploadId is null)
             {
                 await PutSingleAsync(sha256, cancellationToken);
@@ -76,7 +77,7 @@ public sealed class S3InstanceUpload : IInstanceUpload
 
             _state = State.Committed;
             ReturnBuffer();
-            return new StoredObjectInfo(Key, _size, sha256, _time.GetUtcNow());
+            return new StoredObjectInfo(Key, _size, ObjectChecksum.Sha256(digest), _time.GetUtcNow());
         }
         catch
         {

@@ -314,7 +314,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         _lock?.Dispose();
     }
 
-    internal async Task<StoredObjectInfo> CommitAsync(FileSystemUpload upload, SafeFileHandle handle, long size, string sha256)
+    internal async Task<StoredObjectInfo> CommitAsync(FileSystemUpload upload, SafeFileHandle handle, long size, string checksum, byte[]? sha256)
     {
         var finalPath = PathOf(upload.Key);
         var directory = Path.GetDirectoryName(finalPath)!;
@@ -329,10 +329,10 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             }
         }
 
-        var info = new StoredObjectInfo(upload.Key, size, sha256, _time.GetUtcNow());
+        var info = new StoredObjectInfo(upload.Key, size, checksum, _time.GetUtcNow());
         if (_notifications is not null && upload.Key.StartsWith(_options.NotificationPrefix, StringComparison.Ordinal))
         {
-            _notifications.Publish(new ObjectCreatedEvent(info.Key, info.Size, info.Sha256, info.LastModified));
+            _notifications.Publish(new ObjectCreatedEvent(info.Key, info.Size, info.Checksum, info.LastModified));
         }
 
         return info;
@@ -341,11 +341,12 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     /// <summary>
     /// The journal path of a commit: the bytes become durable in the journal, then the file takes its name without a
     /// flush of its own (the checkpoint makes it durable in place). False when the object is too large for the
-    /// journal or the journal cannot take it (the caller then commits it with its own fsyncs).
+    /// journal or the journal cannot take it (the caller then commits it with its own fsyncs). <paramref name="sha256"/>
+    /// is the payload's SHA-256 for the journal's record, which the upload computes only up to the journal's threshold.
     /// </summary>
-    private async Task<bool> TryCommitThroughJournalAsync(FileSystemUpload upload, SafeFileHandle handle, long size, string sha256, string finalPath, List<string> directories)
+    private async Task<bool> TryCommitThroughJournalAsync(FileSystemUpload upload, SafeFileHandle handle, long size, byte[]? sha256, string finalPath, List<string> directories)
     {
-        if (_journal is null || !_journal.Accepts(size))
+        if (_journal is null || sha256 is null || !_journal.Accepts(size))
         {
             return false;
         }
@@ -353,7 +354,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         JournalEntry entry;
         try
         {
-            entry = await _journal.AppendAsync(upload.Key, handle, size, Convert.FromHexString(sha256), CancellationToken.None).ConfigureAwait(false);
+            entry = await _journal.AppendAsync(upload.Key, handle, size, sha256, CancellationToken.None).ConfigureAwait(false);
         }
         catch (IOException ex)
         {

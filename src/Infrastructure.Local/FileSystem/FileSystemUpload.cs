@@ -39,8 +39,8 @@ internal sealed class FileSystemUpload : IInstanceUpload
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (size, sha256) = await _stream.CompleteAsync().ConfigureAwait(false);
-            var info = await _store.CommitAsync(this, _handle, size, sha256).ConfigureAwait(false);
+            var (size, checksum, sha256) = await _stream.CompleteAsync().ConfigureAwait(false);
+            var info = await _store.CommitAsync(this, _handle, size, checksum, sha256).ConfigureAwait(false);
             Volatile.Write(ref _state, 2);
             return info;
         }

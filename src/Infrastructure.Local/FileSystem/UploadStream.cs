@@ -1,12 +1,17 @@
 using System.Buffers;
+using System.IO.Hashing;
 using System.Security.Cryptography;
+using ImagingGateway.Application.Common.Ports;
 using Microsoft.Win32.SafeHandles;
 
 namespace ImagingGateway.Infrastructure.Local.FileSystem;
 
 /// <summary>
 /// The write side of an upload: a large pooled buffer in front of positional writes to the temp file, with every
-/// byte fed through SHA-256 on the way. Writes to the page cache are a memory copy, so a full buffer is written
+/// byte fed through XXH3 (64-bit) on the way, the object's <see cref="ObjectChecksum"/>. An upload no larger than
+/// <paramref name="writeBehindFrom"/>, which goes through the journal, is hashed with SHA-256 as well, for the
+/// journal's record. (SHA-256 of every byte cost a 0.5 MB instance about 0.4 ms of CPU, a fifth of what the gateway spent
+/// on it; XXH3 takes 0.03 ms.) Writes to the page cache are a memory copy, so a full buffer is written
 /// with pwrite rather than through asynchronous file I/O, and its writeback is started at once (<see cref="WriteBehind"/>),
 /// so a large instance is mostly on disk when it is committed; only the commit's fsync waits, and that is grouped.
 /// Writeback starts only once the upload is larger than <paramref name="writeBehindFrom"/>: a smaller one is committed
@@ -29,7 +34,8 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     /// <summary>Full buffers handed to the thread pool and not yet written, at most; each holds one buffer of memory.</summary>
     private const int MaxBuffersInFlight = 4;
 
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly XxHash3 _checksum = new();
+    private IncrementalHash? _journalHash = writeBehindFrom > 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     private int _buffered;
     private long _fileOffset;
@@ -106,16 +112,20 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
         }
     }
 
-    /// <summary>Writes the rest and closes the stream to further writes; returns the size and lowercase hex SHA-256.</summary>
-    public async Task<(long Size, string Sha256)> CompleteAsync()
+    /// <summary>
+    /// Writes the rest and closes the stream to further writes; returns the size, the <see cref="ObjectChecksum"/>
+    /// (XXH3) and, for an upload no larger than the journal's threshold, its SHA-256 (null otherwise).
+    /// </summary>
+    public async Task<(long Size, string Checksum, byte[]? Sha256)> CompleteAsync()
     {
         WritableBuffer();
         await _inFlight.ConfigureAwait(false);
         WriteBuffer();
         _completed = true;
-        var hash = Convert.ToHexStringLower(_hash.GetHashAndReset());
+        var checksum = ObjectChecksum.Xxh3(_checksum.GetCurrentHashAsUInt64());
+        var sha256 = _journalHash?.GetHashAndReset();
         ReturnBuffer();
-        return (_fileOffset, hash);
+        return (_fileOffset, checksum, sha256);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -138,7 +148,7 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
             }
 
             ReturnBuffer();
-            _hash.Dispose();
+            _journalHash?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -258,7 +268,21 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
 
     private void HashAndWrite(ReadOnlySpan<byte> data, long offset)
     {
-        _hash.AppendData(data);
+        _checksum.Append(data);
+        if (_journalHash is not null)
+        {
+            if (offset + data.Length <= writeBehindFrom)
+            {
+                _journalHash.AppendData(data);
+            }
+            else
+            {
+                // Past the journal's threshold: the upload will be committed with its own fsyncs, no SHA-256 needed.
+                _journalHash.Dispose();
+                _journalHash = null;
+            }
+        }
+
         RandomAccess.Write(handle, data, offset);
         StartWriteBehind(offset, data.Length);
     }

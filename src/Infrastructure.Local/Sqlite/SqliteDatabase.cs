@@ -38,9 +38,14 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>Runs schema statements (CREATE … IF NOT EXISTS) once per schema name and process.</summary>
-    public async Task EnsureSchemaAsync(string sql, CancellationToken cancellationToken)
+    public async Task EnsureSchemaAsync(string sql, CancellationToken cancellationToken, Func<SqliteConnection, Task>? upgrade = null)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (upgrade is not null)
+        {
+            await upgrade(connection).ConfigureAwait(false);
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ImagingGateway.Application.Common.Ports;
 using Microsoft.Data.Sqlite;
 
@@ -19,7 +20,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
 
     private const string Columns =
         "sopInstanceUID, sopClassUID, studyInstanceUID, seriesInstanceUID, transferSyntaxUID, studyDate, objectKey, size, " +
-        "sha256, batchId, batchStudyInstanceUID, receivedAt, callingAeTitle, calledAeTitle";
+        "checksum, batchId, batchStudyInstanceUID, receivedAt, callingAeTitle, calledAeTitle";
 
     private const string Schema = $"""
         CREATE TABLE IF NOT EXISTS {TableName} (
@@ -31,7 +32,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             studyDate TEXT NULL,
             objectKey TEXT NOT NULL,
             size INTEGER NOT NULL,
-            sha256 TEXT NULL,
+            checksum TEXT NULL,
             batchId TEXT NOT NULL,
             batchStudyInstanceUID TEXT NOT NULL,
             receivedAt TEXT NOT NULL,
@@ -47,7 +48,32 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
 
     public SqliteReceivedInstanceIndex(SqliteDatabase database)
     {
-        _schema = new SqliteSchema(database, Schema);
+        _schema = new SqliteSchema(database, Schema, UpgradeAsync);
+    }
+
+    /// <summary>
+    /// Tables of versions before the <see cref="ObjectChecksum"/> had a column <c>sha256</c> holding bare hex: it is
+    /// renamed <c>checksum</c> and its values take the <c>sha256:</c> prefix, in one transaction.
+    /// </summary>
+    private static async Task UpgradeAsync(SqliteConnection connection)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'sha256';";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            return;
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var upgrade = connection.CreateCommand();
+        upgrade.Transaction = transaction;
+        upgrade.CommandText = $"""
+            ALTER TABLE {TableName} RENAME COLUMN sha256 TO checksum;
+            UPDATE {TableName} SET checksum = '{ObjectChecksum.Sha256Algorithm}:' || checksum
+                WHERE checksum IS NOT NULL AND instr(checksum, ':') = 0;
+            """;
+        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
     }
 
     /// <summary>Creates the table unless it exists (the host calls this at start; every other call does it too).</summary>
@@ -91,7 +117,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             parameters["studyDate"].Value = (object?)i.StudyDate ?? DBNull.Value;
             parameters["objectKey"].Value = i.ObjectKey;
             parameters["size"].Value = i.Size;
-            parameters["sha256"].Value = (object?)i.Sha256 ?? DBNull.Value;
+            parameters["checksum"].Value = (object?)i.Checksum ?? DBNull.Value;
             parameters["batchId"].Value = i.BatchId;
             parameters["batchStudyInstanceUID"].Value = i.BatchStudyInstanceUid;
             parameters["receivedAt"].Value = SqliteTime.Format(i.ReceivedAt);
@@ -143,7 +169,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         StudyDate: r.IsDBNull(5) ? null : r.GetString(5),
         ObjectKey: r.GetString(6),
         Size: r.GetInt64(7),
-        Sha256: r.IsDBNull(8) ? null : r.GetString(8),
+        Checksum: r.IsDBNull(8) ? null : r.GetString(8),
         BatchId: r.GetString(9),
         BatchStudyInstanceUid: r.GetString(10),
         ReceivedAt: SqliteTime.Parse(r.GetString(11)),

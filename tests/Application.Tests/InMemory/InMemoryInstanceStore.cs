@@ -36,7 +36,7 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
     public bool Exists(string key) => _objects.ContainsKey(key);
 
     /// <summary>Puts an object directly, as if another writer had committed it.</summary>
-    public void Put(string key, byte[] data) => _objects[key] = new StoredObject(data, Sha256(data), time.GetUtcNow());
+    public void Put(string key, byte[] data) => _objects[key] = new StoredObject(data, ChecksumOf(data), time.GetUtcNow());
 
     public bool Remove(string key) => _objects.TryRemove(key, out _);
 
@@ -59,7 +59,7 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
     }
 
     public Task<StoredObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult(_objects.TryGetValue(key, out var o) ? new StoredObjectInfo(key, o.Data.Length, o.Sha256, o.LastModified) : null);
+        Task.FromResult(_objects.TryGetValue(key, out var o) ? new StoredObjectInfo(key, o.Data.Length, o.Checksum, o.LastModified) : null);
 
     public async IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -68,7 +68,7 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
             cancellationToken.ThrowIfCancellationRequested();
             if (_objects.TryGetValue(key, out var o))
             {
-                yield return new StoredObjectInfo(key, o.Data.Length, o.Sha256, o.LastModified);
+                yield return new StoredObjectInfo(key, o.Data.Length, o.Checksum, o.LastModified);
             }
         }
 
@@ -83,9 +83,9 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
 
     public string LocationOf(string keyOrPrefix) => Root + keyOrPrefix;
 
-    private static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    private static string ChecksumOf(byte[] data) => ObjectChecksum.Sha256(SHA256.HashData(data));
 
-    private sealed record StoredObject(byte[] Data, string Sha256, DateTimeOffset LastModified);
+    private sealed record StoredObject(byte[] Data, string Checksum, DateTimeOffset LastModified);
 
     private sealed class Upload(InMemoryInstanceStore store, string key) : IInstanceUpload
     {
@@ -106,10 +106,10 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
             }
 
             var data = _content.ToArray();
-            var stored = new StoredObject(data, Sha256(data), store.Now);
+            var stored = new StoredObject(data, ChecksumOf(data), store.Now);
             store._objects[key] = stored;
             _committed = true;
-            return Task.FromResult(new StoredObjectInfo(key, data.Length, stored.Sha256, stored.LastModified));
+            return Task.FromResult(new StoredObjectInfo(key, data.Length, stored.Checksum, stored.LastModified));
         }
 
         public ValueTask DisposeAsync()

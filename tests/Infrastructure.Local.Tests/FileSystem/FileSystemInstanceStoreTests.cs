@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using ImagingGateway.Application.Common.Ports;
@@ -53,7 +54,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task GivenUploadWritten_WhenCommitted_ThenObjectIsVisibleWithItsSizeAndSha256()
+    public async Task GivenUploadWritten_WhenCommitted_ThenObjectIsVisibleWithItsSizeAndChecksum()
     {
         var content = RandomNumberGenerator.GetBytes(700_001);
         StoredObjectInfo info;
@@ -67,7 +68,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         }
 
         Assert.Equal(content.Length, info.Size);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), info.Sha256);
+        Assert.Equal("xxh3:" + Convert.ToHexStringLower(XxHash3.Hash(content)), info.Checksum);
         Assert.Equal(content, await File.ReadAllBytesAsync(_store.PathOf(Key)));
         Assert.Equal(content.Length, (await _store.GetInfoAsync(Key, default))!.Size);
         Assert.Empty(IncomingFiles.Written(_store.IncomingDirectory));

@@ -1,10 +1,11 @@
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using ImagingGateway.Infrastructure.Local.FileSystem;
 using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
 
 namespace ImagingGateway.Infrastructure.Local.Tests.FileSystem;
 
-/// <summary>The upload's double-buffered writes: order, size and SHA-256 exact whatever the pieces; failures not lost.</summary>
+/// <summary>The upload's double-buffered writes: order, size and checksum exact whatever the pieces; failures not lost.</summary>
 public sealed class UploadStreamTests : IDisposable
 {
     private const int BufferSize = 4096;
@@ -19,12 +20,12 @@ public sealed class UploadStreamTests : IDisposable
     [InlineData(BufferSize + 1)]
     [InlineData(3 * BufferSize)]
     [InlineData(0)] // random piece sizes
-    public async Task GivenManyBuffersWrittenAsynchronouslyInPieces_WhenCompleted_ThenTheFileAndItsSha256AreExact(int pieceSize)
+    public async Task GivenManyBuffersWrittenAsynchronouslyInPieces_WhenCompleted_ThenTheFileAndItsChecksumAreExact(int pieceSize)
     {
         var data = RandomNumberGenerator.GetBytes(25 * BufferSize + 123);
         var path = _temp.Combine($"upload-{pieceSize}.tmp");
         var random = new Random(pieceSize);
-        (long Size, string Sha256) result;
+        (long Size, string Checksum, byte[]? Sha256) result;
         using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite))
         using (var upload = new UploadStream(handle, BufferSize))
         {
@@ -41,7 +42,8 @@ public sealed class UploadStreamTests : IDisposable
         }
 
         Assert.Equal(data.Length, result.Size);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
+        Assert.Equal(Xxh3Of(data), result.Checksum);
+        Assert.Null(result.Sha256); // no journal threshold: no SHA-256
         Assert.Equal(data, await File.ReadAllBytesAsync(path));
     }
 
@@ -57,7 +59,7 @@ public sealed class UploadStreamTests : IDisposable
             await upload.WriteAsync(data.AsMemory(0, half));
             upload.Write(data.AsSpan(half, 1000));
             await upload.WriteAsync(data.AsMemory(half + 1000));
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), (await upload.CompleteAsync()).Sha256);
+            Assert.Equal(Xxh3Of(data), (await upload.CompleteAsync()).Checksum);
         }
 
         Assert.Equal(data, await File.ReadAllBytesAsync(path));
@@ -120,7 +122,58 @@ public sealed class UploadStreamTests : IDisposable
                 $"{resident} of {data.Length} bytes stayed cached (release asked: {releaseWritten}, file system releases by the probe: {fileSystemReleases})");
         }
 
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), (await upload.CompleteAsync()).Sha256);
+        Assert.Equal(Xxh3Of(data), (await upload.CompleteAsync()).Checksum);
         Assert.Equal(data, await File.ReadAllBytesAsync(path));
     }
+
+    [Theory]
+    [InlineData(0, "xxh3:2d06800538d394c2")]
+    [InlineData(300_000, "xxh3:72b19f629d50046a")]
+    public async Task GivenKnownContent_WhenCompleted_ThenTheChecksumIsTheOneXxhsumPrints(int length, string expected)
+    {
+        // The expected values are what `xxhsum -H3` (the xxHash project's own tool) printed for these bytes.
+        var data = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            data[i] = (byte)(i * 31 % 251);
+        }
+
+        using var handle = File.OpenHandle(_temp.Combine($"known-{length}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite);
+        using var upload = new UploadStream(handle, BufferSize);
+        await upload.WriteAsync(data);
+
+        Assert.Equal(expected, (await upload.CompleteAsync()).Checksum);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    [InlineData(3 * BufferSize)]
+    [InlineData(3 * BufferSize + 1)]
+    [InlineData(7 * BufferSize)]
+    public async Task GivenAJournalThreshold_WhenCompleted_ThenTheSha256IsThereExactlyForUploadsWithinIt(int length)
+    {
+        const int threshold = 3 * BufferSize;
+        var data = RandomNumberGenerator.GetBytes(length);
+        using var handle = File.OpenHandle(_temp.Combine($"journal-{length}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite);
+        using var upload = new UploadStream(handle, BufferSize, writeBehindFrom: threshold);
+        for (var offset = 0; offset < length; offset += 1000)
+        {
+            await upload.WriteAsync(data.AsMemory(offset, Math.Min(1000, length - offset)));
+        }
+
+        var result = await upload.CompleteAsync();
+
+        Assert.Equal(Xxh3Of(data), result.Checksum);
+        if (length <= threshold)
+        {
+            Assert.Equal(SHA256.HashData(data), result.Sha256);
+        }
+        else
+        {
+            Assert.Null(result.Sha256);
+        }
+    }
+
+    private static string Xxh3Of(byte[] data) => "xxh3:" + Convert.ToHexStringLower(XxHash3.Hash(data));
 }

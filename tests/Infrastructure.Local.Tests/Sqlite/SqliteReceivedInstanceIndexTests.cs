@@ -31,7 +31,7 @@ public sealed class SqliteReceivedInstanceIndexTests : IDisposable
     public async Task GivenARecordedBatch_WhenAnInstanceIsFound_ThenEveryFieldReadsBack()
     {
         var full = Record(1, BatchA, T0);
-        var sparse = Record(2, BatchA, T0.AddTicks(1)) with { StudyDate = null, Sha256 = null, CallingAeTitle = null, CalledAeTitle = null };
+        var sparse = Record(2, BatchA, T0.AddTicks(1)) with { StudyDate = null, Checksum = null, CallingAeTitle = null, CalledAeTitle = null };
 
         await _index.RecordAsync([full, sparse], default);
 
@@ -122,6 +122,40 @@ public sealed class SqliteReceivedInstanceIndexTests : IDisposable
         Assert.Equal("DicomImportJobTable,instances", reader.GetString(0));
     }
 
+    [Fact]
+    public async Task GivenATableOfAnEarlierVersionWithASha256Column_WhenOpened_ThenItsValuesReadBackAsSha256Checksums()
+    {
+        // The table as versions before ObjectChecksum created it: a sha256 column of bare hex.
+        var hex = new string('b', 64);
+        await using (var connection = new SqliteConnection($"Data Source={_temp.Combine("gateway.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = $"""
+                CREATE TABLE instances (
+                    sopInstanceUID TEXT NOT NULL PRIMARY KEY, sopClassUID TEXT NOT NULL, studyInstanceUID TEXT NOT NULL,
+                    seriesInstanceUID TEXT NOT NULL, transferSyntaxUID TEXT NOT NULL, studyDate TEXT NULL,
+                    objectKey TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NULL, batchId TEXT NOT NULL,
+                    batchStudyInstanceUID TEXT NOT NULL, receivedAt TEXT NOT NULL, callingAeTitle TEXT NULL,
+                    calledAeTitle TEXT NULL) WITHOUT ROWID;
+                INSERT INTO instances VALUES ('{Sop(1)}', '1.2.840.10008.5.1.4.1.1.2', '{Study}', '{Study}.1',
+                    '1.2.840.10008.1.2.1', NULL, 'dicom/k1.dcm', 10, '{hex}', '{BatchA}', '{Study}', '2026-11-28T05:00:00.0000000Z', NULL, NULL);
+                INSERT INTO instances VALUES ('{Sop(2)}', '1.2.840.10008.5.1.4.1.1.2', '{Study}', '{Study}.1',
+                    '1.2.840.10008.1.2.1', NULL, 'dicom/k2.dcm', 20, NULL, '{BatchA}', '{Study}', '2026-11-28T05:00:00.0000000Z', NULL, NULL);
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var reopened = new SqliteReceivedInstanceIndex(new SqliteDatabase(_temp.Combine("gateway.db")));
+
+        Assert.Equal("sha256:" + hex, (await reopened.FindAsync(Sop(1), default))!.Checksum);
+        Assert.Null((await reopened.FindAsync(Sop(2), default))!.Checksum);
+        var added = Record(3, BatchB, T0);
+        await reopened.RecordAsync([added], default);
+        Assert.Equal(added, await reopened.FindAsync(added.SopInstanceUid, default));
+    }
+
     private static string Sop(int n) => $"{Study}.1.{n}";
 
     private static ReceivedInstanceRecord Record(int n, string batchId, DateTimeOffset receivedAt) => new(
@@ -133,7 +167,7 @@ public sealed class SqliteReceivedInstanceIndexTests : IDisposable
         StudyDate: "20261128",
         ObjectKey: $"dicom/2026/11/28/{batchId}/{Sop(n)}.dcm",
         Size: 1000 + n,
-        Sha256: new string('a', 64),
+        Checksum: "xxh3:" + new string('a', 16),
         BatchId: batchId,
         BatchStudyInstanceUid: Study,
         ReceivedAt: receivedAt,

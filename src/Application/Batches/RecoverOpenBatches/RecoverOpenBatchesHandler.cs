@@ -106,7 +106,7 @@ public sealed partial class RecoverOpenBatchesHandler(
             batch ??= new ImportBatch(batchId, AeOrDefault(meta.SourceApplicationEntityTitle), AeOrDefault(meta.ReceivingApplicationEntityTitle),
                 RecoveredAssociationId, batchId.Timestamp, options.Value.Limits);
             batch.Add(new ReceivedInstance(
-                batchId, o.Key, o.Size, o.Sha256 ?? string.Empty, DicomUid.Parse(header.SopClassUid), sop,
+                batchId, o.Key, o.Size, o.Checksum ?? string.Empty, DicomUid.Parse(header.SopClassUid), sop,
                 DicomUid.Parse(header.StudyInstanceUid), DicomUid.Parse(header.SeriesInstanceUid),
                 InstanceChecks.StudyDateOrNull(header.StudyDate), syntax, batch.CallingAeTitle, batch.CalledAeTitle,
                 RecoveredAssociationId, o.LastModified));

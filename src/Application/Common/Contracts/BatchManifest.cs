@@ -23,7 +23,7 @@ public sealed record BatchManifestInstance
 {
     [JsonPropertyName("key")] public required string Key { get; init; }
     [JsonPropertyName("size")] public long Size { get; init; }
-    [JsonPropertyName("sha256")] public string? Sha256 { get; init; }
+    [JsonPropertyName("checksum")] public string? Checksum { get; init; }
     [JsonPropertyName("sopClassUID")] public required string SopClassUid { get; init; }
     [JsonPropertyName("sopInstanceUID")] public required string SopInstanceUid { get; init; }
     [JsonPropertyName("studyInstanceUID")] public required string StudyInstanceUid { get; init; }

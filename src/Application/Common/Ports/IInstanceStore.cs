@@ -42,4 +42,4 @@ public interface IInstanceUpload : IAsyncDisposable
 
 public readonly record struct ByteRange(long Offset, long Length);
 
-public sealed record StoredObjectInfo(string Key, long Size, string? Sha256, DateTimeOffset LastModified);
+public sealed record StoredObjectInfo(string Key, long Size, string? Checksum, DateTimeOffset LastModified);

@@ -14,7 +14,7 @@ public sealed record ReceivedInstanceRecord(
     string? StudyDate,
     string ObjectKey,
     long Size,
-    string? Sha256,
+    string? Checksum,
     string BatchId,
     string BatchStudyInstanceUid,
     DateTimeOffset ReceivedAt,

@@ -126,7 +126,7 @@ public sealed partial class TriggerImportHandler(
         var reader = new StoredInstanceReader(store);
         var verdicts = await ForEachInstanceAsync(manifest, async (instance, ct) =>
         {
-            var read = await reader.ReadHeaderAsync(new StoredObjectInfo(instance.Key, instance.Size, instance.Sha256, DateTimeOffset.MinValue), ct);
+            var read = await reader.ReadHeaderAsync(new StoredObjectInfo(instance.Key, instance.Size, instance.Checksum, DateTimeOffset.MinValue), ct);
             return read switch
             {
                 null => "missing",

@@ -116,7 +116,7 @@ public sealed partial class StoreInstanceHandler(
                 batch.Id,
                 key,
                 info.Size,
-                info.Sha256 ?? string.Empty,
+                info.Checksum ?? string.Empty,
                 DomainUid.Parse(command.SopClassUid),
                 sopInstanceUid,
                 DomainUid.Parse(h.StudyInstanceUid),
@@ -128,7 +128,7 @@ public sealed partial class StoreInstanceHandler(
                 command.AssociationId,
                 time.GetUtcNow());
             LogStored(logger, command.AssociationId, command.SopInstanceUid, key, info.Size);
-            return (new StoreInstanceResult(DimseStatus.Success, null, null, batch.Id.Value, key, info.Size, info.Sha256), instance);
+            return (new StoreInstanceResult(DimseStatus.Success, null, null, batch.Id.Value, key, info.Size, info.Checksum), instance);
         }
     }
 

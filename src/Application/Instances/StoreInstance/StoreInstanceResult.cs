@@ -14,7 +14,7 @@ public sealed record StoreInstanceResult(
     string? BatchId,
     string? ObjectKey,
     long Size,
-    string? Sha256)
+    string? Checksum)
 {
     public const int MaxErrorCommentLength = 64;
 

@@ -35,7 +35,7 @@ public sealed class GetInstanceHandlerTests
         Assert.Equal(key, dto.ObjectKey);
         Assert.Equal(InMemoryInstanceStore.Root + key, dto.Location);
         Assert.Equal(20, dto.Size);
-        Assert.Equal(new string('0', 64), dto.Sha256);
+        Assert.Equal("sha256:" + new string('0', 64), dto.Checksum);
         Assert.Equal(batch.Id.Value, dto.BatchId);
         Assert.Equal(TestHost.Start, dto.ReceivedAt);
         Assert.Equal("MODALITY1", dto.CallingAeTitle);
@@ -193,7 +193,7 @@ public sealed class GetInstanceHandlerTests
         string[] expected =
         [
             "sopInstanceUID", "sopClassUID", "studyInstanceUID", "seriesInstanceUID", "transferSyntaxUID", "studyDate",
-            "objectKey", "location", "size", "sha256", "batchId", "receivedAt", "callingAeTitle", "calledAeTitle", "jobId", "jobStatus",
+            "objectKey", "location", "size", "checksum", "batchId", "receivedAt", "callingAeTitle", "calledAeTitle", "jobId", "jobStatus",
         ];
         Assert.Equal(expected, doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("job-1", doc.RootElement.GetProperty("jobId").GetString());

@@ -31,7 +31,7 @@ public sealed class StoreInstanceHandlerTests
         Assert.Equal($"dicom/2026/11/28/{batchId}/{Seed.SopUid(1)}.dcm", result.ObjectKey);
         var file = host.Store.Read(result.ObjectKey!);
         Assert.Equal(file.Length, result.Size);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), result.Sha256);
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(file)), result.Checksum);
         var meta = Part10Reader.ReadFileMeta(new ReadOnlySequence<byte>(file), isFinalBlock: true);
         Assert.Equal(FileMetaReadStatus.Completed, meta.Status);
         Assert.Equal(Seed.CtImageStorage, meta.Meta!.MediaStorageSopClassUid);

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -47,11 +48,10 @@ public sealed class InstancesApiTests
         Assert.Equal(objectKey, instance.GetProperty("objectKey").GetString());
         Assert.Equal(new Uri(storedFile).AbsoluteUri, instance.GetProperty("location").GetString());
         Assert.Equal(new FileInfo(storedFile).Length, instance.GetProperty("size").GetInt64());
-        Assert.Equal(listed.GetProperty("sha256").GetString(), instance.GetProperty("sha256").GetString());
-        if (instance.GetProperty("sha256").GetString() is { } sha256)
-        {
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(storedFile))), sha256);
-        }
+        Assert.Equal(listed.GetProperty("checksum").GetString(), instance.GetProperty("checksum").GetString());
+        Assert.Equal(
+            "xxh3:" + Convert.ToHexStringLower(XxHash3.Hash(await File.ReadAllBytesAsync(storedFile))),
+            instance.GetProperty("checksum").GetString());
 
         Assert.Equal(batchId, instance.GetProperty("batchId").GetString());
         Assert.Equal(listed.GetProperty("receivedAt").GetDateTimeOffset(), instance.GetProperty("receivedAt").GetDateTimeOffset());

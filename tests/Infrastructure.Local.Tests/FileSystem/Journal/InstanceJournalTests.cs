@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using ImagingGateway.Infrastructure.Local.FileSystem;
 using ImagingGateway.Infrastructure.Local.FileSystem.Journal;
@@ -44,7 +45,7 @@ public sealed class InstanceJournalTests : IDisposable
 
         Assert.Equal(a, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
         Assert.Equal(b, await File.ReadAllBytesAsync(restarted.PathOf(KeyB)));
-        Assert.Equal(infoA.Sha256, Convert.ToHexStringLower(SHA256.HashData(a)));
+        Assert.Equal("xxh3:" + Convert.ToHexStringLower(XxHash3.Hash(a)), infoA.Checksum);
         Assert.Empty(IncomingFiles.Written(restarted.IncomingDirectory));
     }
 
