@@ -8,10 +8,11 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 
 /// <summary>
 /// The write side of an upload: a large pooled buffer in front of positional writes to the temp file, with every
-/// byte fed through XXH3 (64-bit) on the way, the object's <see cref="ObjectChecksum"/>. An upload no larger than
-/// <paramref name="writeBehindFrom"/>, which goes through the journal, is hashed with SHA-256 as well, for the
-/// journal's record. (SHA-256 of every byte cost a 0.5 MB instance about 0.4 ms of CPU, a fifth of what the gateway spent
-/// on it; XXH3 takes 0.03 ms.) Writes to the page cache are a memory copy, so a full buffer is written
+/// byte fed through XXH3 (64-bit) on the way, the object's <see cref="ObjectChecksum"/>. (SHA-256 of every byte cost a
+/// 0.5 MB instance about 0.4 ms of CPU, a fifth of what the gateway spent on it; XXH3 takes 0.03 ms.) An upload that
+/// is still in its first buffer at the end and no larger than <paramref name="writeBehindFrom"/> (so it goes through
+/// the journal) is hashed with SHA-256 as well, once, for the journal's record; until the end nobody knows which
+/// uploads will be that small. Writes to the page cache are a memory copy, so a full buffer is written
 /// with pwrite rather than through asynchronous file I/O, and its writeback is started at once (<see cref="WriteBehind"/>),
 /// so a large instance is mostly on disk when it is committed; only the commit's fsync waits, and that is grouped.
 /// Writeback starts only once the upload is larger than <paramref name="writeBehindFrom"/>: a smaller one is committed
@@ -35,7 +36,6 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     private const int MaxBuffersInFlight = 4;
 
     private readonly XxHash3 _checksum = new();
-    private IncrementalHash? _journalHash = writeBehindFrom > 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     private int _buffered;
     private long _fileOffset;
@@ -114,16 +114,17 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
 
     /// <summary>
     /// Writes the rest and closes the stream to further writes; returns the size, the <see cref="ObjectChecksum"/>
-    /// (XXH3) and, for an upload no larger than the journal's threshold, its SHA-256 (null otherwise).
+    /// (XXH3) and, for an upload that fit its first buffer and the journal's threshold, its SHA-256 (null otherwise:
+    /// the journal hashes such an upload itself).
     /// </summary>
     public async Task<(long Size, string Checksum, byte[]? Sha256)> CompleteAsync()
     {
-        WritableBuffer();
+        var buffer = WritableBuffer();
         await _inFlight.ConfigureAwait(false);
+        var sha256 = _fileOffset == 0 && _buffered <= writeBehindFrom ? SHA256.HashData(buffer.AsSpan(0, _buffered)) : null;
         WriteBuffer();
         _completed = true;
         var checksum = ObjectChecksum.Xxh3(_checksum.GetCurrentHashAsUInt64());
-        var sha256 = _journalHash?.GetHashAndReset();
         ReturnBuffer();
         return (_fileOffset, checksum, sha256);
     }
@@ -148,7 +149,6 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
             }
 
             ReturnBuffer();
-            _journalHash?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -269,20 +269,6 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     private void HashAndWrite(ReadOnlySpan<byte> data, long offset)
     {
         _checksum.Append(data);
-        if (_journalHash is not null)
-        {
-            if (offset + data.Length <= writeBehindFrom)
-            {
-                _journalHash.AppendData(data);
-            }
-            else
-            {
-                // Past the journal's threshold: the upload will be committed with its own fsyncs, no SHA-256 needed.
-                _journalHash.Dispose();
-                _journalHash = null;
-            }
-        }
-
         RandomAccess.Write(handle, data, offset);
         StartWriteBehind(offset, data.Length);
     }

@@ -146,16 +146,17 @@ public sealed class UploadStreamTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1000)]
-    [InlineData(3 * BufferSize)]
-    [InlineData(3 * BufferSize + 1)]
-    [InlineData(7 * BufferSize)]
-    public async Task GivenAJournalThreshold_WhenCompleted_ThenTheSha256IsThereExactlyForUploadsWithinIt(int length)
+    [InlineData(0, 3 * BufferSize)]
+    [InlineData(1000, 3 * BufferSize)]
+    [InlineData(BufferSize - 1, 3 * BufferSize)]
+    [InlineData(BufferSize + 1, 3 * BufferSize)] // within the threshold, but past the first buffer: the journal hashes it
+    [InlineData(7 * BufferSize, 3 * BufferSize)]
+    [InlineData(1000, 500)] // in one buffer, but past the threshold: it will not go through the journal
+    [InlineData(1000, 0)] // no journal
+    public async Task GivenAJournalThreshold_WhenCompleted_ThenTheSha256IsThereExactlyForUploadsInOneBufferWithinIt(int length, int threshold)
     {
-        const int threshold = 3 * BufferSize;
         var data = RandomNumberGenerator.GetBytes(length);
-        using var handle = File.OpenHandle(_temp.Combine($"journal-{length}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite);
+        using var handle = File.OpenHandle(_temp.Combine($"journal-{length}-{threshold}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite);
         using var upload = new UploadStream(handle, BufferSize, writeBehindFrom: threshold);
         for (var offset = 0; offset < length; offset += 1000)
         {
@@ -165,7 +166,7 @@ public sealed class UploadStreamTests : IDisposable
         var result = await upload.CompleteAsync();
 
         Assert.Equal(Xxh3Of(data), result.Checksum);
-        if (length <= threshold)
+        if (length < BufferSize && length <= threshold)
         {
             Assert.Equal(SHA256.HashData(data), result.Sha256);
         }
