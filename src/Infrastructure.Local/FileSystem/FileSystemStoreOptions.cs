@@ -11,8 +11,12 @@ public sealed class FileSystemStoreOptions
     /// <summary>Keys under this prefix raise an object-created notification when committed (as the S3 event rule does).</summary>
     public string NotificationPrefix { get; set; } = "batches/";
 
-    /// <summary>Write buffer per upload.</summary>
-    public int UploadBufferSize { get; set; } = 256 * 1024;
+    /// <summary>
+    /// Write buffer per upload (an upload holds one, plus up to four full ones waiting to be written). 1 MiB holds a CT
+    /// or MR image whole, so it is written once, at the commit, on the receiving thread; with 256 KiB a 0.5 MB CT image
+    /// went to the thread pool in two hand-offs and was slower (docs/performance.md, session 14).
+    /// </summary>
+    public int UploadBufferSize { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// Empty temp files kept ready in <c>.incoming/</c> by a background thread, so an upload does not create its file on

@@ -56,14 +56,14 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     [Fact]
     public async Task GivenUploadWritten_WhenCommitted_ThenObjectIsVisibleWithItsSizeAndChecksum()
     {
-        var content = RandomNumberGenerator.GetBytes(700_001);
+        var content = RandomNumberGenerator.GetBytes(2_700_001);
         StoredObjectInfo info;
         await using (var upload = await _store.BeginPutAsync(Key, default))
         {
-            // Uneven writes cross the buffer boundary.
+            // Uneven writes cross the buffer boundaries (1 MiB).
             await upload.Content.WriteAsync(content.AsMemory(0, 12345));
-            await upload.Content.WriteAsync(content.AsMemory(12345, 300_000));
-            upload.Content.Write(content.AsSpan(312345));
+            await upload.Content.WriteAsync(content.AsMemory(12345, 1_300_000));
+            upload.Content.Write(content.AsSpan(1_312_345));
             info = await upload.CommitAsync(default);
         }
 
