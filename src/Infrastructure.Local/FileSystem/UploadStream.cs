@@ -114,14 +114,16 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
 
     /// <summary>
     /// Writes the rest and closes the stream to further writes; returns the size, the <see cref="ObjectChecksum"/>
-    /// (XXH3) and, for an upload that fit its first buffer and the journal's threshold, its SHA-256 (null otherwise:
-    /// the journal hashes such an upload itself).
+    /// (XXH3) and, for an upload that fit its first buffer and the journal's threshold, its SHA-256 (null otherwise;
+    /// the store reads a journaled upload back to hash it when this is null).
     /// </summary>
     public async Task<(long Size, string Checksum, byte[]? Sha256)> CompleteAsync()
     {
         var buffer = WritableBuffer();
         await _inFlight.ConfigureAwait(false);
-        var sha256 = _fileOffset == 0 && _buffered <= writeBehindFrom ? SHA256.HashData(buffer.AsSpan(0, _buffered)) : null;
+        var sha256 = writeBehindFrom > 0 && _fileOffset == 0 && _buffered <= writeBehindFrom
+            ? SHA256.HashData(buffer.AsSpan(0, _buffered))
+            : null;
         WriteBuffer();
         _completed = true;
         var checksum = ObjectChecksum.Xxh3(_checksum.GetCurrentHashAsUInt64());

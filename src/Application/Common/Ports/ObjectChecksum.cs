@@ -21,11 +21,4 @@ public static class ObjectChecksum
 
     /// <summary><c>xxh3:</c> and the 64-bit XXH3 value as 16 lowercase hex digits.</summary>
     public static string Xxh3(ulong value) => $"{Xxh3Algorithm}:{value:x16}";
-
-    /// <summary>The algorithm of a checksum in this form (<c>sha256</c>, <c>xxh3</c>), or null when it has none.</summary>
-    public static string? AlgorithmOf(string? checksum)
-    {
-        var colon = checksum?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        return colon > 0 ? checksum![..colon] : null;
-    }
 }
