@@ -4,8 +4,9 @@
 #   <date> <baseline_kB> <peak_kB> <growth_kB>
 # baseline = RSS when http://127.0.0.1:HTTP_PORT/healthz first answers (the server is up and idle; the harness starts
 # its clients only after that, once the server answers C-ECHO), peak = the largest sample afterwards. (It used to wait
-# 1 s more; a run shorter than that, such as 78 MB files on a fast day, then had no baseline and no line.) Used by gateway_throughput.sh to check that memory stays flat while
-# large files stream through. TERM is forwarded to COMMAND.
+# 1 s more; a run shorter than that, such as 78 MB files on a fast day, then had no baseline and no line.)
+# Used by gateway_throughput.sh to check that memory stays flat while large files stream through. TERM is forwarded
+# to COMMAND.
 set -u
 OUT=$1; HTTP_PORT=$2; shift 2; [ "$1" = "--" ] && shift
 "$@" &

@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Infrastructure.Local.FileSystem.Journal;
 using Microsoft.Extensions.Logging;
@@ -344,8 +342,8 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
     /// The journal path of a commit: the bytes become durable in the journal, then the file takes its name without a
     /// flush of its own (the checkpoint makes it durable in place). False when the object is too large for the
     /// journal or the journal cannot take it (the caller then commits it with its own fsyncs). <paramref name="sha256"/>
-    /// is the payload's SHA-256 for the journal's record when the upload had it at hand (it fit one buffer); otherwise it
-    /// is read back here (the object is no larger than the journal's threshold, and in the page cache).
+    /// is the payload's SHA-256 for the journal's record when the upload had it at hand (it fit one buffer); otherwise
+    /// the journal reads the object back to hash it (it is no larger than the journal's threshold, and in the page cache).
     /// </summary>
     private async Task<bool> TryCommitThroughJournalAsync(FileSystemUpload upload, SafeFileHandle handle, long size, byte[]? sha256, string finalPath, List<string> directories)
     {
@@ -357,7 +355,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         JournalEntry entry;
         try
         {
-            entry = await _journal.AppendAsync(upload.Key, handle, size, sha256 ?? Sha256Of(handle, size), CancellationToken.None).ConfigureAwait(false);
+            entry = await _journal.AppendAsync(upload.Key, handle, size, sha256, CancellationToken.None).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
@@ -377,33 +375,6 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         }
 
         return true;
-    }
-
-    /// <summary>The SHA-256 of the first <paramref name="size"/> bytes of a temp file (read back for the journal).</summary>
-    private static byte[] Sha256Of(SafeFileHandle handle, long size)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            for (long position = 0; position < size;)
-            {
-                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, size - position)), position);
-                if (read <= 0)
-                {
-                    throw new IOException($"the temp file ended at {position} of its {size} bytes");
-                }
-
-                hash.AppendData(buffer.AsSpan(0, read));
-                position += read;
-            }
-
-            return hash.GetHashAndReset();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>Recovery: writes an object back from its journal record (through a temp file, as any commit).</summary>

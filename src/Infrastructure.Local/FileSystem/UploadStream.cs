@@ -115,7 +115,7 @@ internal sealed class UploadStream(SafeFileHandle handle, int bufferSize, long w
     /// <summary>
     /// Writes the rest and closes the stream to further writes; returns the size, the <see cref="ObjectChecksum"/>
     /// (XXH3) and, for an upload that fit its first buffer and the journal's threshold, its SHA-256 (null otherwise;
-    /// the store reads a journaled upload back to hash it when this is null).
+    /// the journal reads a journaled upload back to hash it when this is null).
     /// </summary>
     public async Task<(long Size, string Checksum, byte[]? Sha256)> CompleteAsync()
     {

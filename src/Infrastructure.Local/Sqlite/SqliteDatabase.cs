@@ -37,7 +37,10 @@ public sealed class SqliteDatabase
         return await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs schema statements (CREATE … IF NOT EXISTS) once per schema name and process.</summary>
+    /// <summary>
+    /// Runs schema statements (CREATE … IF NOT EXISTS) once per schema name and process, after <paramref name="upgrade"/>
+    /// (when given) on the same connection.
+    /// </summary>
     public async Task EnsureSchemaAsync(string sql, CancellationToken cancellationToken, Func<SqliteConnection, Task>? upgrade = null)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -86,10 +86,13 @@ internal sealed class InstanceJournal : IDisposable
     /// <summary>
     /// Records <paramref name="length"/> bytes of <paramref name="source"/> as the object <paramref name="key"/> and
     /// returns once they are durable in the journal. The caller then puts the object in place and calls
-    /// <see cref="Finish"/> with the returned entry, whatever happens.
+    /// <see cref="Finish"/> with the returned entry, whatever happens. <paramref name="sha256"/> is the bytes' SHA-256
+    /// when the caller has it at hand (an upload that fit its buffer); otherwise they are read back and hashed here.
     /// </summary>
-    public async Task<JournalEntry> AppendAsync(string key, SafeFileHandle source, long length, byte[] sha256, CancellationToken cancellationToken)
+    public async Task<JournalEntry> AppendAsync(string key, SafeFileHandle source, long length, byte[]? sha256, CancellationToken cancellationToken)
     {
+        sha256 ??= JournalFormat.PayloadSha256(source, 0, length)
+            ?? throw new IOException($"the file to journal as '{key}' ended before its {length} bytes");
         var (segment, offset, sequence) = await ReserveAsync(key, JournalFormat.RecordSize(key, length), cancellationToken).ConfigureAwait(false);
         var entry = new JournalEntry(segment);
         try

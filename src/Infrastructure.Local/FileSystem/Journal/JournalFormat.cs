@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace ImagingGateway.Infrastructure.Local.FileSystem.Journal;
 
@@ -68,6 +71,37 @@ internal static class JournalFormat
         }
 
         return header.Slice(16, 16).ToArray();
+    }
+
+    /// <summary>
+    /// The SHA-256 a payload record carries: of <paramref name="length"/> bytes of <paramref name="handle"/> from
+    /// <paramref name="offset"/>, read in 1 MiB pieces; null when the file ends before them.
+    /// </summary>
+    public static byte[]? PayloadSha256(SafeFileHandle handle, long offset, long length)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length, 1, 1024 * 1024));
+        try
+        {
+            for (var remaining = length; remaining > 0;)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), offset);
+                if (read <= 0)
+                {
+                    return null;
+                }
+
+                hash.AppendData(buffer.AsSpan(0, read));
+                offset += read;
+                remaining -= read;
+            }
+
+            return hash.GetHashAndReset();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The header of a record (written before its payload, at <see cref="PayloadStart"/> bytes).</summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace ImagingGateway.Infrastructure.Local.FileSystem.Journal;
@@ -55,32 +54,7 @@ internal static class JournalScanner
         }
     }
 
-    private static bool PayloadMatches(SafeFileHandle handle, JournalRecordHeader header)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        try
-        {
-            var position = header.PayloadOffset;
-            var remaining = header.PayloadLength;
-            while (remaining > 0)
-            {
-                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), position);
-                if (read <= 0)
-                {
-                    return false;
-                }
-
-                hash.AppendData(buffer.AsSpan(0, read));
-                position += read;
-                remaining -= read;
-            }
-
-            return hash.GetHashAndReset().AsSpan().SequenceEqual(header.Sha256);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    private static bool PayloadMatches(SafeFileHandle handle, JournalRecordHeader header) =>
+        JournalFormat.PayloadSha256(handle, header.PayloadOffset, header.PayloadLength) is { } hash
+        && hash.AsSpan().SequenceEqual(header.Sha256);
 }
