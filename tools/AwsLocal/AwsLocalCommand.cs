@@ -1,0 +1,103 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ImagingGateway.AwsLocal.Template;
+
+namespace ImagingGateway.AwsLocal;
+
+/// <summary>The command line: <c>--run-dir DIR</c> (default ./awslocal-run), <c>--dicom-port N</c> (default 0: any free port), <c>--synth-only</c>.</summary>
+public static class AwsLocalCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runDirectory = Path.GetFullPath(Option(args, "--run-dir") ?? "awslocal-run");
+        var dicomPort = int.Parse(Option(args, "--dicom-port") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Directory.CreateDirectory(runDirectory);
+        var paths = new LocalPaths(BuildConfiguration());
+        paths.LambdaCode = await PublishLambdaAsync(paths, Path.Combine(runDirectory, "lambda-code"));
+        Console.WriteLine($"synthesizing the CDK app (lambdaCodePath = {paths.LambdaCode})");
+        var templateJson = TemplateSynthesizer.Synthesize(paths.Root, paths.LambdaCode, Path.Combine(runDirectory, "cdk.out"));
+        File.WriteAllText(Path.Combine(runDirectory, "template.json"), templateJson);
+        var model = new TemplateModel(templateJson);
+        File.WriteAllText(Path.Combine(runDirectory, "principals.json"), Principals(model).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (args.Contains("--synth-only"))
+        {
+            return 0;
+        }
+
+        await using var topology = await Topology.StartAsync(model, paths, runDirectory, dicomPort);
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("stopping");
+        }
+        return 0;
+    }
+
+    /// <summary>Every principal of the template with its resolved identity-policy statements (the IAM check's input).</summary>
+    public static JsonObject Principals(TemplateModel model)
+    {
+        var principals = new JsonObject();
+        foreach (var f in model.Functions())
+        {
+            principals[f.RoleLogicalId] = Principal("lambda", f.LogicalId, f.RoleArn, f.PolicyStatements, model.ManagedPolicyArns(f.RoleLogicalId));
+        }
+        foreach (var c in model.Containers().Where(c => c.Environment.Keys.Any(k => k.StartsWith("GATEWAY__", StringComparison.Ordinal))))
+        {
+            principals[c.TaskRoleLogicalId] = Principal("ecs-task", c.TaskDefinitionLogicalId, c.TaskRoleArn, c.PolicyStatements, model.ManagedPolicyArns(c.TaskRoleLogicalId));
+        }
+        foreach (var s in model.StateMachines())
+        {
+            principals[s.RoleLogicalId] = Principal("states", s.LogicalId, s.RoleArn, s.PolicyStatements, model.ManagedPolicyArns(s.RoleLogicalId));
+        }
+        return principals;
+    }
+
+    private static JsonObject Principal(string kind, string resource, string roleArn, IReadOnlyList<JsonObject> statements, IReadOnlyList<string> managed) => new()
+    {
+        ["kind"] = kind,
+        ["resource"] = resource,
+        ["roleArn"] = roleArn,
+        ["statements"] = new JsonArray(statements.Select(s => (JsonNode)s.DeepClone()).ToArray()),
+        ["managedPolicyArns"] = new JsonArray(managed.Select(m => (JsonNode)JsonValue.Create(m)).ToArray()),
+    };
+
+    /// <summary>The function package as deploy/README.md makes it (publish of the built project), so the code folder holds every dependency.</summary>
+    private static async Task<string> PublishLambdaAsync(LocalPaths paths, string output)
+    {
+        Console.WriteLine($"publishing {paths.LambdaProject} to {output}");
+        var info = new System.Diagnostics.ProcessStartInfo(DotnetHost.Path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "publish", paths.LambdaProject, "-c", paths.Configuration, "--no-build", "-o", output, "-nologo", "-v", "q" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish of the Lambda project failed ({process.ExitCode}): {await stdout}{await stderr}");
+        }
+        return output;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string BuildConfiguration() =>
+        typeof(AwsLocalCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
+}
