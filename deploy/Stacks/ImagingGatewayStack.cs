@@ -106,22 +106,22 @@ public sealed class ImagingGatewayStack : Stack
             TriggerImportFailures));
 
         // Least privilege, one grant per call the handler makes.
-        DicomBucket.GrantRead(TriggerImport.Function, BatchPrefix + "*");
-        DicomBucket.GrantRead(TriggerImport.Function, InstancePrefix + "*");
+        DicomBucket.GrantGetObjects(TriggerImport.Function, BatchPrefix + "*");
+        DicomBucket.GrantGetObjects(TriggerImport.Function, InstancePrefix + "*");
         Workflow.GrantStartExecution(TriggerImport.Function);
         Workflow.GrantDescribeExecution(TriggerImport.Function);
         Datastore.GrantStartImport(StartImportJob.Function);
-        JobTable.GrantReadWriteJobs(StartImportJob.Function);
+        JobTable.GrantCreateJobs(StartImportJob.Function);
         Datastore.GrantReadImportJobs(CheckStatus.Function);
-        JobTable.GrantReadWriteJobs(CheckStatus.Function);
-        ResultsBucket.GrantRead(CheckStatus.Function);
+        JobTable.GrantUpdateJobs(CheckStatus.Function);
+        ResultsBucket.GrantGetObjects(CheckStatus.Function, "*");
 
         // An execution stopped from outside (timeout, abort, history limit) never runs RecordFailure: record it here.
         RecordExecutionFailure = new ImportFunction(this, "RecordExecutionFailure", new ImportFunctionProps(
             "Records the job of an import execution that ended FAILED, TIMED_OUT or ABORTED",
             RecordExecutionFailureHandler, code, settings.CheckStatusMemoryMiB, 0,
             Duration.Seconds(60), jobFunctionEnvironment, logRetention, TriggerImportFailures));
-        JobTable.GrantReadWriteJobs(RecordExecutionFailure.Function);
+        JobTable.GrantUpdateJobs(RecordExecutionFailure.Function);
         Workflow.RecordFailedExecutions(RecordExecutionFailure.Function, TriggerImportFailures);
 
         DicomBucket.Bucket.AddEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(TriggerImport.Function),

@@ -35,7 +35,8 @@ public sealed class Topology : IAsyncDisposable
     private readonly LocalPaths _paths;
     private readonly RequestLog _log;
     private readonly FakeHealthImaging _healthImaging = new() { PollsToComplete = 2 };
-    private readonly HttpClient _http = new();
+    // Idle connections are dropped before node's 5 s keep-alive timeout closes them, so no request races a closing socket.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2) });
     private AwsModelServer? _imagingServer;
     private AwsModelServer? _statesServer;
     private LambdaService? _lambda;
@@ -120,6 +121,7 @@ public sealed class Topology : IAsyncDisposable
             ["aeTitle"] = GatewayContainer().Environment.GetValueOrDefault("GATEWAY__AETITLE"),
             ["buckets"] = new JsonArray(_model.Buckets().Select(b => (JsonNode)JsonValue.Create(b)).ToArray()),
             ["tables"] = new JsonArray(_model.Tables().Select(t => (JsonNode)JsonValue.Create(t.Name)).ToArray()),
+            ["datastores"] = new JsonArray(_model.Datastores().Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
             ["stateMachines"] = new JsonArray(_model.StateMachines().Select(s => (JsonNode)JsonValue.Create(s.Arn)).ToArray()),
             ["functions"] = new JsonObject(functions.Select(f => KeyValuePair.Create(f.LogicalId, (JsonNode?)new JsonObject
             {
@@ -309,6 +311,7 @@ public sealed class Topology : IAsyncDisposable
             ["waitMs"] = 200,
             ["retryMs"] = 100,
             ["eventsUrl"] = _lambda!.Endpoint + "/_awslocal/events",
+            ["datastores"] = new JsonArray(_model.Datastores().Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
             ["stateMachines"] = new JsonArray(_model.StateMachines().Select(s => (JsonNode)new JsonObject
             {
                 ["arn"] = s.Arn,
@@ -432,6 +435,11 @@ public sealed class Topology : IAsyncDisposable
                 {
                     _healthImaging.QueueError((string)input["operation"]!, ServiceResponse.Error((int)input["status"]!, (string)input["code"]!, (string?)input["message"] ?? "injected by tools/AwsLocal"));
                 }
+                return (200, "{}");
+            case ("POST", "/_awslocal/medical-imaging/reset"):
+                _healthImaging.ClearFaults();
+                _healthImaging.StartTps = null;
+                _healthImaging.MaxConcurrentJobs = null;
                 return (200, "{}");
             case ("POST", "/_awslocal/medical-imaging/job-failures"):
                 _healthImaging.QueueJobFailure((string)input!["message"]!);

@@ -23,6 +23,16 @@ public sealed class FakeHealthImaging
 
     public int? MaxConcurrentJobs { get; set; }
 
+    /// <summary>Drops every queued error and job failure.</summary>
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _errors.Clear();
+            _jobFailures.Clear();
+        }
+    }
+
     public void QueueJobFailure(string message)
     {
         lock (_gate)

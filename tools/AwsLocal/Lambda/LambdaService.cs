@@ -151,6 +151,7 @@ public sealed class LambdaService : IDisposable
         }
         catch (Exception e)
         {
+            Console.Error.WriteLine($"{request.HttpMethod} {path} failed: {e}");
             await WriteAsync(response, 500, new JsonObject { ["message"] = e.ToString() }.ToJsonString(), "ServiceException");
         }
         finally
