@@ -186,7 +186,7 @@ public sealed class AwsLocalRun : IDisposable
         }
     }
 
-    private static string FindRoot()
+    public static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

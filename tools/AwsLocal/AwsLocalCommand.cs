@@ -11,6 +11,11 @@ public static class AwsLocalCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var runDirectory = Path.GetFullPath(Option(args, "--run-dir") ?? "awslocal-run");
+        if (args.FirstOrDefault() == "grants")
+        {
+            return Iam.GrantsCommand.Run(runDirectory, Console.Out);
+        }
+
         var dicomPort = int.Parse(Option(args, "--dicom-port") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         Directory.CreateDirectory(runDirectory);
         var paths = new LocalPaths(BuildConfiguration());
@@ -59,6 +64,30 @@ public static class AwsLocalCommand
         foreach (var s in model.StateMachines())
         {
             principals[s.RoleLogicalId] = Principal("states", s.LogicalId, s.RoleArn, s.PolicyStatements, model.ManagedPolicyArns(s.RoleLogicalId));
+        }
+        // Roles a service assumes for its own calls (HealthImaging's data access role).
+        foreach (var role in model.LogicalIds("AWS::IAM::Role").Where(r => !principals.ContainsKey(r)))
+        {
+            principals[role] = Principal("role", role, model.Resolver.AttributeOf(role, "Arn"), model.PolicyStatements(role), model.ManagedPolicyArns(role));
+        }
+        // A service invoking a function (S3 notifications, EventBridge) is allowed by the function's resource policy.
+        foreach (var permission in model.LogicalIds("AWS::Lambda::Permission").Select(model.Properties))
+        {
+            var service = (string)permission["Principal"]!;
+            var statement = new JsonObject
+            {
+                ["Effect"] = "Allow",
+                ["Action"] = (string)permission["Action"]!,
+                ["Resource"] = (string)permission["FunctionName"]!,
+            };
+            if (principals[service] is JsonObject existing)
+            {
+                existing["statements"]!.AsArray().Add(statement);
+            }
+            else
+            {
+                principals[service] = Principal("service", service, service, [statement], []);
+            }
         }
         return principals;
     }
