@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ImagingGateway.Deploy.Constructs;
 using ImagingGateway.Gateway.Observability;
+using ImagingGateway.Lambda.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,8 @@ using OpenTelemetry.Metrics;
 namespace ImagingGateway.Deploy.Tests.Constructs;
 
 /// <summary>
-/// Issue #23 item 4: every Gateway metric the dashboard and the alarms read is one the Gateway exports. The names come
+/// Issue #23 item 4: every metric of the ImagingGateway namespace that the dashboard and the alarms read is one the
+/// Gateway exports, or the Lambda handlers' job-status metric. The names come
 /// from the Gateway's own meter through the same Prometheus exporter the Gateway serves at /metrics (the collector
 /// sidecar keeps them), with one of each measurement recorded; the template's side is every metric in the
 /// ImagingGateway namespace of the dashboard body and of every alarm.
@@ -23,13 +25,17 @@ public sealed class GatewayMetricNamesTests(ConfiguredApp app)
         var exported = await ExportedMetricsAsync();
         Assert.Contains("gateway_cstore_requests_total", exported.Keys);
 
+        Assert.Equal(GatewayService.MetricsNamespace, JobStatusMetrics.Namespace);
         var used = DashboardMetrics().Concat(AlarmMetrics()).Where(m => m.Namespace == GatewayService.MetricsNamespace).ToList();
+        Assert.Contains(used, m => m.Name == JobStatusMetrics.MetricName);
         Assert.Contains(used, m => m.Name == "gateway_cstore_requests_total" && m.Dimensions.Contains("status"));
         foreach (var (_, name, dimensions) in used)
         {
-            if (name == PipelineMonitoring.ImportJobsMetric)
+            if (name == JobStatusMetrics.MetricName)
             {
-                continue; // the Lambda handlers' EMF metric (docs/contracts.md), not the Gateway's
+                // The Lambda handlers' EMF metric, not the Gateway's.
+                Assert.All(dimensions, d => Assert.Equal(JobStatusMetrics.Dimension, d));
+                continue;
             }
             Assert.True(exported.TryGetValue(name, out var labels), $"the dashboard or an alarm reads {name}, which the Gateway does not export ({string.Join(", ", exported.Keys)})");
             Assert.All(dimensions, d => Assert.True(labels.Contains(d), $"{name} has no label {d}"));
