@@ -5,23 +5,25 @@ namespace ImagingGateway.Infrastructure.Local.Tests.TestSupport;
 /// <summary>
 /// A file system of a known type mounted for one test, so that behaviour that depends on the file system is proved
 /// wherever the tests run (the CI machine's root is overlayfs): an ext4 image made by e2fsprogs' <c>mkfs.ext4</c> and
-/// mounted through a loop device, or a tmpfs. Mounting needs root (CI runs as root); where it fails, the test fails
+/// mounted through a loop device, a tmpfs, or an overlayfs over such an ext4. Mounting needs root (CI runs as root); where it fails, the test fails
 /// with mount's own message instead of passing on whatever file system the temp folder happens to be.
 /// </summary>
 public sealed class MountedFileSystem : IDisposable
 {
     private readonly string _folder;
+    private readonly MountedFileSystem? _below;
     private bool _mounted;
 
-    private MountedFileSystem(string type)
+    private MountedFileSystem(string type, MountedFileSystem? below = null)
     {
         Type = type;
+        _below = below;
         _folder = Directory.CreateTempSubdirectory($"igw-{type}-").FullName;
         Path = System.IO.Path.Combine(_folder, "mnt");
         Directory.CreateDirectory(Path);
     }
 
-    /// <summary>The file system's type as the test asked for it ("ext4" or "tmpfs").</summary>
+    /// <summary>The file system's type as the test asked for it ("ext4", "tmpfs" or "overlay").</summary>
     public string Type { get; }
 
     /// <summary>The mount point.</summary>
@@ -71,12 +73,40 @@ public sealed class MountedFileSystem : IDisposable
         }
     }
 
-    /// <summary>Mounts the file system named by <paramref name="type"/> ("ext4" or "tmpfs"), for theories.</summary>
+    /// <summary>
+    /// A fresh overlayfs, as a container's root file system is, with its upper (written) layer on a fresh ext4: what
+    /// the ext4 below could do, the overlay may not.
+    /// </summary>
+    public static MountedFileSystem Overlay()
+    {
+        var ext4 = Ext4();
+        var mounted = new MountedFileSystem("overlay", ext4);
+        try
+        {
+            foreach (var layer in new[] { "lower", "upper", "work" })
+            {
+                Directory.CreateDirectory(ext4.Combine(layer));
+            }
+
+            var layers = $"lowerdir={ext4.Combine("lower")},upperdir={ext4.Combine("upper")},workdir={ext4.Combine("work")}";
+            Run("mount", "-t", "overlay", "overlay", "-o", layers, mounted.Path);
+            mounted._mounted = true;
+            return mounted;
+        }
+        catch
+        {
+            mounted.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Mounts the file system named by <paramref name="type"/> ("ext4", "tmpfs" or "overlay"), for theories.</summary>
     public static MountedFileSystem Of(string type) => type switch
     {
         "ext4" => Ext4(),
         "tmpfs" => Tmpfs(),
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "ext4 or tmpfs"),
+        "overlay" => Overlay(),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "ext4, tmpfs or overlay"),
     };
 
     /// <summary>A path below the mount point.</summary>
@@ -101,6 +131,7 @@ public sealed class MountedFileSystem : IDisposable
         }
 
         Directory.Delete(_folder, recursive: true);
+        _below?.Dispose();
     }
 
     private static void Run(string tool, params string[] arguments)
