@@ -126,7 +126,8 @@ public sealed class ImagingGatewayStack : Stack
         // An execution stopped from outside (timeout, abort, history limit) never runs RecordFailure: record it here.
         RecordExecutionFailure = new ImportFunction(this, "RecordExecutionFailure", new ImportFunctionProps(
             "Records the job of an import execution that ended FAILED, TIMED_OUT or ABORTED",
-            RecordExecutionFailureHandler, code, settings.CheckStatusMemoryMiB, 0,
+            // Two at a time: failures are rare, and EventBridge retries a throttled delivery for a day.
+            RecordExecutionFailureHandler, code, settings.CheckStatusMemoryMiB, 2,
             Duration.Seconds(60), jobFunctionEnvironment, logRetention, TriggerImportFailures));
         JobTable.GrantUpdateJobs(RecordExecutionFailure.Function);
         Workflow.RecordFailedExecutions(RecordExecutionFailure.Function, TriggerImportFailures);
