@@ -88,18 +88,18 @@ public sealed class SecureBucket : Construct
     });
 
     /// <summary>
-    /// Put, get and list objects, and abort the instance store's own multipart uploads: what the Gateway needs. No
-    /// delete of objects or versions (CDK's read-write grant would add <c>s3:DeleteObject*</c>).
+    /// What the Gateway's instance store calls: PutObject (single and multipart), GetObject, ListBucket (recovery lists
+    /// open batches) and AbortMultipartUpload of its own failed uploads. No delete of objects or versions, and none of
+    /// the bucket-configuration or object-lock actions CDK's read-write grant adds.
     /// </summary>
     public void GrantReadWriteNoDelete(IGrantable grantee)
     {
-        Bucket.GrantRead(grantee);
-        Bucket.GrantPut(grantee);
         _ = Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
-            Actions = ["s3:AbortMultipartUpload"],
+            Actions = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
             ResourceArns = [Bucket.ArnForObjects("*")],
         });
+        GrantList(grantee);
     }
 }
