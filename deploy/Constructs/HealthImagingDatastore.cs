@@ -64,11 +64,11 @@ public sealed class HealthImagingDatastore : Construct
         return start;
     }
 
-    /// <summary>GetDICOMImportJob and ListDICOMImportJobs on this data store.</summary>
+    /// <summary>GetDICOMImportJob on this data store (CheckStatus polls one job; nothing lists them).</summary>
     public Grant GrantReadImportJobs(IGrantable grantee) => Grant.AddToPrincipal(new GrantOnPrincipalOptions
     {
         Grantee = grantee,
-        Actions = ["medical-imaging:GetDICOMImportJob", "medical-imaging:ListDICOMImportJobs"],
+        Actions = ["medical-imaging:GetDICOMImportJob"],
         ResourceArns = [DatastoreArn],
     });
 }

@@ -48,9 +48,50 @@ public sealed class ImportJobTable : Construct
 
     public string TableName => Table.TableName;
 
-    /// <summary>Get, query and scan the table and its indexes (the Gateway's read-only job API).</summary>
-    public Grant GrantReadJobs(IGrantable grantee) => Table.GrantReadData(grantee);
+    /// <summary>Get a job and query the two indexes (the Gateway's read-only job API and status sampler).</summary>
+    public Grant GrantReadJobs(IGrantable grantee)
+    {
+        var get = Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["dynamodb:GetItem"],
+            ResourceArns = [Table.TableArn],
+        });
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["dynamodb:Query"],
+            ResourceArns = [$"{Table.TableArn}/index/{ByStatusIndex}", $"{Table.TableArn}/index/{ByStudyIndex}"],
+        });
+        return get;
+    }
 
-    /// <summary>Create and conditionally update job items (the Lambda handlers).</summary>
-    public Grant GrantReadWriteJobs(IGrantable grantee) => Table.GrantReadWriteData(grantee);
+    /// <summary>Create a job item if absent and read it back (StartImportJob): PutItem, GetItem.</summary>
+    public Grant GrantCreateJobs(IGrantable grantee) => Grant.AddToPrincipal(new GrantOnPrincipalOptions
+    {
+        Grantee = grantee,
+        Actions = ["dynamodb:PutItem", "dynamodb:GetItem"],
+        ResourceArns = [Table.TableArn],
+    });
+
+    /// <summary>
+    /// Move jobs (CheckStatus, RecordExecutionFailure): read, create if missing, update conditionally, and find a
+    /// batch's job among its study's (Query on <see cref="ByStudyIndex"/>).
+    /// </summary>
+    public Grant GrantUpdateJobs(IGrantable grantee)
+    {
+        var items = Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            ResourceArns = [Table.TableArn],
+        });
+        Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["dynamodb:Query"],
+            ResourceArns = [$"{Table.TableArn}/index/{ByStudyIndex}"],
+        });
+        return items;
+    }
 }

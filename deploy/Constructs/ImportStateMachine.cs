@@ -1,7 +1,11 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.Events;
+using LambdaFunction = Amazon.CDK.AWS.Events.Targets.LambdaFunction;
+using LambdaFunctionProps = Amazon.CDK.AWS.Events.Targets.LambdaFunctionProps;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SQS;
 using Amazon.CDK.AWS.StepFunctions;
 using Amazon.CDK.AWS.StepFunctions.Tasks;
 using Constructs;
@@ -11,16 +15,32 @@ namespace ImagingGateway.Deploy.Constructs;
 /// <summary>
 /// The import workflow of docs/contracts.md, one execution per batch (execution name = batchId):
 /// TriggerImport (Pass) → StartImportJob → WaitForCompletion → CheckStatus → IsComplete (loop or Done);
-/// any error after its retries → RecordFailure (CheckStatus with <c>$.error</c>, marks the job FAILED) → Failed.
+/// a permanent error, or any error after its retries → RecordFailure (CheckStatus with <c>$.error</c>, marks the job
+/// FAILED) → Failed; an execution stopped from outside is recorded by <see cref="RecordFailedExecutions"/>.
 /// </summary>
 public sealed class ImportStateMachine : Construct
 {
-    /// <summary>HealthImaging quota errors: the design says pace and retry, never fail a batch for them.</summary>
-    public static readonly string[] QuotaErrors = ["ThrottlingException", "ServiceQuotaExceededException"];
+    /// <summary>
+    /// Waits, never failures: HealthImaging's quotas (1 TPS, 100 concurrent jobs per data store) and the functions'
+    /// reserved concurrency. A burst of batches is absorbed by waiting its turn, so these are retried for hours.
+    /// </summary>
+    public static readonly string[] QuotaErrors =
+        ["ThrottlingException", "ServiceQuotaExceededException", "Lambda.TooManyRequestsException"];
 
-    /// <summary>Transient invocation errors, retried with exponential backoff.</summary>
+    /// <summary>
+    /// Transient faults: the handlers' <c>TransientServiceException</c> (a 5xx or network error after the SDK's own
+    /// retries) and the Lambda service's own. Any other error is permanent and goes straight to RecordFailure.
+    /// </summary>
     public static readonly string[] TransientErrors =
-        ["Lambda.TooManyRequestsException", "Lambda.ServiceException", "States.TaskFailed"];
+        ["TransientServiceException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.Unknown", "Sandbox.Timedout"];
+
+    /// <summary>Quota retries: 5 s doubling to 5 min with full jitter, about four hours in all.</summary>
+    public const int QuotaMaxAttempts = 100;
+
+    public const int TransientMaxAttempts = 6;
+
+    /// <summary>The execution statuses that end without the definition's own RecordFailure state having run.</summary>
+    public static readonly string[] UnrecordedStatuses = ["FAILED", "TIMED_OUT", "ABORTED"];
 
     public ImportStateMachine(Construct scope, string id, ImportStateMachineProps props) : base(scope, id)
     {
@@ -82,6 +102,38 @@ public sealed class ImportStateMachine : Construct
     /// <summary>StartExecution only (TriggerImport).</summary>
     public Grant GrantStartExecution(IGrantable grantee) => StateMachine.GrantStartExecution(grantee);
 
+    /// <summary>DescribeExecution on this state machine's executions (TriggerImport, for a batch already started).</summary>
+    public Grant GrantDescribeExecution(IGrantable grantee) => StateMachine.GrantExecution(grantee, "states:DescribeExecution");
+
+    /// <summary>
+    /// An EventBridge rule on this state machine's executions that end FAILED, TIMED_OUT or ABORTED, invoking
+    /// <paramref name="recorder"/> with the event; an event the target cannot take goes to <paramref name="deadLetters"/>.
+    /// </summary>
+    public Rule RecordFailedExecutions(IFunction recorder, IQueue deadLetters)
+    {
+        var rule = new Rule(this, "FailedExecutions", new RuleProps
+        {
+            Description = "Import executions that ended without recording their job: the recorder marks the job FAILED",
+            EventPattern = new EventPattern
+            {
+                Source = ["aws.states"],
+                DetailType = ["Step Functions Execution Status Change"],
+                Detail = new Dictionary<string, object>
+                {
+                    ["status"] = UnrecordedStatuses,
+                    ["stateMachineArn"] = new[] { StateMachine.StateMachineArn },
+                },
+            },
+        });
+        rule.AddTarget(new LambdaFunction(recorder, new LambdaFunctionProps
+        {
+            DeadLetterQueue = deadLetters,
+            MaxEventAge = Duration.Hours(24),
+            RetryAttempts = 185,
+        }));
+        return rule;
+    }
+
     private LambdaInvoke Invoke(string name, IFunction function, string comment)
     {
         var task = new LambdaInvoke(this, name, new LambdaInvokeProps
@@ -98,7 +150,7 @@ public sealed class ImportStateMachine : Construct
             Errors = QuotaErrors,
             Interval = Duration.Seconds(5),
             BackoffRate = 2,
-            MaxAttempts = 20,
+            MaxAttempts = QuotaMaxAttempts,
             MaxDelay = Duration.Minutes(5),
             JitterStrategy = JitterType.FULL,
         });
@@ -107,7 +159,7 @@ public sealed class ImportStateMachine : Construct
             Errors = TransientErrors,
             Interval = Duration.Seconds(2),
             BackoffRate = 2,
-            MaxAttempts = 6,
+            MaxAttempts = TransientMaxAttempts,
             MaxDelay = Duration.Minutes(1),
             JitterStrategy = JitterType.FULL,
         });

@@ -57,6 +57,22 @@ public sealed class SecureBucket : Construct
     /// <summary>Get and list objects (optionally under a key pattern such as <c>dicom/*</c>).</summary>
     public Grant GrantRead(IGrantable grantee, string? keyPattern = null) => Bucket.GrantRead(grantee, keyPattern);
 
+    /// <summary>
+    /// GetObject (also HEAD and ranged GET) under <paramref name="keyPattern"/>, and ListBucket, without which S3
+    /// answers a missing key 403 instead of 404 and a missing object reads as a permission error.
+    /// </summary>
+    public Grant GrantGetObjects(IGrantable grantee, string keyPattern)
+    {
+        var get = Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["s3:GetObject"],
+            ResourceArns = [Bucket.ArnForObjects(keyPattern)],
+        });
+        GrantList(grantee);
+        return get;
+    }
+
     /// <summary>Put objects only (no read, no delete).</summary>
     public Grant GrantPut(IGrantable grantee, string? keyPattern = null) => Bucket.GrantPut(grantee, keyPattern);
 

@@ -21,6 +21,7 @@ public sealed class ImagingGatewayStack : Stack
     public const string TriggerImportHandler = "ImagingGateway.Lambda::ImagingGateway.Lambda.TriggerImport.TriggerImportFunction::HandleAsync";
     public const string StartImportJobHandler = "ImagingGateway.Lambda::ImagingGateway.Lambda.StartImportJob.StartImportJobFunction::HandleAsync";
     public const string CheckStatusHandler = "ImagingGateway.Lambda::ImagingGateway.Lambda.CheckStatus.CheckStatusFunction::HandleAsync";
+    public const string RecordExecutionFailureHandler = "ImagingGateway.Lambda::ImagingGateway.Lambda.RecordExecutionFailure.RecordExecutionFailureFunction::HandleAsync";
 
     /// <summary>Batch manifests: their creation closes a batch and is the only object event that starts an import.</summary>
     public const string BatchPrefix = "batches/";
@@ -61,14 +62,22 @@ public sealed class ImagingGatewayStack : Stack
             ["GATEWAY__AWS__DATASTOREID"] = Datastore.DatastoreId,
             ["GATEWAY__AWS__DATAACCESSROLEARN"] = Datastore.DataAccessRole.RoleArn,
         };
+        // Each function gets only the settings its handler reads (docs/contracts.md, "Lambda environment").
+        var jobFunctionEnvironment = new Dictionary<string, string>
+        {
+            ["GATEWAY__AWS__REGION"] = Region,
+            ["GATEWAY__AWS__JOBTABLE"] = JobTable.TableName,
+            ["GATEWAY__AWS__DATASTOREID"] = Datastore.DatastoreId,
+            ["GATEWAY__AWS__DATAACCESSROLEARN"] = Datastore.DataAccessRole.RoleArn,
+        };
         StartImportJob = new ImportFunction(this, "StartImportJob", new ImportFunctionProps(
             "Starts a HealthImaging DICOM import job for one batch and records it",
             StartImportJobHandler, code, settings.StartImportJobMemoryMiB, settings.StartImportJobReservedConcurrency,
-            Duration.Seconds(60), pipelineEnvironment, logRetention));
+            Duration.Seconds(60), jobFunctionEnvironment, logRetention));
         CheckStatus = new ImportFunction(this, "CheckStatus", new ImportFunctionProps(
             "Polls a HealthImaging import job and updates its record (also records caught failures)",
             CheckStatusHandler, code, settings.CheckStatusMemoryMiB, settings.CheckStatusReservedConcurrency,
-            Duration.Seconds(60), pipelineEnvironment, logRetention));
+            Duration.Seconds(60), jobFunctionEnvironment, logRetention));
 
         Workflow = new ImportStateMachine(this, "ImportWorkflow", new ImportStateMachineProps(
             StartImportJob.Function, CheckStatus.Function, Duration.Seconds(settings.ImportPollSeconds),
@@ -86,19 +95,34 @@ public sealed class ImagingGatewayStack : Stack
             "Validates a closed batch and starts its import workflow execution",
             TriggerImportHandler, code, settings.TriggerImportMemoryMiB, settings.TriggerImportReservedConcurrency,
             Duration.Seconds(120),
-            new Dictionary<string, string>(pipelineEnvironment) { ["GATEWAY__AWS__STATEMACHINEARN"] = Workflow.StateMachineArn },
+            new Dictionary<string, string>
+            {
+                ["GATEWAY__AWS__REGION"] = Region,
+                ["GATEWAY__AWS__DICOMBUCKET"] = DicomBucket.BucketName,
+                ["GATEWAY__AWS__RESULTSBUCKET"] = ResultsBucket.BucketName,
+                ["GATEWAY__AWS__STATEMACHINEARN"] = Workflow.StateMachineArn,
+            },
             logRetention,
             TriggerImportFailures));
 
         // Least privilege, one grant per call the handler makes.
-        DicomBucket.GrantRead(TriggerImport.Function, BatchPrefix + "*");
-        DicomBucket.GrantRead(TriggerImport.Function, InstancePrefix + "*");
+        DicomBucket.GrantGetObjects(TriggerImport.Function, BatchPrefix + "*");
+        DicomBucket.GrantGetObjects(TriggerImport.Function, InstancePrefix + "*");
         Workflow.GrantStartExecution(TriggerImport.Function);
+        Workflow.GrantDescribeExecution(TriggerImport.Function);
         Datastore.GrantStartImport(StartImportJob.Function);
-        JobTable.GrantReadWriteJobs(StartImportJob.Function);
+        JobTable.GrantCreateJobs(StartImportJob.Function);
         Datastore.GrantReadImportJobs(CheckStatus.Function);
-        JobTable.GrantReadWriteJobs(CheckStatus.Function);
-        ResultsBucket.GrantRead(CheckStatus.Function);
+        JobTable.GrantUpdateJobs(CheckStatus.Function);
+        ResultsBucket.GrantGetObjects(CheckStatus.Function, "*");
+
+        // An execution stopped from outside (timeout, abort, history limit) never runs RecordFailure: record it here.
+        RecordExecutionFailure = new ImportFunction(this, "RecordExecutionFailure", new ImportFunctionProps(
+            "Records the job of an import execution that ended FAILED, TIMED_OUT or ABORTED",
+            RecordExecutionFailureHandler, code, settings.CheckStatusMemoryMiB, 0,
+            Duration.Seconds(60), jobFunctionEnvironment, logRetention, TriggerImportFailures));
+        JobTable.GrantUpdateJobs(RecordExecutionFailure.Function);
+        Workflow.RecordFailedExecutions(RecordExecutionFailure.Function, TriggerImportFailures);
 
         DicomBucket.Bucket.AddEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(TriggerImport.Function),
             new NotificationKeyFilter { Prefix = BatchPrefix, Suffix = BatchSuffix });
@@ -153,6 +177,8 @@ public sealed class ImagingGatewayStack : Stack
     public ImportFunction StartImportJob { get; }
 
     public ImportFunction CheckStatus { get; }
+
+    public ImportFunction RecordExecutionFailure { get; }
 
     public ImportStateMachine Workflow { get; }
 

@@ -14,18 +14,37 @@ public sealed class BatchJobFinder(IImportJobRepository jobs)
     public const int PageSize = 100;
     public const int MaxPages = 10;
 
-    public async Task<ImportJob?> FindAsync(ReceivedInstanceRecord record, CancellationToken cancellationToken)
+    public Task<ImportJob?> FindAsync(ReceivedInstanceRecord record, CancellationToken cancellationToken)
     {
         string[] studies = record.BatchStudyInstanceUid == record.StudyInstanceUid || string.IsNullOrEmpty(record.BatchStudyInstanceUid)
             ? [record.StudyInstanceUid]
             : [record.BatchStudyInstanceUid, record.StudyInstanceUid];
+        return FindAsync(record.BatchId, studies, cancellationToken);
+    }
+
+    /// <summary>
+    /// The job of <paramref name="batchId"/>: the record of a batch whose import never started (kept under the batch
+    /// id), or the job found among those of the batch's study.
+    /// </summary>
+    public async Task<ImportJob?> FindAsync(string batchId, string? studyInstanceUid, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(batchId, cancellationToken) is { } unstarted)
+        {
+            return unstarted;
+        }
+
+        return string.IsNullOrEmpty(studyInstanceUid) ? null : await FindAsync(batchId, [studyInstanceUid], cancellationToken);
+    }
+
+    private async Task<ImportJob?> FindAsync(string batchId, string[] studies, CancellationToken cancellationToken)
+    {
         foreach (var study in studies)
         {
             string? token = null;
             for (var page = 0; page < MaxPages; page++)
             {
                 var result = await jobs.ListByStudyAsync(study, new PageRequest(PageSize, token), cancellationToken);
-                if (result.Items.FirstOrDefault(j => j.Snapshot.BatchId == record.BatchId) is { } job)
+                if (result.Items.FirstOrDefault(j => j.Snapshot.BatchId == batchId) is { } job)
                 {
                     return job;
                 }

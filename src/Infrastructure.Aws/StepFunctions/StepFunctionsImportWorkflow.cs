@@ -18,25 +18,26 @@ public sealed class StepFunctionsImportWorkflow(
     IOptions<AwsOptions> options,
     ILogger<StepFunctionsImportWorkflow> logger) : IImportWorkflow
 {
-    private readonly string _stateMachineArn = string.IsNullOrWhiteSpace(options.Value.StateMachineArn)
-        ? throw new InvalidOperationException("Gateway:Aws:StateMachineArn is required for the Step Functions workflow")
-        : options.Value.StateMachineArn;
-
     public async Task<WorkflowExecution> StartAsync(ImportState input, CancellationToken cancellationToken)
     {
+        // Checked here, at the one call that needs it, so that composing the adapter never fails.
+        var stateMachineArn = string.IsNullOrWhiteSpace(options.Value.StateMachineArn)
+            ? throw new InvalidOperationException(
+                "Gateway:Aws:StateMachineArn (environment GATEWAY__AWS__STATEMACHINEARN) is not set: the Step Functions workflow cannot start an execution")
+            : options.Value.StateMachineArn;
         var name = input.BatchId;
         var json = JsonSerializer.Serialize(input, ImportStateJsonContext.Default.ImportState);
         try
         {
             var started = await client.StartExecutionAsync(
-                new StartExecutionInput { StateMachineArn = _stateMachineArn, Name = name, Input = json },
+                new StartExecutionInput { StateMachineArn = stateMachineArn, Name = name, Input = json },
                 cancellationToken);
             logger.LogInformation("execution {ExecutionArn} started for batch {BatchId}", started.ExecutionArn, name);
             return new WorkflowExecution(name, started.ExecutionArn, AlreadyStarted: false);
         }
         catch (AwsServiceException e) when (e.ErrorCode == "ExecutionAlreadyExists")
         {
-            var arn = ExecutionArnOf(_stateMachineArn, name);
+            var arn = ExecutionArnOf(stateMachineArn, name);
             var existing = await client.DescribeExecutionAsync(arn, cancellationToken);
             logger.LogInformation(
                 "batch {BatchId} already has execution {ExecutionArn} ({Status}); not starting another",

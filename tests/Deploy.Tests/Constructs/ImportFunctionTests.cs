@@ -38,7 +38,7 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
     }
 
     [Fact]
-    public void GivenImportFunctions_WhenCounting_ThenExactlyTheThreeContractHandlersExist()
+    public void GivenImportFunctions_WhenCounting_ThenExactlyTheContractHandlersExist()
     {
         var handlers = app.Resources("AWS::Lambda::Function")
             .Select(f => f.Resource.Props().Get("Handler")?.GetString() ?? "")
@@ -46,24 +46,26 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.Equal(
-            new[] { ImagingGatewayStack.CheckStatusHandler, ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.TriggerImportHandler },
+            new[]
+            {
+                ImagingGatewayStack.CheckStatusHandler, ImagingGatewayStack.RecordExecutionFailureHandler,
+                ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.TriggerImportHandler,
+            },
             handlers);
     }
 
     [Fact]
-    public void GivenImportFunctions_WhenReadingEnvironments_ThenEachGetsTheContractKeysAndOnlyTriggerImportKnowsTheStateMachine()
+    public void GivenImportFunctions_WhenReadingEnvironments_ThenEachGetsOnlyTheKeysItsHandlerReads()
     {
-        string[] common =
-        [
-            "GATEWAY__AWS__REGION", "GATEWAY__AWS__DICOMBUCKET", "GATEWAY__AWS__RESULTSBUCKET", "GATEWAY__AWS__JOBTABLE",
-            "GATEWAY__AWS__DATASTOREID", "GATEWAY__AWS__DATAACCESSROLEARN",
-        ];
-        foreach (var handler in new[] { ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.CheckStatusHandler })
+        string[] jobs = ["GATEWAY__AWS__REGION", "GATEWAY__AWS__JOBTABLE", "GATEWAY__AWS__DATASTOREID", "GATEWAY__AWS__DATAACCESSROLEARN"];
+        foreach (var handler in new[] { ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.CheckStatusHandler, ImagingGatewayStack.RecordExecutionFailureHandler })
         {
-            Assert.Equal(common.Order(StringComparer.Ordinal), Variables(handler).Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(jobs.Order(StringComparer.Ordinal), Variables(handler).Keys.Order(StringComparer.Ordinal));
         }
         var trigger = Variables(ImagingGatewayStack.TriggerImportHandler);
-        Assert.Equal(common.Append("GATEWAY__AWS__STATEMACHINEARN").Order(StringComparer.Ordinal), trigger.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new[] { "GATEWAY__AWS__DICOMBUCKET", "GATEWAY__AWS__REGION", "GATEWAY__AWS__RESULTSBUCKET", "GATEWAY__AWS__STATEMACHINEARN" },
+            trigger.Keys.Order(StringComparer.Ordinal));
         var machine = app.Resources("AWS::StepFunctions::StateMachine").Single().Id;
         Assert.Equal(machine, trigger["GATEWAY__AWS__STATEMACHINEARN"].Target());
     }
@@ -74,12 +76,15 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
         var statements = app.StatementsOfFunction(ImagingGatewayStack.TriggerImportHandler);
         var actions = statements.Actions();
         Assert.Contains("states:StartExecution", actions);
-        Assert.Contains("s3:GetObject*", actions);
+        Assert.Contains("s3:GetObject", actions);
         Assert.DoesNotContain(actions, a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("medical-imaging:", StringComparison.Ordinal));
         Assert.DoesNotContain(actions, a => a.StartsWith("s3:Put", StringComparison.Ordinal) || a.StartsWith("s3:Delete", StringComparison.Ordinal));
         var machine = app.Resources("AWS::StepFunctions::StateMachine").Single().Id;
         var start = statements.Single(s => s.GetProperty("Action").Strings().Contains("states:StartExecution"));
         Assert.Equal([machine], start.ResourceTargets());
+        // Issue #22: a late duplicate S3 event describes the execution already started for its batch.
+        var describe = statements.Single(s => s.GetProperty("Action").Strings().Contains("states:DescribeExecution"));
+        Assert.Contains(":execution:", describe.GetProperty("Resource").GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,7 +94,8 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
         Assert.Contains("medical-imaging:StartDICOMImportJob", actions);
         Assert.Contains("iam:PassRole", actions);
         Assert.Contains("dynamodb:PutItem", actions);
-        Assert.Contains("dynamodb:UpdateItem", actions);
+        Assert.Contains("dynamodb:GetItem", actions);
+        Assert.DoesNotContain("dynamodb:UpdateItem", actions);
         Assert.DoesNotContain(actions, a => a.StartsWith("s3:", StringComparison.Ordinal) || a.StartsWith("states:", StringComparison.Ordinal));
         Assert.DoesNotContain("medical-imaging:GetDICOMImportJob", actions);
     }
@@ -101,12 +107,13 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
         var actions = statements.Actions();
         Assert.Contains("medical-imaging:GetDICOMImportJob", actions);
         Assert.Contains("dynamodb:UpdateItem", actions);
-        Assert.Contains("s3:GetObject*", actions);
+        Assert.Contains("s3:GetObject", actions);
         Assert.DoesNotContain("medical-imaging:StartDICOMImportJob", actions);
         Assert.DoesNotContain("iam:PassRole", actions);
         Assert.DoesNotContain(actions, a => a.StartsWith("s3:Put", StringComparison.Ordinal) || a.StartsWith("states:", StringComparison.Ordinal));
-        var results = Variables(ImagingGatewayStack.CheckStatusHandler)["GATEWAY__AWS__RESULTSBUCKET"].Target();
-        var read = statements.Single(s => s.GetProperty("Action").Strings().Contains("s3:GetObject*"));
+        // CheckStatus reads the output location from its input; the results bucket is the one TriggerImport names.
+        var results = Variables(ImagingGatewayStack.TriggerImportHandler)["GATEWAY__AWS__RESULTSBUCKET"].Target();
+        var read = statements.Single(s => s.GetProperty("Action").Strings().Contains("s3:GetObject"));
         Assert.All(read.ResourceTargets(), id => Assert.Equal(results, id));
     }
 
@@ -116,8 +123,8 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
         var queue = app.Resources("AWS::SQS::Queue").Single();
         var function = Function(ImagingGatewayStack.TriggerImportHandler);
         Assert.Equal(queue.Id, function.GetProperty("DeadLetterConfig").GetProperty("TargetArn").Target());
-        var invokeConfig = app.Single("AWS::Lambda::EventInvokeConfig").Props();
-        Assert.Equal(app.FunctionId(ImagingGatewayStack.TriggerImportHandler), invokeConfig.GetProperty("FunctionName").Target());
+        var invokeConfig = Assert.Single(app.Resources("AWS::Lambda::EventInvokeConfig"),
+            c => c.Resource.Props().GetProperty("FunctionName").Target() == app.FunctionId(ImagingGatewayStack.TriggerImportHandler)).Resource.Props();
         Assert.Equal(2, invokeConfig.GetProperty("MaximumRetryAttempts").GetInt32());
         Assert.Equal(6 * 3600, invokeConfig.GetProperty("MaximumEventAgeInSeconds").GetInt32());
         Assert.True(queue.Resource.Props().GetProperty("SqsManagedSseEnabled").GetBoolean());

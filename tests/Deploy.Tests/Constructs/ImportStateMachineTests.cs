@@ -10,8 +10,53 @@ public sealed class ImportStateMachineTests(ConfiguredApp app)
 {
     private static readonly string[] RequiredRetryErrors =
     [
-        "ThrottlingException", "ServiceQuotaExceededException", "Lambda.TooManyRequestsException", "Lambda.ServiceException", "States.TaskFailed",
+        "ThrottlingException", "ServiceQuotaExceededException", "Lambda.TooManyRequestsException", "Lambda.ServiceException", "TransientServiceException",
     ];
+
+    // Issue #23 item 8: a permanent error (validation, access denied) must reach RecordFailure at once, not after retries.
+    [Fact]
+    public void GivenTaskRetries_WhenReadingWhatTheyMatch_ThenNoCatchAllOrGenericTaskFailureIsRetried()
+    {
+        var states = Definition()["States"]!;
+        foreach (var name in new[] { "StartImportJob", "CheckStatus", "RecordFailure" })
+        {
+            var retried = states[name]!["Retry"]!.AsArray().SelectMany(r => r!["ErrorEquals"]!.AsArray().Select(e => (string)e!)).ToList();
+            Assert.DoesNotContain("States.ALL", retried);
+            Assert.DoesNotContain("States.TaskFailed", retried);
+            Assert.DoesNotContain("ValidationException", retried);
+            Assert.DoesNotContain("AccessDeniedException", retried);
+        }
+    }
+
+    [Fact]
+    public void GivenQuotaErrors_WhenReadingTheirRetry_ThenABurstWaitsHoursRatherThanFailing()
+    {
+        var retry = Definition()["States"]!["StartImportJob"]!["Retry"]!.AsArray()
+            .Single(r => r!["ErrorEquals"]!.AsArray().Any(e => (string)e! == "ServiceQuotaExceededException"))!;
+        Assert.Equal(["ThrottlingException", "ServiceQuotaExceededException", "Lambda.TooManyRequestsException"], retry["ErrorEquals"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal("FULL", (string)retry["JitterStrategy"]!);
+        // Full jitter waits on average half of each capped delay: the sum is the expected time a start keeps trying.
+        var interval = (double)retry["IntervalSeconds"]!;
+        var expected = Enumerable.Range(0, (int)retry["MaxAttempts"]!)
+            .Sum(n => Math.Min(interval * Math.Pow((double)retry["BackoffRate"]!, n), (int)retry["MaxDelaySeconds"]!) / 2);
+        Assert.InRange(expected, 3 * 3600, 12 * 3600);
+    }
+
+    [Fact]
+    public void GivenTheStack_WhenReadingEventRules_ThenExecutionsEndingWithoutRecordingInvokeTheRecorder()
+    {
+        var rule = Assert.Single(app.Resources("AWS::Events::Rule")).Resource.Props();
+        var pattern = rule.GetProperty("EventPattern");
+        Assert.Equal(["aws.states"], pattern.GetProperty("source").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["Step Functions Execution Status Change"], pattern.GetProperty("detail-type").EnumerateArray().Select(e => e.GetString()));
+        var detail = pattern.GetProperty("detail");
+        Assert.Equal(["FAILED", "TIMED_OUT", "ABORTED"], detail.GetProperty("status").EnumerateArray().Select(e => e.GetString()));
+        var machine = app.Resources("AWS::StepFunctions::StateMachine").Single().Id;
+        Assert.Equal(machine, detail.GetProperty("stateMachineArn")[0].Target());
+        var target = Assert.Single(rule.GetProperty("Targets").EnumerateArray().ToList());
+        Assert.Equal(app.FunctionId(ImagingGatewayStack.RecordExecutionFailureHandler), target.GetProperty("Arn").Target());
+        Assert.True(target.TryGetProperty("DeadLetterConfig", out _));
+    }
 
     [Fact]
     public void GivenStateMachine_WhenReadingStates_ThenNamesAndTypesFollowTheContract()

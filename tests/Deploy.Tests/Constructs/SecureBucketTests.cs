@@ -36,8 +36,8 @@ public sealed class SecureBucketTests(ConfiguredApp app)
         Assert.Null(configuration.Get("QueueConfigurations"));
         Assert.Null(configuration.Get("TopicConfigurations"));
 
-        var permission = app.Single("AWS::Lambda::Permission").Props();
-        Assert.Equal("s3.amazonaws.com", permission.GetProperty("Principal").GetString());
+        var permission = Assert.Single(app.Resources("AWS::Lambda::Permission"),
+            p => p.Resource.Props().GetProperty("Principal").GetString() == "s3.amazonaws.com").Resource.Props();
         Assert.Equal(DicomBucketId(), permission.GetProperty("SourceArn").Target());
         Assert.Equal(app.FunctionId(ImagingGatewayStack.TriggerImportHandler), permission.GetProperty("FunctionName").Target());
     }

@@ -86,8 +86,8 @@ public sealed class TemplateSecurityTests(ConfiguredApp app)
     public void GivenTemplate_WhenScanningLogGroups_ThenEveryLogGroupHasRetentionAndIsRetained()
     {
         var groups = app.Resources("AWS::Logs::LogGroup");
-        // flow logs, gateway, gateway metrics, state machine, three functions
-        Assert.Equal(7, groups.Count);
+        // flow logs, gateway, gateway metrics, state machine, four functions
+        Assert.Equal(8, groups.Count);
         foreach (var (id, group) in groups)
         {
             Assert.True(group.Props().Get("RetentionInDays")?.GetInt32() == 180, $"{id} retention");

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
 using ImagingGateway.Application.Common.Contracts;
+using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Common.Serialization;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Dicom.DataSets;
@@ -18,6 +19,7 @@ using ImagingGateway.Lambda.CheckStatus;
 using ImagingGateway.Lambda.Hosting;
 using ImagingGateway.Lambda.StartImportJob;
 using ImagingGateway.Lambda.TriggerImport;
+using ImagingGateway.Lambda.RecordExecutionFailure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,7 +37,10 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     private const string StateMachine = "arn:aws:states:eu-west-1:111122223333:stateMachine:DicomImport";
     private readonly PipelineFixture _aws;
     private readonly string _table;
-    private readonly ServiceProvider _services;
+    private readonly ServiceProvider _trigger;
+    private readonly ServiceProvider _start;
+    private readonly ServiceProvider _check;
+    private readonly ServiceProvider _record;
     private readonly StringWriter _metricLines = new();
 
     public ImportPipelineTests(PipelineFixture aws)
@@ -52,31 +57,45 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
             ["AWS_ENDPOINT_URL_SFN"] = aws.StepFunctionsServer.Endpoint.ToString(),
         };
 
-        // Exactly what the CDK app sets on the functions (docs/contracts.md), as environment variables.
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(
-            ToConfiguration(new Dictionary<string, string>
-            {
-                ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
-                ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
-                ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
-                ["GATEWAY__AWS__JOBTABLE"] = _table,
-                ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
-                ["GATEWAY__AWS__DATASTOREID"] = Datastore,
-                ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
-                ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
-                ["GATEWAY__AWS__RETRYBASEDELAY"] = "00:00:00.010",
-            })).Build();
-        _services = LambdaHost.Build(configuration, services =>
+        // Each function gets only the settings the CDK app gives it (docs/contracts.md), so one that reads a setting
+        // it was not given fails here as it would when deployed.
+        var common = new Dictionary<string, string>
         {
-            services.AddSingleton(new AwsEndpoints(name => environment.GetValueOrDefault(name)));
-            services.AddSingleton<Amazon.Runtime.AWSCredentials>(S3rverFixture.Credentials);
-            services.AddSingleton(new JobStatusMetrics(_metricLines, TimeProvider.System));
-        });
+            ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
+            ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
+            ["GATEWAY__AWS__RETRYBASEDELAY"] = "00:00:00.010",
+        };
+        var trigger = new Dictionary<string, string>(common)
+        {
+            ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
+            ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
+            ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
+        };
+        var jobs = new Dictionary<string, string>(common)
+        {
+            ["GATEWAY__AWS__JOBTABLE"] = _table,
+            ["GATEWAY__AWS__DATASTOREID"] = Datastore,
+            ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
+        };
+        ServiceProvider Build(string function, LambdaPorts ports, Dictionary<string, string> settings) =>
+            LambdaHost.Build(function, ports, new ConfigurationBuilder().AddInMemoryCollection(ToConfiguration(settings)).Build(), services =>
+            {
+                services.AddSingleton(new AwsEndpoints(name => environment.GetValueOrDefault(name)));
+                services.AddSingleton<Amazon.Runtime.AWSCredentials>(S3rverFixture.Credentials);
+                services.AddSingleton(new JobStatusMetrics(_metricLines, TimeProvider.System));
+            });
+        _trigger = Build(TriggerImportFunction.Name, TriggerImportFunction.Ports, trigger);
+        _start = Build(StartImportJobFunction.Name, StartImportJobFunction.Ports, jobs);
+        _check = Build(CheckStatusFunction.Name, CheckStatusFunction.Ports, jobs);
+        _record = Build(RecordExecutionFailureFunction.Name, RecordExecutionFailureFunction.Ports, jobs);
     }
 
     public void Dispose()
     {
-        _services.Dispose();
+        _trigger.Dispose();
+        _start.Dispose();
+        _check.Dispose();
+        _record.Dispose();
         _metricLines.Dispose();
     }
 
@@ -85,7 +104,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     {
         var batchId = await StoreBatchAsync(instances: 3);
 
-        var trigger = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var trigger = await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
 
         var execution = Assert.Single(trigger["executions"]!.AsArray())!;
         Assert.Equal(batchId.Value, (string)execution["batchId"]!);
@@ -93,7 +112,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         Assert.False((bool)execution["alreadyStarted"]!);
         var executionInput = _aws.StepFunctions.InputsByName[batchId.Value];
 
-        var started = await InvokeAsync(new StartImportJobFunction(_services).HandleAsync, executionInput);
+        var started = await InvokeAsync(new StartImportJobFunction(_start).HandleAsync, executionInput);
         var jobId = (string)started["jobId"]!;
         Assert.Equal("SUBMITTED", (string)started["jobStatus"]!);
         Assert.Equal("SUBMITTED", (await ItemAsync(jobId))["jobStatus"].S);
@@ -102,7 +121,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         var polls = 0;
         while (!(bool)state["isComplete"]! && polls < 10)
         {
-            state = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, state.ToJsonString());
+            state = await InvokeAsync(new CheckStatusFunction(_check).HandleAsync, state.ToJsonString());
             polls++;
         }
 
@@ -135,13 +154,13 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     public async Task GivenAStartedJob_WhenTheStatusIsUnchanged_ThenCheckStatusWritesNoMetricLine()
     {
         var batchId = await StoreBatchAsync(instances: 1);
-        await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
-        var started = await InvokeAsync(new StartImportJobFunction(_services).HandleAsync, _aws.StepFunctions.InputsByName[batchId.Value]);
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var started = await InvokeAsync(new StartImportJobFunction(_start).HandleAsync, _aws.StepFunctions.InputsByName[batchId.Value]);
         Assert.Equal(["SUBMITTED"], MetricStatuses());
-        var first = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, started.ToJsonString());
+        var first = await InvokeAsync(new CheckStatusFunction(_check).HandleAsync, started.ToJsonString());
         var linesAfterFirst = MetricStatuses().Count;
 
-        var again = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, first.ToJsonString());
+        var again = await InvokeAsync(new CheckStatusFunction(_check).HandleAsync, first.ToJsonString());
 
         Assert.Equal((string)first["jobStatus"]!, (string)again["jobStatus"]!);
         Assert.Equal(["SUBMITTED", (string)first["jobStatus"]!], MetricStatuses());
@@ -163,10 +182,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
             ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
             ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
             ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
-            ["GATEWAY__AWS__JOBTABLE"] = _table,
             ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
-            ["GATEWAY__AWS__DATASTOREID"] = Datastore,
-            ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
             ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
         };
         foreach (var (name, value) in variables)
@@ -195,7 +211,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     public async Task GivenTheSameManifestEventTwice_WhenTriggered_ThenTheSecondIsAlreadyStartedOrTheSameExecution()
     {
         var batchId = await StoreBatchAsync(instances: 1);
-        var function = new TriggerImportFunction(_services);
+        var function = new TriggerImportFunction(_trigger);
 
         var first = await InvokeAsync(function.HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
         var second = await InvokeAsync(function.HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
@@ -209,7 +225,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     {
         var before = _aws.StepFunctionsServer.Calls.Count;
 
-        var output = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event("dicom/2026/11/28/x/some+file%281%29.dcm"));
+        var output = await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event("dicom/2026/11/28/x/some+file%281%29.dcm"));
 
         Assert.Empty(output["executions"]!.AsArray());
         Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
@@ -224,7 +240,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         var batchId = await StoreBatchAsync(instances: 2, deleteOne, notDicom);
         var before = _aws.StepFunctionsServer.Calls.Count;
 
-        var output = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var output = await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
 
         Assert.Empty(output["executions"]!.AsArray());
         Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
@@ -238,7 +254,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     {
         var before = _aws.StepFunctionsServer.Calls.Count;
 
-        var e = await Assert.ThrowsAsync<InvalidInputException>(() => new TriggerImportFunction(_services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(body))));
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => new TriggerImportFunction(_trigger).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(body))));
 
         Assert.Contains("malformed S3 event", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
@@ -254,11 +270,11 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     public async Task GivenCaughtError_WhenCheckStatusRecordsIt_ThenTheJobIsFailedWithTheCause()
     {
         var batchId = await StoreBatchAsync(instances: 1);
-        await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
-        var started = await InvokeAsync(new StartImportJobFunction(_services).HandleAsync, _aws.StepFunctions.InputsByName[batchId.Value]);
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var started = await InvokeAsync(new StartImportJobFunction(_start).HandleAsync, _aws.StepFunctions.InputsByName[batchId.Value]);
         started["error"] = new JsonObject { ["Error"] = "States.Timeout", ["Cause"] = "CheckStatus timed out" };
 
-        var recorded = await InvokeAsync(new CheckStatusFunction(_services).HandleAsync, started.ToJsonString());
+        var recorded = await InvokeAsync(new CheckStatusFunction(_check).HandleAsync, started.ToJsonString());
 
         Assert.Equal("FAILED", (string)recorded["jobStatus"]!);
         Assert.True((bool)recorded["isComplete"]!);
@@ -274,7 +290,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         var batchId = await StoreBatchAsync(instances: 1);
         var before = _aws.StepFunctionsServer.Calls.Count;
 
-        var output = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)).Replace("\"name\": \"dicom\"", "\"name\": \"other\"", StringComparison.Ordinal));
+        var output = await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)).Replace("\"name\": \"dicom\"", "\"name\": \"other\"", StringComparison.Ordinal));
 
         Assert.Empty(output["executions"]!.AsArray());
         Assert.Equal(before, _aws.StepFunctionsServer.Calls.Count);
@@ -289,11 +305,11 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
             _aws.StepFunctions.QueueError(ServiceResponse.Error(400, "ThrottlingException", "Rate exceeded"));
         }
 
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => new TriggerImportFunction(_services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(S3Event(ObjectKeys.Manifest(batchId))))));
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => new TriggerImportFunction(_trigger).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(S3Event(ObjectKeys.Manifest(batchId))))));
 
         Assert.IsNotType<InvalidInputException>(e);
         Assert.DoesNotContain(_aws.StepFunctions.InputsByName, x => x.Key == batchId.Value);
-        var retried = await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var retried = await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
         Assert.Equal(batchId.Value, (string)Assert.Single(retried["executions"]!.AsArray())!["batchId"]!);
     }
 
@@ -301,13 +317,183 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
     public async Task GivenQuotaExceeded_WhenStartingTheJob_ThenTheErrorHasTheNameTheStateMachineRetries()
     {
         var batchId = await StoreBatchAsync(instances: 1);
-        await InvokeAsync(new TriggerImportFunction(_services).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
         _aws.HealthImaging.QueueError("StartDICOMImportJob", ServiceResponse.Error(402, "ServiceQuotaExceededException", "100 concurrent import jobs"));
 
         var e = await Assert.ThrowsAsync<ServiceQuotaExceededException>(() =>
-            new StartImportJobFunction(_services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(_aws.StepFunctions.InputsByName[batchId.Value]))));
+            new StartImportJobFunction(_start).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(_aws.StepFunctions.InputsByName[batchId.Value]))));
 
         Assert.Equal("ServiceQuotaExceededException", e.GetType().Name);
+    }
+
+    // Issue #22: StartImportJob and CheckStatus are deployed without the state machine ARN, which only TriggerImport gets.
+    [Fact]
+    public async Task GivenFunctionsComposedWithOnlyTheirOwnSettings_WhenStartAndCheckRun_ThenNoneNeedsTheStateMachineArn()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+
+        var started = await InvokeAsync(new StartImportJobFunction(_start).HandleAsync, _aws.StepFunctions.InputsByName[batchId.Value]);
+        var checkedOnce = await InvokeAsync(new CheckStatusFunction(_check).HandleAsync, started.ToJsonString());
+
+        Assert.Equal("SUBMITTED", (string)started["jobStatus"]!);
+        Assert.Equal((string)started["jobId"]!, (string)checkedOnce["jobId"]!);
+        var workflow = _start.GetRequiredService<IImportWorkflow>();
+        var e = Assert.Throws<InvalidOperationException>(() => { _ = workflow.StartAsync(null!, CancellationToken.None); });
+        Assert.Contains("StartImportJob does not compose IImportWorkflow", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenStartImportJobWithoutItsDatastoreSetting_WhenInvoked_ThenTheErrorNamesTheVariable()
+    {
+        using var services = LambdaHost.Build(StartImportJobFunction.Name, StartImportJobFunction.Ports,
+            new ConfigurationBuilder().AddInMemoryCollection(ToConfiguration(new Dictionary<string, string>
+            {
+                ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
+                ["GATEWAY__AWS__JOBTABLE"] = _table,
+                ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
+            })).Build());
+
+        var e = await Assert.ThrowsAsync<MissingSettingException>(() =>
+            new StartImportJobFunction(services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes("{}"))));
+
+        Assert.Equal("GATEWAY__AWS__DATASTOREID", e.Variable);
+        Assert.Contains("StartImportJob", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenTriggerImportWithoutTheStateMachineArn_WhenAManifestArrives_ThenTheErrorNamesTheVariable()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        using var services = LambdaHost.Build(TriggerImportFunction.Name, TriggerImportFunction.Ports,
+            new ConfigurationBuilder().AddInMemoryCollection(ToConfiguration(new Dictionary<string, string>
+            {
+                ["GATEWAY__AWS__REGION"] = AwsModelServer.Region,
+                ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
+                ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
+                ["GATEWAY__AWS__FORCEPATHSTYLE"] = "true",
+            })).Build(), services =>
+            {
+                services.AddSingleton(new AwsEndpoints(name => name == "AWS_ENDPOINT_URL_S3" ? _aws.S3.Endpoint.ToString() : null));
+                services.AddSingleton<Amazon.Runtime.AWSCredentials>(S3rverFixture.Credentials);
+            });
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new TriggerImportFunction(services).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(S3Event(ObjectKeys.Manifest(batchId))))));
+
+        Assert.Contains("GATEWAY__AWS__STATEMACHINEARN", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenAPermanentStartFailure_WhenRecordFailureRunsWithoutAJob_ThenTheBatchIsRecordedFailedUnderItsId()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var input = JsonNode.Parse(_aws.StepFunctions.InputsByName[batchId.Value])!.AsObject();
+        input["error"] = new JsonObject { ["Error"] = "ValidationException", ["Cause"] = "inputS3Uri is not readable" };
+
+        var recorded = await InvokeAsync(new CheckStatusFunction(_check).HandleAsync, input.ToJsonString());
+
+        Assert.Equal("FAILED", (string)recorded["jobStatus"]!);
+        Assert.Equal(batchId.Value, (string)recorded["jobId"]!);
+        var item = await ItemAsync(batchId.Value);
+        Assert.Equal("FAILED", item["jobStatus"].S);
+        Assert.Contains("ValidationException: inputS3Uri is not readable", item["message"].S, StringComparison.Ordinal);
+        Assert.True(item.ContainsKey("endedAt"));
+    }
+
+    [Theory]
+    [InlineData("TIMED_OUT", "States.Timeout", "Execution timed out after 24 hours")]
+    [InlineData("ABORTED", null, null)]
+    public async Task GivenAStartedJob_WhenItsExecutionEndsFromOutside_ThenTheRecorderMarksTheJobFailedWithTheReason(string status, string? error, string? cause)
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var input = _aws.StepFunctions.InputsByName[batchId.Value];
+        var started = await InvokeAsync(new StartImportJobFunction(_start).HandleAsync, input);
+        var jobId = (string)started["jobId"]!;
+
+        var recorded = await InvokeAsync(new RecordExecutionFailureFunction(_record).HandleAsync, ExecutionEvent(batchId.Value, status, input, error, cause));
+
+        Assert.Equal(jobId, (string)recorded["jobId"]!);
+        var item = await ItemAsync(jobId);
+        Assert.Equal("FAILED", item["jobStatus"].S);
+        Assert.Contains(error ?? "ExecutionAborted", item["message"].S, StringComparison.Ordinal);
+        Assert.Contains(cause ?? $"ended {status}", item["message"].S, StringComparison.Ordinal);
+        Assert.Equal(["SUBMITTED", "FAILED"], MetricStatuses());
+    }
+
+    [Fact]
+    public async Task GivenAnExecutionAbortedBeforeAnyJob_WhenRecorded_ThenTheBatchIsRecordedFailed()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+
+        await InvokeAsync(new RecordExecutionFailureFunction(_record).HandleAsync,
+            ExecutionEvent(batchId.Value, "ABORTED", _aws.StepFunctions.InputsByName[batchId.Value], null, null));
+
+        var item = await ItemAsync(batchId.Value);
+        Assert.Equal("FAILED", item["jobStatus"].S);
+        Assert.Contains("no import job was started", item["message"].S, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenAJobTheCatchAlreadyRecordedFailed_WhenTheFailedExecutionEventArrives_ThenTheRecordIsUnchanged()
+    {
+        var batchId = await StoreBatchAsync(instances: 1);
+        await InvokeAsync(new TriggerImportFunction(_trigger).HandleAsync, S3Event(ObjectKeys.Manifest(batchId)));
+        var input = _aws.StepFunctions.InputsByName[batchId.Value];
+        var started = await InvokeAsync(new StartImportJobFunction(_start).HandleAsync, input);
+        started["error"] = new JsonObject { ["Error"] = "AccessDeniedException", ["Cause"] = "first cause" };
+        await InvokeAsync(new CheckStatusFunction(_check).HandleAsync, started.ToJsonString());
+
+        await InvokeAsync(new RecordExecutionFailureFunction(_record).HandleAsync,
+            ExecutionEvent(batchId.Value, "FAILED", input, "ImportFailed", "second cause"));
+
+        var item = await ItemAsync((string)started["jobId"]!);
+        Assert.Equal("FAILED", item["jobStatus"].S);
+        Assert.Contains("first cause", item["message"].S, StringComparison.Ordinal);
+        Assert.DoesNotContain("second cause", item["message"].S, StringComparison.Ordinal);
+        Assert.Equal(["SUBMITTED", "FAILED"], MetricStatuses());
+    }
+
+    [Fact]
+    public async Task GivenAnEventThatIsNotAnExecutionStatusChange_WhenRecorded_ThenTheInvocationFailsAsInvalidInput()
+    {
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            new RecordExecutionFailureFunction(_record).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes("""{"detail-type":"Object Created","detail":{}}"""))));
+
+        Assert.Contains("Step Functions Execution Status Change", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An EventBridge "Step Functions Execution Status Change" event as AWS documents it.</summary>
+    private static string ExecutionEvent(string name, string status, string input, string? error, string? cause)
+    {
+        var detail = new JsonObject
+        {
+            ["executionArn"] = $"arn:aws:states:eu-west-1:111122223333:execution:DicomImport:{name}",
+            ["stateMachineArn"] = StateMachine,
+            ["name"] = name,
+            ["status"] = status,
+            ["startDate"] = 1733555000000,
+            ["stopDate"] = 1733556000000,
+            ["input"] = input,
+            ["output"] = null,
+            ["error"] = error,
+            ["cause"] = cause,
+        };
+        return new JsonObject
+        {
+            ["version"] = "0",
+            ["id"] = Guid.NewGuid().ToString(),
+            ["detail-type"] = "Step Functions Execution Status Change",
+            ["source"] = "aws.states",
+            ["account"] = "111122223333",
+            ["time"] = "2026-12-07T08:00:00Z",
+            ["region"] = "eu-west-1",
+            ["resources"] = new JsonArray($"arn:aws:states:eu-west-1:111122223333:execution:DicomImport:{name}"),
+            ["detail"] = detail,
+        }.ToJsonString();
     }
 
     /// <summary>The JobStatus of each metric line written so far, each checked to be one EMF document for ImportJobs.</summary>

@@ -2,6 +2,7 @@ using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Imports.StartImportJob;
+using ImagingGateway.Application.Instances;
 using ImagingGateway.Domain.Imports;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ namespace ImagingGateway.Application.Imports.CheckImportStatus;
 public sealed partial class CheckImportStatusHandler(
     IImagingService imaging,
     IImportJobRepository jobs,
+    BatchJobFinder finder,
     TimeProvider time,
     IOptions<ImportOptions> options,
     ILogger<CheckImportStatusHandler> logger) : ICommandHandler<CheckImportStatusCommand, ImportState>
@@ -63,14 +65,31 @@ public sealed partial class CheckImportStatusHandler(
     private async Task<ImportState> RecordWorkflowFailureAsync(ImportState state, WorkflowError error, CancellationToken cancellationToken)
     {
         var message = $"{error.Error}: {error.Cause}";
-        LogWorkflowFailed(logger, state.BatchId, state.JobId ?? "(none)", message);
-        if (string.IsNullOrEmpty(state.JobId))
+        var jobId = state.JobId;
+        if (string.IsNullOrEmpty(jobId))
         {
-            // Nothing was started, so there is no job to record; the execution itself ends failed.
-            return state with { JobStatus = ImportJobStatus.Failed.ToWire(), IsComplete = true, Message = message };
+            // The execution-level recorder knows only the batch: the job StartImportJob recorded, if any, is found by it.
+            jobId = (await finder.FindAsync(state.BatchId, state.StudyInstanceUid, cancellationToken))?.JobId;
         }
 
-        var job = await ApplyAsync(state, state.JobId, ImportJobStatus.Failed, time.GetUtcNow(), message, cancellationToken);
+        LogWorkflowFailed(logger, state.BatchId, jobId ?? "(none)", message);
+        if (string.IsNullOrEmpty(jobId))
+        {
+            // No import job was started: the batch is recorded FAILED under its own id, so that no batch ends unrecorded.
+            var now = time.GetUtcNow();
+            var never = ImportJob.Submit(StartImportJobHandler.ToSnapshot(
+                state, state.BatchId, options.Value.DatastoreId, options.Value.DataAccessRoleArn, now));
+            never.TransitionTo(ImportJobStatus.Failed, now, $"{message} (no import job was started)");
+            if (await jobs.CreateIfAbsentAsync(never, cancellationToken))
+            {
+                LogTransition(logger, never.JobId, ImportJobStatus.Submitted.ToWire(), never.Status.ToWire());
+                return Output(state, never) with { IsComplete = true };
+            }
+
+            jobId = state.BatchId;
+        }
+
+        var job = await ApplyAsync(state, jobId, ImportJobStatus.Failed, time.GetUtcNow(), message, cancellationToken);
         return Output(state, job) with { IsComplete = true };
     }
 

@@ -1,4 +1,6 @@
 using ImagingGateway.Application;
+using ImagingGateway.Application.Common.Options;
+using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Infrastructure.Aws;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,20 +12,19 @@ using Microsoft.Extensions.Options;
 namespace ImagingGateway.Lambda.Hosting;
 
 /// <summary>
-/// The composition of every function: the Application use cases with the four AWS adapters, configured from the
-/// environment (<c>GATEWAY__AWS__*</c>, docs/contracts.md), logging JSON lines to stdout (CloudWatch Logs).
-/// Built once per execution environment, on the first invocation.
+/// The composition of one function: the Application use cases with only the AWS adapters its handler uses
+/// (<see cref="LambdaPorts"/>), configured from the environment the deployment gives that function
+/// (<c>GATEWAY__AWS__*</c>, docs/contracts.md), logging JSON lines to stdout (CloudWatch Logs). Ports the function does
+/// not use are <see cref="PortNotComposed"/> stand-ins, and a setting is required only by the function that reads it,
+/// at its first invocation (<see cref="RequireSettings"/>), so a function never fails for another's configuration.
 /// </summary>
 public static class LambdaHost
 {
-    private static readonly Lazy<ServiceProvider> Default = new(() => Build(new ConfigurationBuilder().AddEnvironmentVariables().Build()));
-
-    /// <summary>The provider the runtime's parameterless constructors use.</summary>
-    public static IServiceProvider Shared => Default.Value;
-
+    /// <param name="function">The function's name, for error messages.</param>
+    /// <param name="ports">The adapters to compose.</param>
     /// <param name="configuration">Holds <c>Gateway:Aws:*</c>.</param>
     /// <param name="overrides">Registrations made before the adapters', which they then keep (credentials, endpoints).</param>
-    public static ServiceProvider Build(IConfiguration configuration, Action<IServiceCollection>? overrides = null)
+    public static ServiceProvider Build(string function, LambdaPorts ports, IConfiguration configuration, Action<IServiceCollection>? overrides = null)
     {
         var services = new ServiceCollection();
         overrides?.Invoke(services);
@@ -37,27 +38,54 @@ public static class LambdaHost
                 json.UseUtcTimestamp = true;
             }));
 
-        services.AddS3InstanceStore(configuration);
-        services.AddDynamoDbImportJobs(configuration);
-        services.AddHealthImaging(configuration);
-        services.AddStepFunctionsWorkflow(configuration);
+        services.AddAwsCore(configuration);
+        Compose<IInstanceStore>(services, function, ports.HasFlag(LambdaPorts.InstanceStore), () => services.AddS3InstanceStore(configuration));
+        Compose<IImportJobRepository>(services, function, ports.HasFlag(LambdaPorts.ImportJobs), () => services.AddDynamoDbImportJobs(configuration));
+        Compose<IImagingService>(services, function, ports.HasFlag(LambdaPorts.Imaging), () => services.AddHealthImaging(configuration));
+        Compose<IImportWorkflow>(services, function, ports.HasFlag(LambdaPorts.Workflow), () => services.AddStepFunctionsWorkflow(configuration));
         services.AddApplication();
         // The raw stdout, not Console.Out: the .NET runtime may wrap Console.Out and prefix each line with the time and
         // request id, and CloudWatch only extracts a metric from a log event that is the EMF JSON document itself.
         services.TryAddSingleton(sp => new JobStatusMetrics(
             new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true }, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IConfigureOptions<Application.Common.Options.ImportOptions>>(sp =>
-            new ConfigureOptions<Application.Common.Options.ImportOptions>(import =>
-            {
-                var aws = sp.GetRequiredService<IOptions<AwsOptions>>().Value;
-                import.DatastoreId = Required(aws.DatastoreId, "DatastoreId");
-                import.DataAccessRoleArn = Required(aws.DataAccessRoleArn, "DataAccessRoleArn");
-                import.ResultsLocation = $"s3://{Required(aws.ResultsBucket, "ResultsBucket")}/";
-            }));
+        // Empty unless set: a function that needs a value checks for it (RequireSettings), none falls back to a local default.
+        services.AddSingleton<IConfigureOptions<ImportOptions>>(sp => new ConfigureOptions<ImportOptions>(import =>
+        {
+            var aws = sp.GetRequiredService<IOptions<AwsOptions>>().Value;
+            import.DatastoreId = aws.DatastoreId;
+            import.DataAccessRoleArn = aws.DataAccessRoleArn;
+            import.ResultsLocation = string.IsNullOrWhiteSpace(aws.ResultsBucket) ? string.Empty : $"s3://{aws.ResultsBucket}/";
+        }));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });
     }
 
-    private static string Required(string value, string key) => string.IsNullOrWhiteSpace(value)
-        ? throw new InvalidOperationException($"GATEWAY__AWS__{key.ToUpperInvariant()} is not set")
-        : value;
+    /// <summary>The provider of a function the runtime constructs: composed from the process environment.</summary>
+    public static Lazy<ServiceProvider> FromEnvironment(string function, LambdaPorts ports) =>
+        new(() => Build(function, ports, new ConfigurationBuilder().AddEnvironmentVariables().Build()));
+
+    /// <summary>Fails with the variable's name when one of <paramref name="keys"/> (<see cref="AwsOptions"/> names) is unset.</summary>
+    public static void RequireSettings(IServiceProvider services, string function, params string[] keys)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>().GetSection(AwsOptions.SectionName);
+        foreach (var key in keys)
+        {
+            if (string.IsNullOrWhiteSpace(configuration[key]))
+            {
+                throw new MissingSettingException(function, $"GATEWAY__AWS__{key.ToUpperInvariant()}");
+            }
+        }
+    }
+
+    private static void Compose<TPort>(IServiceCollection services, string function, bool used, Action add)
+        where TPort : class
+    {
+        if (used)
+        {
+            add();
+        }
+        else
+        {
+            services.AddSingleton(PortNotComposed.Create<TPort>(function));
+        }
+    }
 }

@@ -17,21 +17,30 @@ namespace ImagingGateway.Lambda.TriggerImport;
 /// <see cref="TriggerImportCommand"/>; output <c>{ "executions": [ { "batchId", "executionArn", "alreadyStarted" } ] }</c>.
 /// A malformed event fails the invocation; a record that is not a manifest of our bucket, or a batch that is not
 /// importable (missing or non-DICOM objects), is logged as an error and starts nothing.
+/// Composes the S3 instance store and the Step Functions workflow.
 /// </summary>
 public sealed partial class TriggerImportFunction(IServiceProvider services)
 {
+    public const string Name = "TriggerImport";
+    public const LambdaPorts Ports = LambdaPorts.InstanceStore | LambdaPorts.Workflow;
+
+    /// <summary>The state machine's ARN is checked by the workflow adapter when it starts an execution.</summary>
+    public static readonly string[] Settings = ["DicomBucket", "ResultsBucket"];
+    private static readonly Lazy<ServiceProvider> Shared = LambdaHost.FromEnvironment(Name, Ports);
+
     private readonly ISender _sender = services.GetRequiredService<ISender>();
     private readonly ILogger _logger = services.GetRequiredService<ILogger<TriggerImportFunction>>();
     private readonly string _bucket = services.GetRequiredService<IOptions<AwsOptions>>().Value.DicomBucket;
 
     /// <summary>For the Lambda runtime: composes from the environment.</summary>
     public TriggerImportFunction()
-        : this(LambdaHost.Shared)
+        : this(Shared.Value)
     {
     }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
+        LambdaHost.RequireSettings(services, Name, Settings);
         S3EventNotification notification;
         try
         {

@@ -104,16 +104,33 @@ public sealed class CheckImportStatusHandlerTests
     }
 
     [Fact]
-    public async Task GivenAWorkflowErrorBeforeAnyJob_WhenChecked_ThenItCompletesFailedWithoutARecord()
+    public async Task GivenAWorkflowErrorBeforeAnyJob_WhenChecked_ThenTheBatchIsRecordedFailedUnderItsId()
     {
+        // Issue #22: a batch whose import never started must not end without a record.
         await using var host = new TestHost();
         var input = await StartImportJobHandlerTests.TriggeredAsync(host, 1);
 
-        var output = await host.Mediator.Send(new CheckImportStatusCommand(input with { Error = new WorkflowError("ThrottlingException", "rate exceeded") }));
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(input with { Error = new WorkflowError("ValidationException", "bad input") }));
 
-        Assert.Equal(("FAILED", true), (output.JobStatus, output.IsComplete));
-        Assert.Equal("ThrottlingException: rate exceeded", output.Message);
-        Assert.Equal(0, host.Jobs.Count);
+        Assert.Equal(("FAILED", true, input.BatchId), (output.JobStatus, output.IsComplete, output.JobId));
+        Assert.Equal("ValidationException: bad input (no import job was started)", output.Message);
+        var record = await host.Jobs.GetAsync(input.BatchId, CancellationToken.None);
+        Assert.Equal(ImportJobStatus.Failed, record!.Status);
+        Assert.Equal(input.BatchId, record.Snapshot.BatchId);
+        Assert.NotNull(record.Snapshot.EndedAt);
+    }
+
+    [Fact]
+    public async Task GivenAStartedJobAndAnErrorWithoutItsJobId_WhenChecked_ThenTheBatchsJobIsFoundAndFailed()
+    {
+        await using var host = new TestHost();
+        var started = await StartedAsync(host, 1);
+
+        var output = await host.Mediator.Send(new CheckImportStatusCommand(started with { JobId = null, Error = new WorkflowError("States.Timeout", "execution timed out") }));
+
+        Assert.Equal(started.JobId, output.JobId);
+        Assert.Equal(ImportJobStatus.Failed, (await host.Jobs.GetAsync(started.JobId!, CancellationToken.None))!.Status);
+        Assert.Null(await host.Jobs.GetAsync(started.BatchId, CancellationToken.None));
     }
 
     [Fact]

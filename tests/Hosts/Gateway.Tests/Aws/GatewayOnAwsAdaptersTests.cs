@@ -88,17 +88,19 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         Assert.Empty(_stepFunctions.InputsByName);
 
         // The cloud half as AWS runs it: the S3 event → TriggerImport → the state machine's StartImportJob and CheckStatus.
-        using var lambda = LambdaServices(table);
-        var trigger = await InvokeAsync(new TriggerImportFunction(lambda).HandleAsync, S3Event(manifestKey!));
+        using var triggerServices = LambdaServices(table, TriggerImportFunction.Name, TriggerImportFunction.Ports);
+        using var startServices = LambdaServices(table, StartImportJobFunction.Name, StartImportJobFunction.Ports);
+        using var checkServices = LambdaServices(table, CheckStatusFunction.Name, CheckStatusFunction.Ports);
+        var trigger = await InvokeAsync(new TriggerImportFunction(triggerServices).HandleAsync, S3Event(manifestKey!));
         var execution = Assert.Single(trigger["executions"]!.AsArray())!;
         Assert.Equal(batchId.Value, (string)execution["batchId"]!);
         var input = _stepFunctions.InputsByName[batchId.Value];
         Assert.Equal(batchId.Value, (string)JsonNode.Parse(input)!["batchId"]!);
-        var state = await InvokeAsync(new StartImportJobFunction(lambda).HandleAsync, input);
+        var state = await InvokeAsync(new StartImportJobFunction(startServices).HandleAsync, input);
         var jobId = (string)state["jobId"]!;
         for (var polls = 0; !(bool)state["isComplete"]! && polls < 10; polls++)
         {
-            state = await InvokeAsync(new CheckStatusFunction(lambda).HandleAsync, state.ToJsonString());
+            state = await InvokeAsync(new CheckStatusFunction(checkServices).HandleAsync, state.ToJsonString());
         }
 
         Assert.Equal("COMPLETED", (string)state["jobStatus"]!);
@@ -157,7 +159,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
-    private ServiceProvider LambdaServices(string table)
+    private ServiceProvider LambdaServices(string table, string function, LambdaPorts ports)
     {
         var endpoints = new Dictionary<string, string>
         {
@@ -169,7 +171,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(
             AwsEnvironment(table).Where(e => e.Key.StartsWith("GATEWAY__AWS__", StringComparison.Ordinal))
                 .ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value)).Build();
-        return LambdaHost.Build(configuration, services =>
+        return LambdaHost.Build(function, ports, configuration, services =>
         {
             services.AddSingleton(new AwsEndpoints(name => endpoints.GetValueOrDefault(name)));
             services.AddSingleton<Amazon.Runtime.AWSCredentials>(S3rverFixture.Credentials);
