@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using Constructs;
+using ImagingGateway.Deploy.Constructs;
 
 namespace ImagingGateway.Deploy;
 
@@ -20,19 +21,26 @@ public sealed record DeploySettings
     public int MinTaskCount { get; init; } = 2;
     public int MaxTaskCount { get; init; } = 10;
     public IReadOnlyList<string> AllowedPeerCidrs { get; init; } = [];
-    public bool LoadBalancerInternetFacing { get; init; } = true;
+    /// <summary>Internal by default: hospitals reach the NLB over VPN or Direct Connect.</summary>
+    public bool LoadBalancerInternetFacing { get; init; }
     public string TlsCertificateArn { get; init; } = "";
+    /// <summary>With TLS configured, the cleartext DICOM listener exists only when this asks for it.</summary>
+    public bool CleartextListener { get; init; }
     public int DicomPort { get; init; } = 11112;
     public int TlsPort { get; init; } = 2762;
     public int HttpPort { get; init; } = 8080;
     public string AeTitle { get; init; } = "IMAGINGGW";
     public string BatchingPolicy { get; init; } = "PerAssociation";
     public int MaxAzs { get; init; } = 2;
+    /// <summary>Explicit zones; an environment-agnostic stack can only pick 2 zones by itself, so more need this list.</summary>
+    public IReadOnlyList<string> AvailabilityZones { get; init; } = [];
     public int NatGateways { get; init; } = 2;
     public int DicomRetentionDays { get; init; } = 365;
     public int ResultsRetentionDays { get; init; } = 365;
     public int NoncurrentVersionRetentionDays { get; init; } = 30;
     public int LogRetentionDays { get; init; } = 365;
+    /// <summary>S3 server access logs (the PHI audit trail): six years, HIPAA's retention for security documentation.</summary>
+    public int AccessLogRetentionDays { get; init; } = 2192;
     public int TriggerImportMemoryMiB { get; init; } = 512;
     public int StartImportJobMemoryMiB { get; init; } = 512;
     public int CheckStatusMemoryMiB { get; init; } = 512;
@@ -44,6 +52,17 @@ public sealed record DeploySettings
     public int StuckPipelineMinutes { get; init; } = 60;
     public string AlarmEmail { get; init; } = "";
     public string MetricsCollectorImage { get; init; } = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
+    /// <summary>ECS stopTimeout after SIGTERM (Fargate allows at most 120 s); the Gateway's own grace period is derived from it.</summary>
+    public int StopTimeoutSeconds { get; init; } = 120;
+
+    /// <summary>The most zones CDK picks for an environment-agnostic stack without being told which.</summary>
+    public const int AgnosticMaxAzs = 2;
+
+    /// <summary>The zones actually used: the explicit list, or <see cref="MaxAzs"/> chosen by CDK.</summary>
+    public int AzCount => AvailabilityZones.Count > 0 ? AvailabilityZones.Count : MaxAzs;
+
+    /// <summary>True when the NLB has a TCP (cleartext) DICOM listener.</summary>
+    public bool HasCleartextListener => TlsCertificateArn.Length == 0 || CleartextListener;
 
     public static readonly IReadOnlySet<string> BatchingPolicies = new HashSet<string>(StringComparer.Ordinal) { "PerAssociation", "PerInstance" };
 
@@ -63,17 +82,20 @@ public sealed record DeploySettings
             AllowedPeerCidrs = List(node, "allowedPeerCidrs"),
             LoadBalancerInternetFacing = Flag(node, "loadBalancerInternetFacing", d.LoadBalancerInternetFacing),
             TlsCertificateArn = Text(node, "tlsCertificateArn", d.TlsCertificateArn),
+            CleartextListener = Flag(node, "cleartextListener", d.CleartextListener),
             DicomPort = Number(node, "dicomPort", d.DicomPort),
             TlsPort = Number(node, "tlsPort", d.TlsPort),
             HttpPort = Number(node, "httpPort", d.HttpPort),
             AeTitle = Text(node, "aeTitle", d.AeTitle),
             BatchingPolicy = Text(node, "batchingPolicy", d.BatchingPolicy),
             MaxAzs = Number(node, "maxAzs", d.MaxAzs),
+            AvailabilityZones = List(node, "availabilityZones"),
             NatGateways = Number(node, "natGateways", d.NatGateways),
             DicomRetentionDays = Number(node, "dicomRetentionDays", d.DicomRetentionDays),
             ResultsRetentionDays = Number(node, "resultsRetentionDays", d.ResultsRetentionDays),
             NoncurrentVersionRetentionDays = Number(node, "noncurrentVersionRetentionDays", d.NoncurrentVersionRetentionDays),
             LogRetentionDays = Number(node, "logRetentionDays", d.LogRetentionDays),
+            AccessLogRetentionDays = Number(node, "accessLogRetentionDays", d.AccessLogRetentionDays),
             TriggerImportMemoryMiB = Number(node, "triggerImportMemoryMiB", d.TriggerImportMemoryMiB),
             StartImportJobMemoryMiB = Number(node, "startImportJobMemoryMiB", d.StartImportJobMemoryMiB),
             CheckStatusMemoryMiB = Number(node, "checkStatusMemoryMiB", d.CheckStatusMemoryMiB),
@@ -85,6 +107,7 @@ public sealed record DeploySettings
             StuckPipelineMinutes = Number(node, "stuckPipelineMinutes", d.StuckPipelineMinutes),
             AlarmEmail = Text(node, "alarmEmail", d.AlarmEmail),
             MetricsCollectorImage = Text(node, "metricsCollectorImage", d.MetricsCollectorImage),
+            StopTimeoutSeconds = Number(node, "stopTimeoutSeconds", d.StopTimeoutSeconds),
         };
         settings.Validate();
         return settings;
@@ -112,13 +135,29 @@ public sealed record DeploySettings
         {
             throw new ArgumentException($"batchingPolicy must be one of {string.Join(", ", BatchingPolicies)}, not '{BatchingPolicy}'.");
         }
-        if (MaxAzs < 2)
+        if (LoadBalancerInternetFacing && (TlsCertificateArn.Length == 0 || AllowedPeerCidrs.Count == 0))
         {
-            throw new ArgumentException("maxAzs must be at least 2.");
+            throw new ArgumentException(
+                "loadBalancerInternetFacing=true needs both tlsCertificateArn (DICOM must not cross the internet in cleartext) and " +
+                "allowedPeerCidrs (the peers' public networks); set both, or keep the default internal load balancer.");
         }
-        if (NatGateways < 1 || NatGateways > MaxAzs)
+        if (AvailabilityZones.Count == 0 && MaxAzs is < 2 or > AgnosticMaxAzs)
         {
-            throw new ArgumentException($"natGateways must be between 1 and maxAzs ({MaxAzs}).");
+            throw new ArgumentException(
+                $"maxAzs={MaxAzs}: the stack is environment-agnostic, so CDK can pick exactly {AgnosticMaxAzs} zones by itself; " +
+                "for more, list them with -c availabilityZones=REGIONa,REGIONb,REGIONc.");
+        }
+        if (AvailabilityZones.Count is 1)
+        {
+            throw new ArgumentException("availabilityZones must list at least 2 zones.");
+        }
+        if (NatGateways < 1 || NatGateways > AzCount)
+        {
+            throw new ArgumentException($"natGateways must be between 1 and the number of zones ({AzCount}).");
+        }
+        if (StopTimeoutSeconds is < GatewayService.ShutdownMarginSeconds + 5 or > 120)
+        {
+            throw new ArgumentException($"stopTimeoutSeconds={StopTimeoutSeconds}: Fargate allows at most 120, and the Gateway needs at least {GatewayService.ShutdownMarginSeconds + 5}.");
         }
         foreach (var (name, memory) in new[] { ("triggerImportMemoryMiB", TriggerImportMemoryMiB), ("startImportJobMemoryMiB", StartImportJobMemoryMiB), ("checkStatusMemoryMiB", CheckStatusMemoryMiB) })
         {
@@ -134,6 +173,10 @@ public sealed record DeploySettings
             {
                 throw new ArgumentException($"{name}={days}: use 0 (keep forever) or at least 7 days.");
             }
+        }
+        if (AccessLogRetentionDays < 1)
+        {
+            throw new ArgumentException($"accessLogRetentionDays={AccessLogRetentionDays}: must be at least 1.");
         }
         if (NoncurrentVersionRetentionDays < 1)
         {

@@ -21,7 +21,9 @@ public sealed class GatewayNetwork : Construct
     {
         Vpc = new Vpc(this, "Vpc", new VpcProps
         {
-            MaxAzs = props.MaxAzs,
+            // CDK refuses maxAzs together with an explicit list; DeploySettings rejects a maxAzs it would silently cap.
+            MaxAzs = props.AvailabilityZones.Count > 0 ? null : props.MaxAzs,
+            AvailabilityZones = props.AvailabilityZones.Count > 0 ? props.AvailabilityZones.ToArray() : null,
             NatGateways = props.NatGateways,
             SubnetConfiguration =
             [

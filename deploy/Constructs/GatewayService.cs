@@ -22,8 +22,14 @@ public sealed class GatewayService : Construct
     /// <summary>CloudWatch namespace of the Gateway's own metrics (see docs/contracts.md, Metrics).</summary>
     public const string MetricsNamespace = "ImagingGateway";
 
-    /// <summary>Fargate's maximum; the Gateway finishes open associations within it after SIGTERM.</summary>
-    public static readonly Duration DrainTime = Duration.Seconds(120);
+    /// <summary>
+    /// The Gateway's host waits this much longer than its association grace period before it gives up
+    /// (GatewayHost's ShutdownTimeout), so the grace period is the stop timeout less this margin.
+    /// </summary>
+    public const int ShutdownMarginSeconds = 15;
+
+    /// <summary>Where the Gateway writes (its data directory, and the runtime's temporary files); the root file system is read-only.</summary>
+    public static readonly IReadOnlyList<string> WritablePaths = ["/data", "/tmp"];
 
     public GatewayService(Construct scope, string id, GatewayServiceProps props) : base(scope, id)
     {
@@ -46,15 +52,20 @@ public sealed class GatewayService : Construct
         {
             Image = props.Image,
             Essential = true,
-            Environment = props.Environment,
+            Environment = new Dictionary<string, string>(props.Environment)
+            {
+                ["GATEWAY__DATADIRECTORY"] = WritablePaths[0],
+                ["GATEWAY__SHUTDOWNGRACEPERIOD"] = TimeSpan.FromSeconds(props.StopTimeoutSeconds - ShutdownMarginSeconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            },
             PortMappings =
             [
                 new PortMapping { ContainerPort = props.DicomPort, Protocol = Amazon.CDK.AWS.ECS.Protocol.TCP, Name = "dicom" },
                 new PortMapping { ContainerPort = props.HttpPort, Protocol = Amazon.CDK.AWS.ECS.Protocol.TCP, Name = "http" },
             ],
             Logging = LogDriver.AwsLogs(new AwsLogDriverProps { LogGroup = LogGroup, StreamPrefix = "gateway" }),
-            StopTimeout = DrainTime,
-            ReadonlyRootFilesystem = false,
+            LinuxParameters = DropAllCapabilities(this, "GatewayLinux"),
+            StopTimeout = Duration.Seconds(props.StopTimeoutSeconds),
+            ReadonlyRootFilesystem = true,
             HealthCheck = new HealthCheck
             {
                 // The image has bash but no curl: a TCP connect to the DICOM port proves the listener is up.
@@ -65,6 +76,12 @@ public sealed class GatewayService : Construct
                 StartPeriod = Duration.Seconds(60),
             },
         });
+        foreach (var path in WritablePaths)
+        {
+            var volume = path.TrimStart('/');
+            TaskDefinition.AddVolume(new Amazon.CDK.AWS.ECS.Volume { Name = volume });
+            Container.AddMountPoints(new MountPoint { SourceVolume = volume, ContainerPath = path, ReadOnly = false });
+        }
         var collector = TaskDefinition.AddContainer("MetricsCollector", new ContainerDefinitionOptions
         {
             Image = ContainerImage.FromRegistry(props.MetricsCollectorImage),
@@ -75,6 +92,7 @@ public sealed class GatewayService : Construct
                 ["AOT_CONFIG_CONTENT"] = CollectorConfig(props.HttpPort, MetricsLogGroup.LogGroupName, Stack.Of(this).Region),
             },
             Logging = LogDriver.AwsLogs(new AwsLogDriverProps { LogGroup = LogGroup, StreamPrefix = "metrics-collector" }),
+            LinuxParameters = DropAllCapabilities(this, "CollectorLinux"),
         });
         collector.AddContainerDependencies(new ContainerDependency { Container = Container, Condition = ContainerDependencyCondition.START });
         MetricsLogGroup.GrantWrite(TaskDefinition.TaskRole);
@@ -95,11 +113,7 @@ public sealed class GatewayService : Construct
         ServiceSecurityGroup.AddIngressRule(LoadBalancerSecurityGroup, Port.Tcp(props.DicomPort), "load balancer health checks");
         LoadBalancerSecurityGroup.AddEgressRule(ServiceSecurityGroup, Port.Tcp(props.DicomPort), "to the Gateway tasks");
 
-        var listenerPorts = new List<int> { props.DicomPort };
-        if (props.TlsCertificateArn.Length > 0)
-        {
-            listenerPorts.Add(props.TlsPort);
-        }
+        var listenerPorts = ListenerPorts(props);
         foreach (var cidr in props.AllowedPeerCidrs)
         {
             foreach (var port in listenerPorts)
@@ -113,7 +127,8 @@ public sealed class GatewayService : Construct
         {
             Cluster = Cluster,
             TaskDefinition = TaskDefinition,
-            DesiredCount = props.MinTaskCount,
+            // No DesiredCount: ECS sets it only at creation and auto-scaling owns it afterwards, so a deploy does not
+            // reset a scaled-out service (the scalable target's minimum raises a new service to minTaskCount).
             MinHealthyPercent = 100,
             MaxHealthyPercent = 200,
             AssignPublicIp = false,
@@ -139,7 +154,7 @@ public sealed class GatewayService : Construct
             Protocol = Protocol.TCP,
             TargetType = TargetType.IP,
             PreserveClientIp = true,
-            DeregistrationDelay = DrainTime,
+            DeregistrationDelay = Duration.Seconds(props.StopTimeoutSeconds),
             HealthCheck = new Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck
             {
                 Protocol = Protocol.TCP,
@@ -153,12 +168,15 @@ public sealed class GatewayService : Construct
         TargetGroup.SetAttribute("deregistration_delay.connection_termination.enabled", "false");
         Service.AttachToNetworkTargetGroup(TargetGroup);
 
-        LoadBalancer.AddListener("Dicom", new BaseNetworkListenerProps
+        if (props.CleartextListener)
         {
-            Port = props.DicomPort,
-            Protocol = Protocol.TCP,
-            DefaultTargetGroups = [TargetGroup],
-        });
+            LoadBalancer.AddListener("Dicom", new BaseNetworkListenerProps
+            {
+                Port = props.DicomPort,
+                Protocol = Protocol.TCP,
+                DefaultTargetGroups = [TargetGroup],
+            });
+        }
         if (props.TlsCertificateArn.Length > 0)
         {
             LoadBalancer.AddListener("DicomTls", new BaseNetworkListenerProps
@@ -209,9 +227,32 @@ public sealed class GatewayService : Construct
     /// <summary>The role the Gateway's AWS adapters run as; grant data access to it.</summary>
     public Amazon.CDK.AWS.IAM.IRole TaskRole => TaskDefinition.TaskRole;
 
+    /// <summary>The NLB's listener ports: the cleartext DICOM port when asked for (always without TLS), and the TLS port.</summary>
+    public static IReadOnlyList<int> ListenerPorts(GatewayServiceProps props)
+    {
+        var ports = new List<int>();
+        if (props.CleartextListener)
+        {
+            ports.Add(props.DicomPort);
+        }
+        if (props.TlsCertificateArn.Length > 0)
+        {
+            ports.Add(props.TlsPort);
+        }
+        return ports;
+    }
+
+    private static LinuxParameters DropAllCapabilities(Construct scope, string id)
+    {
+        var parameters = new LinuxParameters(scope, id, new LinuxParametersProps { InitProcessEnabled = false });
+        parameters.DropCapabilities(Capability.ALL);
+        return parameters;
+    }
+
     /// <summary>
     /// AWS Distro for OpenTelemetry collector: scrape the Gateway's Prometheus endpoint and write the metrics as
-    /// CloudWatch embedded metric format into <paramref name="logGroupName"/>, namespace <see cref="MetricsNamespace"/>.
+    /// CloudWatch embedded metric format into <paramref name="logGroupName"/>, namespace <see cref="MetricsNamespace"/>:
+    /// each <c>gateway_*</c> metric without dimensions (the rollup) and by its <c>status</c> or <c>outcome</c> label.
     /// </summary>
     private static string CollectorConfig(int httpPort, string logGroupName, string region) => $$"""
         receivers:
@@ -230,6 +271,9 @@ public sealed class GatewayService : Construct
             log_stream_name: "{TaskId}"
             region: "{{region}}"
             dimension_rollup_option: ZeroAndSingleDimensionRollup
+            metric_declarations:
+              - dimensions: [[status], [outcome]]
+                metric_name_selectors: ["^gateway_"]
         service:
           pipelines:
             metrics:

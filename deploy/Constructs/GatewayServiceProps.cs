@@ -6,6 +6,8 @@ namespace ImagingGateway.Deploy.Constructs;
 
 /// <summary>Properties of a <see cref="GatewayService"/>.</summary>
 /// <param name="Environment">the Gateway's configuration (docs/contracts.md keys)</param>
+/// <param name="CleartextListener">whether the NLB has a TCP listener on the DICOM port (with TLS, only when asked for)</param>
+/// <param name="StopTimeoutSeconds">ECS stopTimeout; the Gateway's shutdown grace period and the NLB's deregistration delay follow it</param>
 /// <param name="TlsCertificateArn">empty: no TLS listener; otherwise the NLB terminates DICOM TLS on <paramref name="TlsPort"/></param>
 public sealed record GatewayServiceProps(
     IVpc Vpc,
@@ -20,6 +22,8 @@ public sealed record GatewayServiceProps(
     int HttpPort,
     int TlsPort,
     string TlsCertificateArn,
+    bool CleartextListener,
+    int StopTimeoutSeconds,
     IDictionary<string, string> Environment,
     string MetricsCollectorImage,
     RetentionDays LogRetention);

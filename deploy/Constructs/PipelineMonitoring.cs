@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CloudWatch.Actions;
+using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
@@ -11,7 +12,8 @@ namespace ImagingGateway.Deploy.Constructs;
 /// <summary>
 /// The CloudWatch dashboard (associations, C-STOREs, store latency, ECS CPU and memory, NLB flows, Lambda errors and
 /// duration, executions by status, jobs by status) and the alarms (failed imports, failed executions, stuck
-/// pipeline, failed triggers), all notifying an encrypted SNS topic.
+/// pipeline, failed triggers, fewer healthy targets than desired tasks, C-STORE failures), all notifying an SNS topic
+/// under a customer-managed key that CloudWatch may use, with a TLS-only topic policy.
 /// </summary>
 public sealed class PipelineMonitoring : Construct
 {
@@ -22,11 +24,29 @@ public sealed class PipelineMonitoring : Construct
 
     public PipelineMonitoring(Construct scope, string id, PipelineMonitoringProps props) : base(scope, id)
     {
-        AlarmTopic = new Topic(this, "AlarmTopic", new TopicProps
+        // CloudWatch cannot publish to a topic under the AWS-managed alias/aws/sns key: the key must name it.
+        AlarmTopicKey = new Key(this, "AlarmTopicKey", new KeyProps
         {
-            MasterKey = Alias.FromAliasName(this, "SnsKey", "alias/aws/sns"),
-            EnforceSSL = true,
+            Description = "Imaging Gateway alarm topic",
+            EnableKeyRotation = true,
         });
+        AlarmTopicKey.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AllowCloudWatchAlarmsToPublish",
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
+            Actions = ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resources = ["*"],
+        }));
+        AlarmTopic = new Topic(this, "AlarmTopic", new TopicProps { MasterKey = AlarmTopicKey });
+        AlarmTopic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "DenyNonTlsRequests",
+            Effect = Effect.DENY,
+            Principals = [new AnyPrincipal()],
+            Actions = ["sns:Publish", "sns:Subscribe", "sns:Receive"],
+            Resources = [AlarmTopic.TopicArn],
+            Conditions = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
+        }));
         if (props.AlarmEmail.Length > 0)
         {
             AlarmTopic.AddSubscription(new EmailSubscription(props.AlarmEmail));
@@ -94,7 +114,59 @@ public sealed class PipelineMonitoring : Construct
             EvaluationPeriods = 1,
             TreatMissingData = TreatMissingData.NOT_BREACHING,
         });
-        foreach (var alarm in new[] { FailedImportsAlarm, FailedExecutionsAlarm, StuckPipelineAlarm, FailedTriggersAlarm })
+        var minute = Duration.Minutes(1);
+        UnhealthyTargetsAlarm = new Alarm(this, "UnhealthyTargets", new AlarmProps
+        {
+            AlarmDescription = "Fewer healthy load balancer targets than the service's desired task count for 5 minutes",
+            Metric = new MathExpression(new MathExpressionProps
+            {
+                Label = "desired tasks without a healthy target",
+                Expression = "FILL(desired,0) - FILL(healthy,0)",
+                UsingMetrics = new Dictionary<string, IMetric>
+                {
+                    ["desired"] = new Metric(new MetricProps
+                    {
+                        Namespace = "ECS/ContainerInsights",
+                        MetricName = "DesiredTaskCount",
+                        DimensionsMap = new Dictionary<string, string>
+                        {
+                            ["ClusterName"] = props.Gateway.Cluster.ClusterName,
+                            ["ServiceName"] = props.Gateway.Service.ServiceName,
+                        },
+                        Statistic = "Maximum",
+                        Period = minute,
+                    }),
+                    ["healthy"] = props.Gateway.TargetGroup.Metrics.HealthyHostCount(new MetricOptions { Statistic = "Minimum", Period = minute }),
+                },
+                Period = minute,
+            }),
+            Threshold = 1,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            EvaluationPeriods = 5,
+            DatapointsToAlarm = 5,
+            TreatMissingData = TreatMissingData.BREACHING,
+        });
+        CStoreFailuresAlarm = new Alarm(this, "CStoreFailures", new AlarmProps
+        {
+            AlarmDescription = "The Gateway answered a C-STORE with a status other than 0000 (Success)",
+            Metric = new MathExpression(new MathExpressionProps
+            {
+                Label = "C-STORE responses other than 0000",
+                Expression = "FILL(all,0) - FILL(success,0)",
+                UsingMetrics = new Dictionary<string, IMetric>
+                {
+                    ["all"] = GatewayMetric(CStoreRequestsMetric, "Sum", fiveMinutes),
+                    ["success"] = GatewayMetric(CStoreRequestsMetric, "Sum", fiveMinutes, ("status", "0000")),
+                },
+                Period = fiveMinutes,
+            }),
+            Threshold = 1,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            EvaluationPeriods = 1,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        });
+        Alarms = [FailedImportsAlarm, FailedExecutionsAlarm, StuckPipelineAlarm, FailedTriggersAlarm, UnhealthyTargetsAlarm, CStoreFailuresAlarm];
+        foreach (var alarm in Alarms)
         {
             alarm.AddAlarmAction(notify);
         }
@@ -102,9 +174,9 @@ public sealed class PipelineMonitoring : Construct
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DefaultInterval = Duration.Hours(3) });
         var functions = new[] { props.TriggerImport, props.StartImportJob, props.CheckStatus };
         Dashboard.AddWidgets(
-            Graph("DICOM associations", GatewayMetric("dicom_associations_total", "Sum")),
-            Graph("C-STORE requests", GatewayMetric("dicom_cstore_requests_total", "Sum")),
-            Graph("Store latency (s)", GatewayMetric("dicom_cstore_duration_seconds", "Average"), GatewayMetric("dicom_cstore_duration_seconds", "Maximum")));
+            Graph("DICOM associations", GatewayMetric(AssociationsMetric, "Sum", minute), GatewayMetric(ActiveAssociationsMetric, "Maximum", minute)),
+            Graph("C-STORE requests", GatewayMetric(CStoreRequestsMetric, "Sum", minute), GatewayMetric(CStoreRequestsMetric, "Sum", minute, ("status", "0000"))),
+            Graph("Store latency (s)", GatewayMetric(CStoreDurationMetric, "Average", minute), GatewayMetric(CStoreDurationMetric, "Maximum", minute)));
         Dashboard.AddWidgets(
             Graph("ECS CPU / memory (%)", props.Gateway.Service.MetricCpuUtilization(), props.Gateway.Service.MetricMemoryUtilization()),
             Graph("NLB flows", props.Gateway.LoadBalancer.Metrics.ActiveFlowCount(), props.Gateway.LoadBalancer.Metrics.NewFlowCount()),
@@ -121,12 +193,30 @@ public sealed class PipelineMonitoring : Construct
             new AlarmStatusWidget(new AlarmStatusWidgetProps
             {
                 Title = "Alarms",
-                Alarms = [FailedImportsAlarm, FailedExecutionsAlarm, StuckPipelineAlarm, FailedTriggersAlarm],
+                Alarms = Alarms.ToArray<IAlarm>(),
                 Width = 8,
             }));
     }
 
+    /// <summary>
+    /// The Gateway's OpenTelemetry instruments under the names the Prometheus exporter gives them (dots to
+    /// underscores, unit suffix, <c>_total</c> on counters), which the collector sidecar keeps in CloudWatch.
+    /// </summary>
+    public const string AssociationsMetric = "gateway_associations_total";
+    public const string ActiveAssociationsMetric = "gateway_associations_active";
+    public const string CStoreRequestsMetric = "gateway_cstore_requests_total";
+    public const string CStoreDurationMetric = "gateway_cstore_duration_seconds";
+
+    public Key AlarmTopicKey { get; }
+
     public Topic AlarmTopic { get; }
+
+    /// <summary>Every alarm, each notifying <see cref="AlarmTopic"/>.</summary>
+    public IReadOnlyList<Alarm> Alarms { get; }
+
+    public Alarm UnhealthyTargetsAlarm { get; }
+
+    public Alarm CStoreFailuresAlarm { get; }
 
     public Dashboard Dashboard { get; }
 
@@ -150,13 +240,14 @@ public sealed class PipelineMonitoring : Construct
         Label = status,
     });
 
-    private static Metric GatewayMetric(string name, string statistic) => new(new MetricProps
+    private static Metric GatewayMetric(string name, string statistic, Duration period, params (string Name, string Value)[] dimensions) => new(new MetricProps
     {
         Namespace = GatewayService.MetricsNamespace,
         MetricName = name,
+        DimensionsMap = dimensions.ToDictionary(d => d.Name, d => d.Value),
         Statistic = statistic,
-        Period = Duration.Minutes(1),
-        Label = $"{name} ({statistic})",
+        Period = period,
+        Label = dimensions.Length == 0 ? $"{name} ({statistic})" : $"{name} {string.Join(",", dimensions.Select(d => $"{d.Name}={d.Value}"))} ({statistic})",
     });
 
     private static GraphWidget Graph(string title, params IMetric[] metrics) => new(new GraphWidgetProps

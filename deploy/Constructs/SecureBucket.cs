@@ -8,7 +8,8 @@ namespace ImagingGateway.Deploy.Constructs;
 /// <summary>
 /// An S3 bucket for patient data: SSE-S3, all public access blocked, bucket-owner-enforced ownership,
 /// TLS-only bucket policy, versioned (an overwrite or delete never loses an instance), lifecycle retention,
-/// incomplete multipart uploads aborted, and retained when the stack is deleted.
+/// incomplete multipart uploads aborted, server access logs into the access-log bucket (who read or wrote which
+/// object: the PHI audit trail), and retained when the stack is deleted.
 /// </summary>
 public sealed class SecureBucket : Construct
 {
@@ -41,6 +42,8 @@ public sealed class SecureBucket : Construct
             MinimumTLSVersion = 1.2,
             Versioned = true,
             LifecycleRules = rules.ToArray(),
+            ServerAccessLogsBucket = props.AccessLogs,
+            ServerAccessLogsPrefix = props.AccessLogs is null ? null : props.AccessLogPrefix,
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
     }
@@ -85,8 +88,18 @@ public sealed class SecureBucket : Construct
     });
 
     /// <summary>
-    /// Put, get, list and delete objects, and abort multipart uploads: what an instance store needs
-    /// (CDK's read-write grant includes <c>s3:DeleteObject*</c> and <c>s3:Abort*</c>).
+    /// Put, get and list objects, and abort the instance store's own multipart uploads: what the Gateway needs. No
+    /// delete of objects or versions (CDK's read-write grant would add <c>s3:DeleteObject*</c>).
     /// </summary>
-    public Grant GrantReadWriteDelete(IGrantable grantee) => Bucket.GrantReadWrite(grantee);
+    public void GrantReadWriteNoDelete(IGrantable grantee)
+    {
+        Bucket.GrantRead(grantee);
+        Bucket.GrantPut(grantee);
+        _ = Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        {
+            Grantee = grantee,
+            Actions = ["s3:AbortMultipartUpload"],
+            ResourceArns = [Bucket.ArnForObjects("*")],
+        });
+    }
 }

@@ -32,23 +32,30 @@ public sealed class ImagingGatewayStack : Stack
     {
         var logRetention = LogRetention.From(settings.LogRetentionDays);
 
-        var listenerPorts = new List<int> { settings.DicomPort };
+        var listenerPorts = new List<int>();
+        if (settings.HasCleartextListener)
+        {
+            listenerPorts.Add(settings.DicomPort);
+        }
         if (settings.TlsCertificateArn.Length > 0)
         {
             listenerPorts.Add(settings.TlsPort);
         }
         // An internal NLB sits in the private subnets, so the private ACL must also admit its listener ports.
-        var containerPorts = settings.LoadBalancerInternetFacing ? [settings.DicomPort] : listenerPorts;
+        List<int> containerPorts = settings.LoadBalancerInternetFacing ? [settings.DicomPort] : [.. listenerPorts.Union([settings.DicomPort])];
         Network = new GatewayNetwork(this, "Network", new GatewayNetworkProps(
-            settings.MaxAzs, settings.NatGateways, settings.AllowedPeerCidrs, listenerPorts, containerPorts, logRetention));
+            settings.MaxAzs, settings.AvailabilityZones, settings.NatGateways, settings.AllowedPeerCidrs, listenerPorts, containerPorts, logRetention));
         if (settings.AllowedPeerCidrs.Count == 0)
         {
             Annotations.Of(this).AddWarningV2("ImagingGateway:NoPeers",
                 "allowedPeerCidrs is empty: no DICOM peer can reach the Gateway. Set -c allowedPeerCidrs=a.b.c.d/n,...");
         }
 
-        DicomBucket = new SecureBucket(this, "DicomBucket", new SecureBucketProps(settings.DicomRetentionDays, settings.NoncurrentVersionRetentionDays));
-        ResultsBucket = new SecureBucket(this, "ResultsBucket", new SecureBucketProps(settings.ResultsRetentionDays, settings.NoncurrentVersionRetentionDays));
+        AccessLogBucket = new SecureBucket(this, "AccessLogBucket", new SecureBucketProps(settings.AccessLogRetentionDays, settings.NoncurrentVersionRetentionDays));
+        DicomBucket = new SecureBucket(this, "DicomBucket", new SecureBucketProps(
+            settings.DicomRetentionDays, settings.NoncurrentVersionRetentionDays, AccessLogBucket.Bucket, "dicom-bucket/"));
+        ResultsBucket = new SecureBucket(this, "ResultsBucket", new SecureBucketProps(
+            settings.ResultsRetentionDays, settings.NoncurrentVersionRetentionDays, AccessLogBucket.Bucket, "results-bucket/"));
         JobTable = new ImportJobTable(this, "DicomImportJobTable");
         Datastore = new HealthImagingDatastore(this, "HealthImaging", new HealthImagingDatastoreProps(DicomBucket, InstancePrefix + "*", ResultsBucket));
 
@@ -119,7 +126,8 @@ public sealed class ImagingGatewayStack : Stack
         // An execution stopped from outside (timeout, abort, history limit) never runs RecordFailure: record it here.
         RecordExecutionFailure = new ImportFunction(this, "RecordExecutionFailure", new ImportFunctionProps(
             "Records the job of an import execution that ended FAILED, TIMED_OUT or ABORTED",
-            RecordExecutionFailureHandler, code, settings.CheckStatusMemoryMiB, 0,
+            // Two at a time: failures are rare, and EventBridge retries a throttled delivery for a day.
+            RecordExecutionFailureHandler, code, settings.CheckStatusMemoryMiB, 2,
             Duration.Seconds(60), jobFunctionEnvironment, logRetention, TriggerImportFailures));
         JobTable.GrantUpdateJobs(RecordExecutionFailure.Function);
         Workflow.RecordFailedExecutions(RecordExecutionFailure.Function, TriggerImportFailures);
@@ -131,7 +139,7 @@ public sealed class ImagingGatewayStack : Stack
         Gateway = new GatewayService(this, "Gateway", new GatewayServiceProps(
             Network.Vpc, GatewayImage(settings), settings.TaskCpu, settings.TaskMemoryLimitMiB,
             settings.MinTaskCount, settings.MaxTaskCount, settings.AllowedPeerCidrs, settings.LoadBalancerInternetFacing,
-            settings.DicomPort, settings.HttpPort, settings.TlsPort, settings.TlsCertificateArn,
+            settings.DicomPort, settings.HttpPort, settings.TlsPort, settings.TlsCertificateArn, settings.HasCleartextListener, settings.StopTimeoutSeconds,
             new Dictionary<string, string>(pipelineEnvironment)
             {
                 ["GATEWAY__AETITLE"] = settings.AeTitle,
@@ -145,12 +153,14 @@ public sealed class ImagingGatewayStack : Stack
                 ["GATEWAY__AWS__STATEMACHINEARN"] = Workflow.StateMachineArn,
             },
             settings.MetricsCollectorImage, logRetention));
-        DicomBucket.GrantReadWriteDelete(Gateway.TaskRole);
+        DicomBucket.GrantReadWriteNoDelete(Gateway.TaskRole);
         JobTable.GrantReadJobs(Gateway.TaskRole);
 
         Monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps(
             Gateway, TriggerImport, StartImportJob, CheckStatus, Workflow, TriggerImportFailures,
             Duration.Minutes(settings.StuckPipelineMinutes), settings.AlarmEmail));
+
+        ProviderRuntimes.Replace(this);
 
         Output("LoadBalancerDnsName", Gateway.LoadBalancer.LoadBalancerDnsName, "DICOM peers connect here (TCP 11112, TLS 2762 if configured)");
         Output("DicomBucketName", DicomBucket.BucketName, "Received instances and batch manifests");
@@ -163,6 +173,9 @@ public sealed class ImagingGatewayStack : Stack
     }
 
     public GatewayNetwork Network { get; }
+
+    /// <summary>S3 server access logs of the DICOM and results buckets.</summary>
+    public SecureBucket AccessLogBucket { get; }
 
     public SecureBucket DicomBucket { get; }
 
@@ -200,15 +213,31 @@ public sealed class ImagingGatewayStack : Stack
         return Code.FromAsset(full);
     }
 
-    /// <summary>A pushed image URI if given; otherwise built from the repository at deploy time (needs Docker then, not at synth).</summary>
-    private static ContainerImage GatewayImage(DeploySettings settings) =>
-        settings.GatewayImage.Length > 0
-            ? ContainerImage.FromRegistry(settings.GatewayImage)
-            : ContainerImage.FromAsset(Path.GetFullPath(settings.DockerContextPath), new AssetImageProps
+    /// <summary>
+    /// A pushed image URI if given (from a private ECR repository through its repository, so the execution role gets
+    /// pull rights); otherwise built from the repository at deploy time (needs Docker then, not at synth).
+    /// </summary>
+    private ContainerImage GatewayImage(DeploySettings settings)
+    {
+        if (settings.GatewayImage.Length == 0)
+        {
+            return ContainerImage.FromAsset(Path.GetFullPath(settings.DockerContextPath), new AssetImageProps
             {
                 File = "src/Hosts/Gateway/Dockerfile",
                 Platform = Platform_.LINUX_AMD64,
             });
+        }
+        if (EcrImageUri.TryParse(settings.GatewayImage, out var ecr))
+        {
+            var repository = Amazon.CDK.AWS.ECR.Repository.FromRepositoryAttributes(this, "GatewayRepository", new Amazon.CDK.AWS.ECR.RepositoryAttributes
+            {
+                RepositoryName = ecr.Repository,
+                RepositoryArn = ecr.RepositoryArn,
+            });
+            return ContainerImage.FromEcrRepository(repository, ecr.TagOrDigest);
+        }
+        return ContainerImage.FromRegistry(settings.GatewayImage);
+    }
 
     /// <summary>
     /// The S3 notifications custom resource CDK adds grants s3:PutBucketNotification on "*"; narrow it to the one

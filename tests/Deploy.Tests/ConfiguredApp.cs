@@ -27,5 +27,6 @@ public sealed class ConfiguredApp() : SynthesizedApp(Overrides)
         ["batchingPolicy"] = "PerInstance",
         ["stateMachineTimeoutHours"] = 12d,
         ["alarmEmail"] = "imaging-ops@example.org",
+        ["loadBalancerInternetFacing"] = true,
     };
 }

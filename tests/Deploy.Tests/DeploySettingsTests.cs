@@ -86,6 +86,72 @@ public sealed class DeploySettingsTests
         Valid.Validate();
     }
 
+    [Theory]
+    [InlineData("", "198.51.100.0/24")]
+    [InlineData("arn:aws:acm:eu-west-1:111122223333:certificate/x", "")]
+    [InlineData("", "")]
+    public void GivenInternetFacingWithoutTlsOrPeers_WhenSynthesizing_ThenItFailsSayingWhatIsMissing(string certificate, string peers)
+    {
+        // Issue #23 item 6.
+        var app = new App(new AppProps
+        {
+            Context = new Dictionary<string, object>
+            {
+                ["loadBalancerInternetFacing"] = "true",
+                ["tlsCertificateArn"] = certificate,
+                ["allowedPeerCidrs"] = peers,
+            },
+        });
+        var error = Assert.Throws<ArgumentException>(() => DeploySettings.FromContext(app.Node));
+        Assert.Contains("loadBalancerInternetFacing=true needs both tlsCertificateArn", error.Message, StringComparison.Ordinal);
+        Assert.Contains("allowedPeerCidrs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenNoContext_WhenReadingSettings_ThenTheLoadBalancerIsInternalAndHasNoTls()
+    {
+        var settings = DeploySettings.FromContext(new App().Node);
+        Assert.False(settings.LoadBalancerInternetFacing);
+        Assert.True(settings.HasCleartextListener);
+        Assert.False((settings with { TlsCertificateArn = "arn:aws:acm:eu-west-1:111122223333:certificate/x" }).HasCleartextListener);
+    }
+
+    [Fact]
+    public void GivenMoreThanTwoZonesWithoutAList_WhenValidating_ThenItFailsInsteadOfSilentlyUsingTwo()
+    {
+        // Issue #23 item 10: an environment-agnostic stack gets at most two zones from CDK.
+        var error = Assert.Throws<ArgumentException>(() => (Valid with { MaxAzs = 3 }).Validate());
+        Assert.Contains("availabilityZones", error.Message, StringComparison.Ordinal);
+        (Valid with { AvailabilityZones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"], NatGateways = 3 }).Validate();
+        Assert.Throws<ArgumentException>(() => (Valid with { AvailabilityZones = ["eu-west-1a"], NatGateways = 1 }).Validate());
+    }
+
+    [Fact]
+    public void GivenStopTimeoutBeyondFargatesMaximum_WhenValidating_ThenItIsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => (Valid with { StopTimeoutSeconds = 121 }).Validate());
+        Assert.Throws<ArgumentException>(() => (Valid with { StopTimeoutSeconds = 10 }).Validate());
+    }
+
+    [Theory]
+    [InlineData("111122223333.dkr.ecr.eu-west-1.amazonaws.com/imaging-gateway:1.2", "imaging-gateway", "1.2", "arn:aws:ecr:eu-west-1:111122223333:repository/imaging-gateway")]
+    [InlineData("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/a/b", "a/b", "latest", "arn:aws-cn:ecr:cn-north-1:111122223333:repository/a/b")]
+    public void GivenPrivateEcrImageUri_WhenParsing_ThenRepositoryTagAndArnAreFound(string uri, string repository, string tag, string arn)
+    {
+        Assert.True(EcrImageUri.TryParse(uri, out var image));
+        Assert.Equal(repository, image.Repository);
+        Assert.Equal(tag, image.TagOrDigest);
+        Assert.Equal(arn, image.RepositoryArn);
+    }
+
+    [Theory]
+    [InlineData("public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3")]
+    [InlineData("docker.io/library/nginx:1")]
+    public void GivenPublicImageUri_WhenParsing_ThenItIsNotAPrivateEcrImage(string uri)
+    {
+        Assert.False(EcrImageUri.TryParse(uri, out _));
+    }
+
     [Fact]
     public void GivenSupportedRetention_WhenMapping_ThenTheCloudWatchValueIsReturned()
     {

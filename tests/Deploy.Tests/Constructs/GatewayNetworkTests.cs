@@ -57,7 +57,8 @@ public sealed class GatewayNetworkTests(ConfiguredApp app)
     public void GivenPublicAcl_WhenEvaluatingInboundDicomTraffic_ThenOnlyPeersAreAdmitted()
     {
         var entries = InboundEntries(PublicAclId());
-        foreach (var port in new[] { 11112, 2762 })
+        // With TLS configured there is no cleartext listener, so 2762 is the only listener port.
+        foreach (var port in new[] { 2762 })
         {
             Assert.Equal("allow", FirstMatch(entries, ConfiguredApp.PeerA.Split('/')[0], port));
             Assert.Equal("allow", FirstMatch(entries, ConfiguredApp.PeerB.Split('/')[0], port));

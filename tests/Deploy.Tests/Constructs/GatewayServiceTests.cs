@@ -19,18 +19,16 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
     }
 
     [Fact]
-    public void GivenListeners_WhenReadingThem_ThenTcpDicomAndTlsWithTheCertificateForwardToOneTargetGroup()
+    public void GivenTlsCertificate_WhenReadingListeners_ThenOnlyTheTlsListenerForwardsToTheTargetGroup()
     {
-        var listeners = app.Resources("AWS::ElasticLoadBalancingV2::Listener").Select(l => l.Resource.Props()).ToList();
-        Assert.Equal(2, listeners.Count);
-        var tcp = Assert.Single(listeners, l => l.GetProperty("Port").GetInt32() == 11112);
-        Assert.Equal("TCP", tcp.GetProperty("Protocol").GetString());
-        var tls = Assert.Single(listeners, l => l.GetProperty("Port").GetInt32() == 2762);
+        // Issue #23 item 6: with TLS on, the cleartext listener is off unless cleartextListener asks for it.
+        var tls = Assert.Single(app.Resources("AWS::ElasticLoadBalancingV2::Listener")).Resource.Props();
+        Assert.Equal(2762, tls.GetProperty("Port").GetInt32());
         Assert.Equal("TLS", tls.GetProperty("Protocol").GetString());
         Assert.Equal(ConfiguredApp.CertificateArn, tls.GetProperty("Certificates")[0].GetProperty("CertificateArn").GetString());
         Assert.StartsWith("ELBSecurityPolicy-TLS13", tls.GetProperty("SslPolicy").GetString(), StringComparison.Ordinal);
         var targetGroup = app.Resources("AWS::ElasticLoadBalancingV2::TargetGroup").Single().Id;
-        Assert.All(listeners, l => Assert.Equal(targetGroup, l.GetProperty("DefaultActions")[0].GetProperty("TargetGroupArn").Target()));
+        Assert.Equal(targetGroup, tls.GetProperty("DefaultActions")[0].GetProperty("TargetGroupArn").Target());
     }
 
     [Fact]
@@ -78,7 +76,6 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Equal("DatastoreId", environment["GATEWAY__AWS__DATASTOREID"].GetProperty("Fn::GetAtt")[1].GetString());
         Assert.Equal("AWS::IAM::Role", TypeOf(environment["GATEWAY__AWS__DATAACCESSROLEARN"]));
         Assert.Equal("AWS::Region", environment["GATEWAY__AWS__REGION"].Target());
-        Assert.Equal(120, container.GetProperty("StopTimeout").GetInt32());
         Assert.True(container.GetProperty("Essential").GetBoolean());
         var ports = container.GetProperty("PortMappings").EnumerateArray().Select(p => p.GetProperty("ContainerPort").GetInt32()).ToList();
         Assert.Contains(11112, ports);
@@ -108,7 +105,8 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
     {
         var service = app.Single("AWS::ECS::Service").Props();
         Assert.Equal("FARGATE", service.GetProperty("LaunchType").GetString());
-        Assert.Equal(3, service.GetProperty("DesiredCount").GetInt32());
+        // Issue #23 item 5: no DesiredCount, so a deploy never resets what auto-scaling chose.
+        Assert.Null(service.Get("DesiredCount"));
         var vpcConfig = service.GetProperty("NetworkConfiguration").GetProperty("AwsvpcConfiguration");
         Assert.Equal("DISABLED", vpcConfig.GetProperty("AssignPublicIp").GetString());
         var privateSubnets = app.Resources("AWS::EC2::Subnet")
@@ -142,10 +140,7 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         var loadBalancerGroup = app.Single("AWS::ElasticLoadBalancingV2::LoadBalancer").Props().GetProperty("SecurityGroups")[0].Target();
         var lbIngress = groups.Single(g => g.Id == loadBalancerGroup).Resource.Props().GetProperty("SecurityGroupIngress").EnumerateArray()
             .Select(r => (r.GetProperty("CidrIp").GetString(), r.GetProperty("FromPort").GetInt32())).ToHashSet();
-        Assert.Equal(new HashSet<(string?, int)>
-        {
-            (ConfiguredApp.PeerA, 11112), (ConfiguredApp.PeerA, 2762), (ConfiguredApp.PeerB, 11112), (ConfiguredApp.PeerB, 2762),
-        }, lbIngress);
+        Assert.Equal(new HashSet<(string?, int)> { (ConfiguredApp.PeerA, 2762), (ConfiguredApp.PeerB, 2762) }, lbIngress);
 
         var serviceGroup = app.Single("AWS::ECS::Service").Props().GetProperty("NetworkConfiguration").GetProperty("AwsvpcConfiguration")
             .GetProperty("SecurityGroups")[0].Target();
@@ -159,7 +154,7 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
     }
 
     [Fact]
-    public void GivenGatewayTaskRole_WhenReadingItsPolicy_ThenItMayUseTheDicomBucketAndReadJobsOnly()
+    public void GivenGatewayTaskRole_WhenReadingItsPolicy_ThenItMayPutAndReadTheDicomBucketButNotDeleteAndReadJobsOnly()
     {
         var taskRole = app.Single("AWS::ECS::TaskDefinition").Props().GetProperty("TaskRoleArn").Target()!;
         var statements = app.StatementsOfRole(taskRole);
@@ -167,8 +162,9 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Contains("s3:PutObject", actions);
         Assert.Contains("s3:GetObject*", actions);
         Assert.Contains("s3:List*", actions);
-        Assert.Contains("s3:DeleteObject*", actions);
-        Assert.Contains("s3:Abort*", actions);
+        // Issue #23 item 7: no code path of the Gateway deletes; versions and objects stay.
+        Assert.DoesNotContain(actions, a => a.StartsWith("s3:Delete", StringComparison.Ordinal) || a == "s3:*" || a == "s3:PutLifecycleConfiguration");
+        Assert.Contains("s3:AbortMultipartUpload", actions);
         Assert.Contains("dynamodb:Query", actions);
         Assert.DoesNotContain(actions, a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:BatchWriteItem");
         Assert.DoesNotContain(actions, a => a.StartsWith("states:", StringComparison.Ordinal) || a.StartsWith("medical-imaging:", StringComparison.Ordinal));
@@ -181,7 +177,35 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         // Only the metrics collector's log group besides the data services.
         Assert.All(actions.Where(a => !a.StartsWith("s3:", StringComparison.Ordinal) && !a.StartsWith("dynamodb:", StringComparison.Ordinal)),
             a => Assert.Contains(a, new[] { "logs:CreateLogStream", "logs:PutLogEvents" }));
-        Assert.Equal(2, buckets.Count);
+        Assert.Equal(3, buckets.Count);
+    }
+
+    [Fact]
+    public void GivenGatewayContainer_WhenReadingItsHardening_ThenRootIsReadOnlyOnlyTheDataAndTempVolumesAreWritableAndNoCapabilityIsKept()
+    {
+        var container = GatewayContainer();
+        Assert.True(container.GetProperty("ReadonlyRootFilesystem").GetBoolean());
+        Assert.Equal(["ALL"], container.GetProperty("LinuxParameters").GetProperty("Capabilities").GetProperty("Drop").Strings());
+        var mounts = container.GetProperty("MountPoints").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("ContainerPath").GetString()!, m => m.GetProperty("SourceVolume").GetString()!);
+        Assert.Equal(["/data", "/tmp"], mounts.Keys.Order(StringComparer.Ordinal));
+        var volumes = app.Single("AWS::ECS::TaskDefinition").Props().GetProperty("Volumes").EnumerateArray()
+            .Select(v => v.GetProperty("Name").GetString()).ToHashSet();
+        Assert.All(mounts.Values, v => Assert.Contains(v, volumes));
+        Assert.Equal("/data", GatewayEnvironment("GATEWAY__DATADIRECTORY").GetString());
+    }
+
+    [Fact]
+    public void GivenStopTimeout_WhenReadingTheTask_ThenTheGatewayGracePeriodAndTheDeregistrationDelayFollowIt()
+    {
+        var container = GatewayContainer();
+        var stop = container.GetProperty("StopTimeout").GetInt32();
+        Assert.Equal(120, stop);
+        var grace = TimeSpan.Parse(GatewayEnvironment("GATEWAY__SHUTDOWNGRACEPERIOD").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        // The host waits the grace period plus its margin (GatewayHost's ShutdownTimeout); ECS must not kill it sooner.
+        Assert.Equal(stop, (int)grace.TotalSeconds + ImagingGateway.Deploy.Constructs.GatewayService.ShutdownMarginSeconds);
+        var attributes = Attributes(app.Single("AWS::ElasticLoadBalancingV2::TargetGroup").Props().GetProperty("TargetGroupAttributes")).ToList();
+        Assert.Contains(("deregistration_delay.timeout_seconds", stop.ToString(System.Globalization.CultureInfo.InvariantCulture)), attributes);
     }
 
     private JsonElement GatewayContainer() =>

@@ -7,9 +7,9 @@ namespace ImagingGateway.Deploy.Tests.Constructs;
 public sealed class PipelineMonitoringTests(ConfiguredApp app)
 {
     [Theory]
-    [InlineData("dicom_associations_total")]
-    [InlineData("dicom_cstore_requests_total")]
-    [InlineData("dicom_cstore_duration_seconds")]
+    [InlineData("gateway_associations_total")]
+    [InlineData("gateway_cstore_requests_total")]
+    [InlineData("gateway_cstore_duration_seconds")]
     [InlineData("CPUUtilization")]
     [InlineData("MemoryUtilization")]
     [InlineData("ActiveFlowCount")]
@@ -91,11 +91,52 @@ public sealed class PipelineMonitoringTests(ConfiguredApp app)
     {
         var topic = app.Resources("AWS::SNS::Topic").Single().Id;
         var alarms = app.Resources("AWS::CloudWatch::Alarm");
-        Assert.Equal(4, alarms.Count);
+        Assert.Equal(6, alarms.Count);
         Assert.All(alarms, a => Assert.Equal(topic, Assert.Single(a.Resource.Props().GetProperty("AlarmActions").EnumerateArray()).Target()));
         var subscription = app.Single("AWS::SNS::Subscription").Props();
         Assert.Equal("email", subscription.GetProperty("Protocol").GetString());
         Assert.Equal("imaging-ops@example.org", subscription.GetProperty("Endpoint").GetString());
+    }
+
+    [Fact]
+    public void GivenUnhealthyTargetsAlarm_WhenReadingIt_ThenItComparesHealthyNlbTargetsWithTheServicesDesiredCount()
+    {
+        // Issue #23 item 4.
+        var alarm = Alarm("UnhealthyTargets");
+        var metrics = alarm.GetProperty("Metrics").EnumerateArray().ToList();
+        var healthy = Assert.Single(metrics, m => m.Get("Id")?.GetString() == "healthy").GetProperty("MetricStat").GetProperty("Metric");
+        Assert.Equal("AWS/NetworkELB", healthy.GetProperty("Namespace").GetString());
+        Assert.Equal("HealthyHostCount", healthy.GetProperty("MetricName").GetString());
+        var targetGroup = app.Resources("AWS::ElasticLoadBalancingV2::TargetGroup").Single().Id;
+        Assert.Contains(healthy.GetProperty("Dimensions").EnumerateArray(), d => d.GetProperty("Name").GetString() == "TargetGroup"
+            && d.GetProperty("Value").GetRawText().Contains(targetGroup, StringComparison.Ordinal));
+        var desired = Assert.Single(metrics, m => m.Get("Id")?.GetString() == "desired").GetProperty("MetricStat").GetProperty("Metric");
+        Assert.Equal("ECS/ContainerInsights", desired.GetProperty("Namespace").GetString());
+        Assert.Equal("DesiredTaskCount", desired.GetProperty("MetricName").GetString());
+        var service = app.Resources("AWS::ECS::Service").Single().Id;
+        Assert.Contains(desired.GetProperty("Dimensions").EnumerateArray(), d => d.GetProperty("Name").GetString() == "ServiceName"
+            && d.GetProperty("Value").GetRawText().Contains(service, StringComparison.Ordinal));
+        var expression = Assert.Single(metrics, m => m.Get("Expression") is not null).GetProperty("Expression").GetString();
+        Assert.Equal("FILL(desired,0) - FILL(healthy,0)", expression);
+        Assert.Equal(1, alarm.GetProperty("Threshold").GetDouble());
+        Assert.Equal("GreaterThanOrEqualToThreshold", alarm.GetProperty("ComparisonOperator").GetString());
+    }
+
+    [Fact]
+    public void GivenCStoreFailuresAlarm_WhenReadingIt_ThenItCountsResponsesOtherThanSuccess()
+    {
+        // Issue #23 item 4: every C-STORE minus the ones answered 0000.
+        var alarm = Alarm("CStoreFailures");
+        var metrics = alarm.GetProperty("Metrics").EnumerateArray().ToList();
+        var all = Assert.Single(metrics, m => m.Get("Id")?.GetString() == "all").GetProperty("MetricStat").GetProperty("Metric");
+        Assert.Equal("gateway_cstore_requests_total", all.GetProperty("MetricName").GetString());
+        Assert.Null(all.Get("Dimensions"));
+        var success = Assert.Single(metrics, m => m.Get("Id")?.GetString() == "success").GetProperty("MetricStat").GetProperty("Metric");
+        Assert.Equal("gateway_cstore_requests_total", success.GetProperty("MetricName").GetString());
+        var dimension = Assert.Single(success.GetProperty("Dimensions").EnumerateArray());
+        Assert.Equal(("status", "0000"), (dimension.GetProperty("Name").GetString(), dimension.GetProperty("Value").GetString()));
+        Assert.Equal("FILL(all,0) - FILL(success,0)", Assert.Single(metrics, m => m.Get("Expression") is not null).GetProperty("Expression").GetString());
+        Assert.Equal(1, alarm.GetProperty("Threshold").GetDouble());
     }
 
     private JsonElement Alarm(string idPrefix) =>

@@ -51,6 +51,25 @@ public sealed class DefaultSettingsTests(DefaultApp app)
     }
 
     [Fact]
+    public void GivenDefaults_WhenReadingTheLoadBalancer_ThenItIsInternalInThePrivateSubnets()
+    {
+        // Issue #23 item 6: hospitals reach the Gateway over VPN or Direct Connect unless the deployer opts in.
+        var nlb = app.Single("AWS::ElasticLoadBalancingV2::LoadBalancer").Props();
+        Assert.Equal("internal", nlb.GetProperty("Scheme").GetString());
+        var publicSubnets = app.Resources("AWS::EC2::Subnet")
+            .Where(s => s.Resource.Props().Get("MapPublicIpOnLaunch")?.GetBoolean() ?? false).Select(s => s.Id).ToHashSet();
+        Assert.All(nlb.GetProperty("Subnets").EnumerateArray(), s => Assert.DoesNotContain(s.Target()!, publicSubnets));
+    }
+
+    [Fact]
+    public void GivenDefaults_WhenReadingTheService_ThenDesiredCountIsLeftToAutoScaling()
+    {
+        // Issue #23 item 5.
+        Assert.Null(app.Single("AWS::ECS::Service").Props().Get("DesiredCount"));
+        Assert.Equal(2, app.Single("AWS::ApplicationAutoScaling::ScalableTarget").Props().GetProperty("MinCapacity").GetInt32());
+    }
+
+    [Fact]
     public void GivenNoPeers_WhenSynthesizing_ThenTheAppWarnsThatNoPeerCanConnect()
     {
         Assert.Contains(app.Warnings, w => w.Contains("allowedPeerCidrs is empty", StringComparison.Ordinal));

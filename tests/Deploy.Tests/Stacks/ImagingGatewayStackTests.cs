@@ -14,18 +14,18 @@ public sealed class ImagingGatewayStackTests(ConfiguredApp app)
     [InlineData("AWS::EC2::NetworkAcl", 2)]
     [InlineData("AWS::EC2::VPCEndpoint", 2)]
     [InlineData("AWS::ElasticLoadBalancingV2::LoadBalancer", 1)]
-    [InlineData("AWS::ElasticLoadBalancingV2::Listener", 2)]
+    [InlineData("AWS::ElasticLoadBalancingV2::Listener", 1)]
     [InlineData("AWS::ElasticLoadBalancingV2::TargetGroup", 1)]
     [InlineData("AWS::ECS::Cluster", 1)]
     [InlineData("AWS::ECS::Service", 1)]
     [InlineData("AWS::ECS::TaskDefinition", 1)]
     [InlineData("AWS::ApplicationAutoScaling::ScalingPolicy", 1)]
-    [InlineData("AWS::S3::Bucket", 2)]
+    [InlineData("AWS::S3::Bucket", 3)]
     [InlineData("AWS::DynamoDB::Table", 1)]
     [InlineData("AWS::HealthImaging::Datastore", 1)]
     [InlineData("AWS::StepFunctions::StateMachine", 1)]
     [InlineData("AWS::CloudWatch::Dashboard", 1)]
-    [InlineData("AWS::CloudWatch::Alarm", 4)]
+    [InlineData("AWS::CloudWatch::Alarm", 6)]
     [InlineData("AWS::SQS::Queue", 1)]
     [InlineData("AWS::SNS::Topic", 1)]
     public void GivenStack_WhenCountingResources_ThenTheDocumentedTopologyIsPresent(string type, int count)
@@ -45,8 +45,8 @@ public sealed class ImagingGatewayStackTests(ConfiguredApp app)
         });
         template.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>
         {
-            ["Port"] = 11112,
-            ["Protocol"] = "TCP",
+            ["Port"] = 2762,
+            ["Protocol"] = "TLS",
         });
         template.HasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", new Dictionary<string, object>
         {

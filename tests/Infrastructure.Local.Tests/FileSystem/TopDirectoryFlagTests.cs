@@ -3,6 +3,10 @@ using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
 
 namespace ImagingGateway.Infrastructure.Local.Tests.FileSystem;
 
+/// <summary>
+/// The attribute on file systems whose answer is known: ext4 has it, tmpfs has none. Each runs on its own mount
+/// (<see cref="MountedFileSystem"/>), and e2fsprogs' lsattr reads the attribute independently of the code under test.
+/// </summary>
 public sealed class TopDirectoryFlagTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -10,20 +14,33 @@ public sealed class TopDirectoryFlagTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void GivenAFolder_WhenMarked_ThenLsattrSeesTheTopDirectoryAttributeExactlyWhenTheMarkSucceeded()
+    public void GivenAFolderOnExt4_WhenMarked_ThenLsattrShowsTheTopDirectoryAttribute()
     {
-        var folder = _temp.Combine("marked");
+        using var ext4 = MountedFileSystem.Ext4();
+        var folder = ext4.Combine("marked");
         Directory.CreateDirectory(folder);
+        Assert.False(Lsattr.ShowsTopDirectory(folder)); // a new folder below ext4's root does not have it
         Assert.False(TopDirectoryFlag.IsSet(folder));
-        Assert.False(Lsattr.ShowsTopDirectory(folder)); // a new folder does not inherit it from the temp folder
 
-        var marked = TopDirectoryFlag.TrySet(folder);
+        Assert.True(TopDirectoryFlag.TrySet(folder));
 
-        // e2fsprogs' lsattr reads the same attribute independently: 'T' in its flag column. On ext2/3/4 both agree that
-        // it is set; on a file system without the attribute the mark fails and lsattr shows no 'T'.
-        Assert.Equal(marked, Lsattr.ShowsTopDirectory(folder));
-        Assert.Equal(marked, TopDirectoryFlag.IsSet(folder));
-        Assert.Equal(marked, TopDirectoryFlag.TrySet(folder)); // marking again changes nothing
+        Assert.True(Lsattr.ShowsTopDirectory(folder));
+        Assert.True(TopDirectoryFlag.IsSet(folder));
+        Assert.True(TopDirectoryFlag.TrySet(folder)); // marking again is a success that changes nothing
+        Assert.True(Lsattr.ShowsTopDirectory(folder));
+    }
+
+    [Fact]
+    public void GivenAFolderOnTmpfs_WhenMarked_ThenTheMarkFailsAndLsattrShowsNothing()
+    {
+        using var tmpfs = MountedFileSystem.Tmpfs();
+        var folder = tmpfs.Combine("unmarkable");
+        Directory.CreateDirectory(folder);
+
+        Assert.False(TopDirectoryFlag.TrySet(folder));
+
+        Assert.False(Lsattr.ShowsTopDirectory(folder));
+        Assert.False(TopDirectoryFlag.IsSet(folder));
     }
 
     [Fact]

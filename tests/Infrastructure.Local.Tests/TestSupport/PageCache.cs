@@ -42,12 +42,6 @@ internal static class PageCache
         }
     }
 
-    /// <summary>
-    /// A folder on a disk-backed file system next to the test assembly. The page cache of tmpfs (often the system temp
-    /// folder) is the file itself and is never dropped, so tests of what stays cached need a real disk.
-    /// </summary>
-    public static TempDirectory DiskBackedTempDirectory() => new(Path.Combine(AppContext.BaseDirectory, "page-cache-tests"));
-
     [DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
     private static extern nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
 

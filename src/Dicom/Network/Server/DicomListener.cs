@@ -40,6 +40,9 @@ public sealed class DicomListener(
     /// <summary>Connections being served right now, over-capacity ones not counted.</summary>
     public int ActiveConnections => Volatile.Read(ref _active);
 
+    /// <summary>Connections over capacity being served right now (see <see cref="DicomListenerOptions.MaxOverCapacityConnections"/>).</summary>
+    public int OverCapacityConnections => Volatile.Read(ref _overCapacity);
+
     /// <summary>Binds every endpoint (all or none: a failure closes those already bound) and starts accepting.</summary>
     /// <exception cref="IOException">An endpoint cannot be bound (e.g. the port is in use).</exception>
     public void Start()

@@ -32,6 +32,9 @@ public sealed class DicomServer : IAsyncDisposable
     /// <summary>Number of associations being served right now.</summary>
     public int ActiveAssociations => _listener.ActiveConnections;
 
+    /// <summary>Connections over capacity being answered with A-ASSOCIATE-RJ right now (each until its request came or ARTIM ran out).</summary>
+    public int OverCapacityConnections => _listener.OverCapacityConnections;
+
     public void Start() => _listener.Start();
 
     /// <summary>Stops listening and aborts every association still open (A-ABORT), then waits for them.</summary>

@@ -13,13 +13,17 @@ public class DicomClientTests
     {
         await Storescp.RunAsync(["+xa"], async peer =>
         {
-            var files = Corpus.Part10Files();
+            // A data set of odd length (rtplan_truncated.dcm, cut short on purpose; image_dfl.dcm, deflated without a pad
+            // byte) breaks PS3.5 7.1's even lengths: storescp +B answers it "Odd Fragment Length" and aborts the
+            // association, taking the files after it down too. Every other file must arrive.
+            var files = Corpus.Part10Files().Where(f => f.DataSetLength % 2 == 0).ToList();
             var results = await peer.Client.StoreFilesAsync("127.0.0.1", peer.Port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
 
-            var stored = results.Where(r => r.Status == DimseStatus.Success).ToList();
-            Assert.True(stored.Count >= 30, $"only {stored.Count} of {files.Count} stored:\n{string.Join('\n', results.Where(r => !r.Succeeded).Select(r => $"{r.Path}: {r.Status} {r.Error}"))}\n{peer.Log}");
+            var notStored = results.Where(r => r.Status != DimseStatus.Success).ToList();
+            Assert.True(notStored.Count == 0, $"{notStored.Count} of {files.Count} not stored:\n{string.Join('\n', notStored.Select(r => $"{r.Path}: {r.Status} {r.Error}"))}\n{peer.Log}");
+            Assert.Equal(files.Count, results.Count);
             Storescp.ReceivedFiles(peer.Folder);
-            Assert.Equal(stored.Count, Corpus.AssertReceivedMatchSources(peer.Folder, files));
+            Assert.Equal(files.Count, Corpus.AssertReceivedMatchSources(peer.Folder, files));
         });
     }
 
@@ -31,13 +35,11 @@ public class DicomClientTests
         var files = Corpus.Part10Files();
         var results = await client.StoreFilesAsync("127.0.0.1", server.Port, files.Select(f => f.Path), associations: 4, CancellationToken.None);
 
-        var stored = results.Count(r => r.Status == DimseStatus.Success);
-        var refused = results.Where(r => r.Status != DimseStatus.Success).ToList();
-        Assert.True(stored >= 40, $"only {stored} stored: {string.Join('\n', refused.Select(r => $"{r.Path}: {r.Status} {r.Error}"))}");
-        Assert.Equal(stored, Corpus.AssertReceivedMatchSources(server.Folder, files));
+        var notStored = results.Where(r => r.Status != DimseStatus.Success).ToList();
+        Assert.True(notStored.Count == 0, $"{notStored.Count} of {files.Count} not stored:\n{string.Join('\n', notStored.Select(r => $"{r.Path}: {r.Status} {r.Error}"))}");
+        Assert.Equal(files.Count, results.Count);
+        Assert.Equal(files.Count, Corpus.AssertReceivedMatchSources(server.Folder, files));
         await DicomServerDcmtkTests.WaitForAsync(() => server.Provider.Released.Count == 4);
-        // Anything not stored was refused for a stated reason (a non-storage SOP class or an invalid UID), never lost silently.
-        Assert.All(refused, r => Assert.True(r.Error is not null || r.Status is { IsFailure: true }));
     }
 
     [Fact]
