@@ -129,6 +129,25 @@ public sealed class AwsLocalRun : IDisposable
         }
     }
 
+    /// <summary>Polls <paramref name="probe"/> every 250 ms until it returns a value; fails naming <paramref name="what"/> after the timeout.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what} did not happen within {timeout}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
     public async Task<HashSet<string>> ExecutionNamesAsync() => (await ExecutionsAsync()).Select(e => (string)e["name"]!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Sends the files to the Gateway with DCMTK storescu, in one association.</summary>

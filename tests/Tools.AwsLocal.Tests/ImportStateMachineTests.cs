@@ -42,6 +42,24 @@ public sealed class ImportStateMachineTests(AwsLocalRun run) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GivenTheDatastoreAtItsConcurrentJobQuota_WhenABatchIsImported_ThenStartImportJobWaitsAndCompletesOnceAJobSlotFrees()
+    {
+        await run.PostAsync("/medical-imaging/quotas", new JsonObject { ["maxConcurrentJobs"] = 0 });
+        var before = run.CountRequests("medical-imaging:StartDICOMImportJob");
+        var known = await run.ExecutionNamesAsync();
+        await run.StoreAsync(TestStudy.Create(run.RunDirectory, 1));
+        await AwsLocalRun.EventuallyAsync(
+            () => Task.FromResult(run.CountRequests("medical-imaging:StartDICOMImportJob") - before >= 3 ? "refused" : null), Timeout, "three refused starts");
+
+        await run.PostAsync("/medical-imaging/quotas", []);
+        var execution = await run.WaitForNewExecutionAsync(known, Timeout);
+
+        Assert.True((string)execution["status"]! == "SUCCEEDED", execution.ToJsonString());
+        Assert.True(execution.CountEvents("StateRetried", "StartImportJob") >= 3, execution.ToJsonString());
+        Assert.Equal("COMPLETED", Assert.Single(await run.JobItemsAsync((string)execution["name"]!))["jobStatus"].S);
+    }
+
+    [Fact]
     public async Task GivenAHealthImagingJobThatEndsFailed_WhenABatchIsImported_ThenTheJobIsRecordedFailedWithItsMessage()
     {
         const string message = "1 of 1 files could not be imported: injected by the test";

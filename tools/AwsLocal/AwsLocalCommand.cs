@@ -49,21 +49,31 @@ public static class AwsLocalCommand
         return 0;
     }
 
-    /// <summary>Every principal of the template with its resolved identity-policy statements (the IAM check's input).</summary>
+    /// <summary>
+    /// Every role of the template with its resolved identity-policy statements (the IAM check's input), and what uses
+    /// it: a function, the Gateway's task definition, a state machine, or nothing named here (the HealthImaging data
+    /// access role, the CDK's helper functions).
+    /// </summary>
     public static JsonObject Principals(TemplateModel model)
     {
-        var principals = new JsonObject();
+        var users = new Dictionary<string, (string Kind, string Resource)>(StringComparer.Ordinal);
         foreach (var f in model.Functions())
         {
-            principals[f.RoleLogicalId] = Principal("lambda", f.LogicalId, f.RoleArn, f.PolicyStatements, model.ManagedPolicyArns(f.RoleLogicalId));
+            users[f.RoleLogicalId] = ("lambda", f.LogicalId);
         }
-        foreach (var c in model.Containers().Where(c => c.Environment.Keys.Any(k => k.StartsWith("GATEWAY__", StringComparison.Ordinal))))
+        foreach (var c in model.Containers())
         {
-            principals[c.TaskRoleLogicalId] = Principal("ecs-task", c.TaskDefinitionLogicalId, c.TaskRoleArn, c.PolicyStatements, model.ManagedPolicyArns(c.TaskRoleLogicalId));
+            users.TryAdd(c.TaskRoleLogicalId, ("ecs-task", c.TaskDefinitionLogicalId));
         }
         foreach (var s in model.StateMachines())
         {
-            principals[s.RoleLogicalId] = Principal("states", s.LogicalId, s.RoleArn, s.PolicyStatements, model.ManagedPolicyArns(s.RoleLogicalId));
+            users[s.RoleLogicalId] = ("states", s.LogicalId);
+        }
+        var principals = new JsonObject();
+        foreach (var role in model.LogicalIds("AWS::IAM::Role"))
+        {
+            var (kind, resource) = users.GetValueOrDefault(role, ("role", ""));
+            principals[role] = Principal(kind, resource, model.Resolver.AttributeOf(role, "Arn"), model.PolicyStatements(role), model.ManagedPolicyArns(role));
         }
         // Roles a service assumes for its own calls (HealthImaging's data access role).
         foreach (var role in model.LogicalIds("AWS::IAM::Role").Where(r => !principals.ContainsKey(r)))

@@ -34,7 +34,9 @@ public sealed class Topology : IAsyncDisposable
     private readonly TemplateModel _model;
     private readonly LocalPaths _paths;
     private readonly RequestLog _log;
-    private readonly FakeHealthImaging _healthImaging = new() { PollsToComplete = 2 };
+    private const int DefaultPollsToComplete = 2;
+
+    private readonly FakeHealthImaging _healthImaging = new() { PollsToComplete = DefaultPollsToComplete };
     // Idle connections are dropped before node's 5 s keep-alive timeout closes them, so no request races a closing socket.
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2) });
     private AwsModelServer? _imagingServer;
@@ -440,7 +442,19 @@ public sealed class Topology : IAsyncDisposable
                 _healthImaging.ClearFaults();
                 _healthImaging.StartTps = null;
                 _healthImaging.MaxConcurrentJobs = null;
+                _healthImaging.PollsToComplete = DefaultPollsToComplete;
                 return (200, "{}");
+            case ("POST", "/_awslocal/medical-imaging/polls"):
+                // {"pollsToComplete"}: how many GetDICOMImportJob calls a job takes to end (a long-running job).
+                _healthImaging.PollsToComplete = (int)input!["pollsToComplete"]!;
+                return (200, "{}");
+            case ("POST", "/_awslocal/executions/stop"):
+                // {"executionArn"}: aborts the execution as StopExecution does (an execution-level failure).
+                using (var content = new StringContent(new JsonObject { ["operation"] = "StopExecution", ["input"] = input!.DeepClone() }.ToJsonString(), Encoding.UTF8, "application/json"))
+                using (var stopped = await _http.PostAsync($"http://127.0.0.1:{_sfnPort}/call", content))
+                {
+                    return ((int)stopped.StatusCode, await stopped.Content.ReadAsStringAsync());
+                }
             case ("POST", "/_awslocal/medical-imaging/job-failures"):
                 _healthImaging.QueueJobFailure((string)input!["message"]!);
                 return (200, "{}");

@@ -21,6 +21,7 @@ public sealed class FunctionHost : IDisposable
     private readonly Func<IDictionary<string, string>> _environment;
     private readonly string _logPath;
     private readonly object _gate = new();
+    private readonly object _logGate = new();
     private readonly CancellationTokenSource _stop = new();
     private Process? _process;
 
@@ -125,7 +126,7 @@ public sealed class FunctionHost : IDisposable
         {
             return;
         }
-        lock (_logPath)
+        lock (_logGate)
         {
             File.AppendAllText(_logPath, line + "\n");
         }
