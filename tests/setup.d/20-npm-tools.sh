@@ -6,3 +6,4 @@ if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; 
 test -x node_modules/.bin/s3rver
 test -x node_modules/.bin/dynalite
 test -x node_modules/.bin/asl-validator
+test -f node_modules/aws-local-stepfunctions/package.json

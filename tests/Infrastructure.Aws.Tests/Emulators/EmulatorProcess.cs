@@ -9,8 +9,13 @@ public sealed class EmulatorProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string? _logPath;
 
-    private EmulatorProcess(Process process) => _process = process;
+    private EmulatorProcess(Process process, string? logPath = null)
+    {
+        _process = process;
+        _logPath = logPath;
+    }
 
     public string Output
     {
@@ -38,6 +43,18 @@ public sealed class EmulatorProcess : IDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         var emulator = new EmulatorProcess(process);
+        process.OutputDataReceived += (_, e) => emulator.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => emulator.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return emulator;
+    }
+
+    /// <summary>Starts a prepared process (its output redirected); each output line is also appended to <paramref name="logPath"/>.</summary>
+    public static EmulatorProcess Start(ProcessStartInfo info, string logPath)
+    {
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        var emulator = new EmulatorProcess(process, logPath);
         process.OutputDataReceived += (_, e) => emulator.Append(e.Data);
         process.ErrorDataReceived += (_, e) => emulator.Append(e.Data);
         process.BeginOutputReadLine();
@@ -129,6 +146,10 @@ public sealed class EmulatorProcess : IDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            if (_logPath is not null)
+            {
+                File.AppendAllText(_logPath, line + Environment.NewLine);
+            }
         }
     }
 }

@@ -6,13 +6,40 @@ namespace ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 /// HealthImaging's import semantics behind <see cref="AwsModelServer"/>: StartDICOMImportJob is idempotent by
 /// clientToken; a job is IN_PROGRESS from its first poll and COMPLETED at poll <see cref="PollsToComplete"/>, when
 /// <see cref="OnCompleted"/> runs (tests write the results there). Queued errors are answered first, one per call.
+/// A queued job failure makes the next new job end FAILED with that message instead. Optional quotas: StartDICOMImportJob
+/// requests per second (<see cref="StartTps"/>, ThrottlingException) and jobs not yet ended
+/// (<see cref="MaxConcurrentJobs"/>, ServiceQuotaExceededException).
 /// </summary>
 public sealed class FakeHealthImaging
 {
     private readonly Dictionary<string, Job> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Job> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<ServiceResponse>> _errors = new(StringComparer.Ordinal);
+    private readonly Queue<string> _jobFailures = new();
+    private readonly Queue<DateTimeOffset> _recentStarts = new();
     private readonly object _gate = new();
+
+    public double? StartTps { get; set; }
+
+    public int? MaxConcurrentJobs { get; set; }
+
+    /// <summary>Drops every queued error and job failure.</summary>
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _errors.Clear();
+            _jobFailures.Clear();
+        }
+    }
+
+    public void QueueJobFailure(string message)
+    {
+        lock (_gate)
+        {
+            _jobFailures.Enqueue(message);
+        }
+    }
 
     public int PollsToComplete { get; set; } = 3;
 
@@ -64,8 +91,26 @@ public sealed class FakeHealthImaging
     private ServiceResponse Start(JsonObject input)
     {
         var token = (string)input["clientToken"]!;
+        if (StartTps is { } tps)
+        {
+            var now = DateTimeOffset.UtcNow;
+            while (_recentStarts.Count > 0 && now - _recentStarts.Peek() >= TimeSpan.FromSeconds(1))
+            {
+                _recentStarts.Dequeue();
+            }
+            if (_recentStarts.Count >= tps)
+            {
+                return ServiceResponse.Error(429, "ThrottlingException", "Rate exceeded for StartDICOMImportJob");
+            }
+            _recentStarts.Enqueue(now);
+        }
         if (!_byToken.TryGetValue(token, out var job))
         {
+            if (MaxConcurrentJobs is { } max && _byId.Values.Count(j => j.Status is "SUBMITTED" or "IN_PROGRESS") >= max)
+            {
+                return ServiceResponse.Error(402, "ServiceQuotaExceededException", $"More than {max} concurrent import jobs in the data store");
+            }
+
             job = new Job(
                 Guid.NewGuid().ToString("N"),
                 (string)input["datastoreId"]!,
@@ -74,6 +119,7 @@ public sealed class FakeHealthImaging
                 (string)input["outputS3Uri"]!,
                 (string)input["dataAccessRoleArn"]!,
                 DateTimeOffset.UtcNow);
+            job.Failure = _jobFailures.Count > 0 ? _jobFailures.Dequeue() : null;
             _byToken[token] = job;
             _byId[job.JobId] = job;
         }
@@ -95,10 +141,10 @@ public sealed class FakeHealthImaging
         }
 
         job.Polls++;
-        if (job.Status != "COMPLETED")
+        if (job.Status is not ("COMPLETED" or "FAILED"))
         {
-            job.Status = job.Polls >= PollsToComplete ? "COMPLETED" : "IN_PROGRESS";
-            if (job.Status == "COMPLETED")
+            job.Status = job.Polls < PollsToComplete ? "IN_PROGRESS" : job.Failure is null ? "COMPLETED" : "FAILED";
+            if (job.Status is "COMPLETED" or "FAILED")
             {
                 job.EndedAt = DateTimeOffset.UtcNow;
                 OnCompleted?.Invoke(job);
@@ -108,6 +154,10 @@ public sealed class FakeHealthImaging
         var properties = Summary(job);
         properties["inputS3Uri"] = job.InputS3Uri;
         properties["outputS3Uri"] = job.OutputS3Uri;
+        if (job.Status == "FAILED")
+        {
+            properties["message"] = job.Failure;
+        }
         return ServiceResponse.Ok(new JsonObject { ["jobProperties"] = properties });
     }
 
@@ -171,5 +221,8 @@ public sealed class FakeHealthImaging
         public DateTimeOffset? EndedAt { get; set; }
 
         public int Polls { get; set; }
+
+        /// <summary>The message of a job that ends FAILED; null for one that completes.</summary>
+        public string? Failure { get; set; }
     }
 }

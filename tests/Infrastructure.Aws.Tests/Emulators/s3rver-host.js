@@ -5,11 +5,18 @@
 //   ListMultipartUploads  GET /{bucket}?uploads[&prefix=…]      → ListMultipartUploadsResult
 //   x-amz-checksum-sha256 on PUT (PutObject, UploadPart): the body is hashed, a mismatch is 400 BadDigest, and the
 //                         checksum is echoed in the response as S3 does.
+// Optional, for tools/AwsLocal (environment variables):
+//   S3RVER_REQUEST_LOG=<file>      appends {"principal", "action", "resource"} per request (IAM action and ARN, the
+//                                  principal is the session token, X-Amz-Security-Token)
+//   S3RVER_NOTIFICATIONS=<file>    {"lambdaEndpoint", "region", "eventLog", "notifications": [{bucket, events, prefix,
+//                                  suffix, functionArn}]}: ObjectCreated events are delivered to the function through
+//                                  the Lambda Invoke API (asynchronous invocation), as the bucket's NotificationConfiguration says
 // Usage: node s3rver-host.js <tools-dir> <data-dir> <bucket>...
 const path = require('path');
 const fs = require('fs');
 const crypto = require('crypto');
 const { Readable } = require('stream');
+const http = require('http');
 
 const [toolsDir, dataDir, ...buckets] = process.argv.slice(2);
 const S3rver = require(path.join(toolsDir, 'node_modules', 's3rver'));
@@ -70,6 +77,95 @@ const extension = async (ctx, next) => {
   return next();
 };
 
+// The IAM action S3 authorizes a request by (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+function iamAction(method, key, query, headers) {
+  const has = name => query[name] !== undefined;
+  if (!key) {
+    if (method === 'GET' && has('uploads')) return 's3:ListBucketMultipartUploads';
+    if (method === 'GET' || method === 'HEAD') return 's3:ListBucket';
+    if (method === 'PUT') return 's3:CreateBucket';
+    if (method === 'DELETE') return 's3:DeleteBucket';
+    if (method === 'POST' && has('delete')) return 's3:DeleteObject';
+    return `s3:${method}Bucket`;
+  }
+  if (method === 'GET' && has('uploadId')) return 's3:ListMultipartUploadParts';
+  if (method === 'GET' || method === 'HEAD') return has('tagging') ? 's3:GetObjectTagging' : 's3:GetObject';
+  if (method === 'PUT' || method === 'POST') return has('tagging') ? 's3:PutObjectTagging' : 's3:PutObject';
+  if (method === 'DELETE') return has('uploadId') ? 's3:AbortMultipartUpload' : 's3:DeleteObject';
+  return `s3:${method}Object`;
+}
+
+const requestLog = process.env.S3RVER_REQUEST_LOG;
+const notifications = process.env.S3RVER_NOTIFICATIONS ? JSON.parse(fs.readFileSync(process.env.S3RVER_NOTIFICATIONS, 'utf8')) : null;
+
+const logRequest = async (ctx, next) => {
+  const segments = ctx.path.split('/').filter(s => s.length > 0);
+  const bucket = segments[0];
+  const key = segments.slice(1).map(decodeURIComponent).join('/');
+  if (requestLog && bucket) {
+    const principal = ctx.get('x-amz-security-token') || ctx.query['X-Amz-Security-Token'] || 'anonymous';
+    const action = iamAction(ctx.method, key, ctx.query, ctx.headers);
+    const resource = key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`;
+    fs.appendFileSync(requestLog, JSON.stringify({ principal, action, resource }) + '\n');
+  }
+  await next();
+  if (notifications && bucket && key && ctx.status === 200) {
+    const completed = ctx.method === 'POST' && ctx.query.uploadId !== undefined;
+    const put = ctx.method === 'PUT' && ctx.query.uploadId === undefined && !ctx.get('x-amz-copy-source');
+    const copied = ctx.method === 'PUT' && ctx.get('x-amz-copy-source');
+    if (completed || put || copied) {
+      const eventName = completed ? 'ObjectCreated:CompleteMultipartUpload' : copied ? 'ObjectCreated:Copy' : 'ObjectCreated:Put';
+      notify(bucket, key, eventName, ctx);
+    }
+  }
+};
+
+function matches(configuration, bucket, key, eventName) {
+  return configuration.bucket === bucket && key.startsWith(configuration.prefix) && key.endsWith(configuration.suffix) &&
+    configuration.events.some(e => e === 's3:' + eventName || (e.endsWith(':*') && ('s3:' + eventName).startsWith(e.slice(0, -1))));
+}
+
+// The S3 event notification message (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+function notify(bucket, key, eventName, ctx) {
+  const file = path.join(dataDir, bucket, key + '._S3rver_object');
+  const size = fs.existsSync(file) ? fs.statSync(file).size : Number(ctx.get('content-length') || 0);
+  for (const configuration of notifications.notifications.filter(n => matches(n, bucket, key, eventName))) {
+    const event = {
+      Records: [{
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: notifications.region,
+        eventTime: new Date().toISOString(),
+        eventName,
+        userIdentity: { principalId: 'AWS:' + (ctx.get('x-amz-security-token') || 'anonymous') },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': crypto.randomBytes(8).toString('hex').toUpperCase(), 'x-amz-id-2': crypto.randomBytes(32).toString('base64') },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'awslocal',
+          bucket: { name: bucket, ownerIdentity: { principalId: 'AWSLOCAL' }, arn: `arn:aws:s3:::${bucket}` },
+          object: {
+            key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'),
+            size,
+            eTag: String(ctx.response.get('ETag') || '').replace(/"/g, ''),
+            sequencer: Date.now().toString(16).toUpperCase().padStart(16, '0'),
+          },
+        },
+      }],
+    };
+    const body = JSON.stringify(event);
+    if (notifications.eventLog) fs.appendFileSync(notifications.eventLog, JSON.stringify({ functionArn: configuration.functionArn, event }) + '\n');
+    const url = `${notifications.lambdaEndpoint}/2015-03-31/functions/${encodeURIComponent(configuration.functionArn)}/invocations`;
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amz-invocation-type': 'Event', 'x-amz-security-token': 's3.amazonaws.com' },
+    });
+    request.on('error', e => console.error(`notification to ${configuration.functionArn} failed: ${e.message}`));
+    request.on('response', r => r.resume());
+    request.end(body);
+  }
+}
+
 const server = new S3rver({
   address: '127.0.0.1',
   port: 0,
@@ -78,6 +174,7 @@ const server = new S3rver({
   configureBuckets: buckets.map(name => ({ name, configs: [] })),
 });
 server.middleware.unshift(extension);
+server.middleware.unshift(logRequest);
 server.run((err, { port } = {}) => {
   if (err) {
     console.error(err);

@@ -1,0 +1,3 @@
+using ImagingGateway.AwsLocal.LambdaRuntime;
+
+return await RuntimeLoop.RunAsync();

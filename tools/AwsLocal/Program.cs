@@ -1,0 +1,3 @@
+using ImagingGateway.AwsLocal;
+
+return await AwsLocalCommand.RunAsync(args);
