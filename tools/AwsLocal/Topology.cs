@@ -8,7 +8,6 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using ImagingGateway.AwsLocal.Events;
-using ImagingGateway.AwsLocal.HealthImaging;
 using ImagingGateway.AwsLocal.Lambda;
 using ImagingGateway.AwsLocal.Template;
 using ImagingGateway.Infrastructure.Aws.Tests.Emulators;

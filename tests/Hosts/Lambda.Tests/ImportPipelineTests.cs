@@ -48,7 +48,7 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
         _aws = aws;
         _table = aws.Dynamo.CreateJobTableAsync().GetAwaiter().GetResult();
         aws.HealthImaging.PollsToComplete = 3;
-        aws.HealthImaging.OnCompleted = job => { using var s3 = aws.S3.CreateClient(); HealthImagingJobOutput.Write(s3, job); };
+        aws.HealthImaging.OnCompleted = new JobOutputWriter(_ => aws.S3.CreateClient(), arn => arn).Write;
         var environment = new Dictionary<string, string>
         {
             ["AWS_ENDPOINT_URL_S3"] = aws.S3.Endpoint.ToString(),

@@ -40,7 +40,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
     {
         _imagingServer = new AwsModelServer(new ServiceModel("botocore-medical-imaging-2023-07-19.service-2.json"), _healthImaging.Handle);
         _stepFunctionsServer = new AwsModelServer(new ServiceModel("botocore-stepfunctions-2016-11-23.service-2.json"), _stepFunctions.Handle);
-        _healthImaging.OnCompleted = job => { using var s3 = _s3.CreateClient(); HealthImagingJobOutput.Write(s3, job); };
+        _healthImaging.OnCompleted = new JobOutputWriter(_ => _s3.CreateClient(), arn => arn).Write;
     }
 
     public void Dispose()

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
-using ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 
-namespace ImagingGateway.AwsLocal.HealthImaging;
+namespace ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 
 /// <summary>
-/// What HealthImaging writes when an import job ends, as the data access role: it lists and reads the input prefix,
+/// What HealthImaging writes when a <see cref="FakeHealthImaging"/> job ends, as the data access role (the client
+/// <c>clientFor</c> gives for the principal of the job's role): it lists and reads the input prefix,
 /// then writes <c>{outputS3Uri}{datastoreId}-DicomImport-{jobId}/job-output-manifest.json</c>, <c>SUCCESS/success.ndjson</c>
 /// (every file, for a completed job) or <c>FAILURE/failure.ndjson</c> (every file, for a failed one).
 /// </summary>
