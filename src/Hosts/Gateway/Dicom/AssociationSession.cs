@@ -2,6 +2,7 @@ using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Dicom.Network.Pdus;
 using ImagingGateway.Dicom.Network.Server;
+using ImagingGateway.Dicom.Values;
 using ImagingGateway.Gateway.Observability;
 
 namespace ImagingGateway.Gateway.Dicom;
@@ -20,14 +21,14 @@ public sealed partial class AssociationSession(StoreBridge bridge, GatewayStats 
         {
             // PS3.8 9.3.4: rejected-transient, service-provider (presentation), local limit exceeded: try later.
             metrics.AssociationRejected();
-            LogRejected(logger, transport.ConnectionId, request.CallingAeTitle);
+            LogRejected(logger, transport.ConnectionId, DicomAeTitleRules.Printable(request.CallingAeTitle));
             return AssociationDecision.Reject(AssociateRejectResult.RejectedTransient, AssociateRejectSource.ServiceProviderPresentation, AssociateRejectReason.LocalLimitExceeded);
         }
 
         _accepted = true;
         stats.AssociationOpened();
         metrics.AssociationAccepted();
-        LogAccepted(logger, transport.ConnectionId, request.CallingAeTitle, request.CalledAeTitle, transport.RemoteEndPoint?.ToString());
+        LogAccepted(logger, transport.ConnectionId, DicomAeTitleRules.Printable(request.CallingAeTitle), DicomAeTitleRules.Printable(request.CalledAeTitle), transport.RemoteEndPoint?.ToString());
         return AssociationDecision.Accept;
     }
 
