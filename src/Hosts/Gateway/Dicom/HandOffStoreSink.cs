@@ -58,20 +58,19 @@ public sealed class HandOffStoreSink : IStoreInstanceSink
     public async ValueTask<StoreOutcome> CompleteAsync(CancellationToken cancellationToken)
     {
         _handOff.End();
-        DimseStatus status;
+        StoreOutcome outcome;
         try
         {
-            status = await _consumer.WaitAsync(cancellationToken);
+            outcome = await _consumer.WaitAsync(cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            status = DimseStatus.OutOfResources;
-            Report(status);
+            Report(DimseStatus.OutOfResources);
             throw;
         }
 
-        Report(status);
-        return status;
+        Report(outcome.Status);
+        return outcome;
     }
 
     public async ValueTask AbortAsync(CancellationToken cancellationToken)
