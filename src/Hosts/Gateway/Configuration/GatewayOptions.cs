@@ -32,6 +32,13 @@ public sealed class GatewayOptions
     /// <summary>Associations served at once; further ones are rejected (A-ASSOCIATE-RJ, transient, local limit exceeded).</summary>
     public int MaxAssociations { get; set; } = 64;
 
+    /// <summary>
+    /// Accept every proposed abstract syntax with a valid UID as a storage SOP class, private ones included, for
+    /// modalities that send private classes; HealthImaging then decides at import. Off: only the standard's storage
+    /// classes (PS3.4 Annex B) and Verification.
+    /// </summary>
+    public bool AcceptAnySopClass { get; set; }
+
     /// <summary>The largest PDU we accept, announced as our maximum length in the association accept (PS3.8 D.1).</summary>
     public int MaxPduLength { get; set; } = 262_144;
 

@@ -103,6 +103,32 @@ public sealed class DicomHardeningTests
         Assert.DoesNotContain(gateway.Log.Split('\n'), line => line.StartsWith("FORGED", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GivenAPrivateSopClass_WhenProposed_ThenItIsStoredOnlyWithAcceptAnySopClass(bool acceptAny)
+    {
+        const string privateClass = "1.2.826.0.1.3680043.8.498"; // as long as CT Image Storage, to patch in place
+        using var temp = new TempDirectory();
+        var instance = (await TestStudy.WriteAsync(temp.Sub("study"), series: 1, instancesPerSeries: 1))[0];
+        ReplaceInDataSet(instance.Path, CtImageStorage, privateClass);
+        var dataSet = Part10.DataSetBytes(instance.Path);
+        await using var gateway = await GatewayProcess.StartAsync(temp.Sub("data"), extraArgs: [$"--Gateway:AcceptAnySopClass={acceptAny}"]);
+        var client = new DicomClient(new DicomClientOptions { CalledAeTitle = "IMAGINGGW" });
+        await using var association = await client.ConnectAsync("127.0.0.1", gateway.Port,
+            [new PresentationContextRequestItem(1, privateClass, [NetworkUids.ExplicitVrLittleEndian]), new PresentationContextRequestItem(3, NetworkUids.Verification, [NetworkUids.ImplicitVrLittleEndian])], CancellationToken.None);
+
+        var accepted = association.FindContext(privateClass, NetworkUids.ExplicitVrLittleEndian) is not null;
+        var status = accepted
+            ? await association.StoreAsync(privateClass, instance.SopInstanceUid, NetworkUids.ExplicitVrLittleEndian, new MemoryStream(dataSet), dataSet.Length, CancellationToken.None)
+            : (DimseStatus?)null;
+        await association.ReleaseAsync(CancellationToken.None);
+
+        Assert.Equal(acceptAny, accepted);
+        Assert.Equal(acceptAny ? DimseStatus.Success : null, status);
+        Assert.Equal(acceptAny ? [instance.SopInstanceUid] : [], new GatewayData(gateway.DataDirectory).InstanceFiles().Keys);
+    }
+
     /// <summary>DCMTK 3.6.7 echoscu's A-ASSOCIATE-RQ (ANY-SCP / ECHOSCU, Verification).</summary>
     internal static byte[] EchoscuAssociateRequest() => Convert.FromHexString(string.Concat("""
         0100000000cd00010000414e592d5343502020202020202020204543484f534355202020202020202020
