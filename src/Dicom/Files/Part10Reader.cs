@@ -180,13 +180,28 @@ public static class Part10Reader
         return dataSet;
     }
 
-    /// <summary>Inflates a raw Deflate (RFC 1951) stream.</summary>
-    public static byte[] Inflate(ReadOnlyMemory<byte> deflated)
+    /// <summary>
+    /// Inflates a raw Deflate (RFC 1951) stream whole, for a caller that holds the whole data set anyway; past
+    /// <paramref name="maxInflatedBytes"/> it stops, so a deflate bomb fails instead of taking the memory.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stream is corrupt, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
+    public static byte[] Inflate(ReadOnlyMemory<byte> deflated, int maxInflatedBytes = 1 << 30)
     {
         using var input = new MemoryStream(deflated.ToArray(), writable: false);
         using var inflater = new DeflateStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream();
-        inflater.CopyTo(output);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = inflater.Read(buffer)) > 0)
+        {
+            if (output.Length + read > maxInflatedBytes)
+            {
+                throw new InvalidDataException($"The deflated data set inflates to more than {maxInflatedBytes} bytes.");
+            }
+
+            output.Write(buffer, 0, read);
+        }
+
         return output.ToArray();
     }
 
