@@ -234,8 +234,8 @@ public static class Part10Reader
     /// <see cref="DataSetBuilder"/>), memory stays bounded however large the file.
     /// </summary>
     /// <exception cref="DicomFormatException">The file is not valid DICOM, truncated included.</exception>
-    /// <exception cref="InvalidDataException">The deflated data set is corrupt.</exception>
-    public static async Task<DicomFile> ReadFileAsync(Stream stream, ReadOptions? options = null, Func<DicomTag, bool>? filter = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">The deflated data set is corrupt, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
+    public static async Task<DicomFile> ReadFileAsync(Stream stream, ReadOptions? options = null, Func<DicomTag, bool>? filter = null, CancellationToken cancellationToken = default, long maxInflatedBytes = long.MaxValue)
     {
         var file = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
         try
@@ -251,7 +251,7 @@ public static class Part10Reader
             {
                 // Offsets of a deflated data set count from its first inflated byte, as in ReadFile.
                 await using var inflater = new DeflateStream(file.AsStream(leaveOpen: true), CompressionMode.Decompress);
-                var inflated = PipeReader.Create(inflater, new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
+                var inflated = PipeReader.Create(new InflatedSizeLimitStream(inflater, maxInflatedBytes), new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
                 try
                 {
                     await ReadDataSetAsync(inflated, new DataSetReader(syntax, options, 0), builder, cancellationToken).ConfigureAwait(false);
