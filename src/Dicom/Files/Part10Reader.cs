@@ -180,13 +180,28 @@ public static class Part10Reader
         return dataSet;
     }
 
-    /// <summary>Inflates a raw Deflate (RFC 1951) stream.</summary>
-    public static byte[] Inflate(ReadOnlyMemory<byte> deflated)
+    /// <summary>
+    /// Inflates a raw Deflate (RFC 1951) stream whole, for a caller that holds the whole data set anyway; past
+    /// <paramref name="maxInflatedBytes"/> it stops, so a deflate bomb fails instead of taking the memory.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stream is corrupt, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
+    public static byte[] Inflate(ReadOnlyMemory<byte> deflated, int maxInflatedBytes = 1 << 30)
     {
         using var input = new MemoryStream(deflated.ToArray(), writable: false);
         using var inflater = new DeflateStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream();
-        inflater.CopyTo(output);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = inflater.Read(buffer)) > 0)
+        {
+            if (output.Length + read > maxInflatedBytes)
+            {
+                throw new InvalidDataException($"The deflated data set inflates to more than {maxInflatedBytes} bytes.");
+            }
+
+            output.Write(buffer, 0, read);
+        }
+
         return output.ToArray();
     }
 
@@ -219,8 +234,8 @@ public static class Part10Reader
     /// <see cref="DataSetBuilder"/>), memory stays bounded however large the file.
     /// </summary>
     /// <exception cref="DicomFormatException">The file is not valid DICOM, truncated included.</exception>
-    /// <exception cref="InvalidDataException">The deflated data set is corrupt.</exception>
-    public static async Task<DicomFile> ReadFileAsync(Stream stream, ReadOptions? options = null, Func<DicomTag, bool>? filter = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">The deflated data set is corrupt, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
+    public static async Task<DicomFile> ReadFileAsync(Stream stream, ReadOptions? options = null, Func<DicomTag, bool>? filter = null, CancellationToken cancellationToken = default, long maxInflatedBytes = long.MaxValue)
     {
         var file = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
         try
@@ -236,7 +251,7 @@ public static class Part10Reader
             {
                 // Offsets of a deflated data set count from its first inflated byte, as in ReadFile.
                 await using var inflater = new DeflateStream(file.AsStream(leaveOpen: true), CompressionMode.Decompress);
-                var inflated = PipeReader.Create(inflater, new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
+                var inflated = PipeReader.Create(new InflatedSizeLimitStream(inflater, maxInflatedBytes), new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
                 try
                 {
                     await ReadDataSetAsync(inflated, new DataSetReader(syntax, options, 0), builder, cancellationToken).ConfigureAwait(false);

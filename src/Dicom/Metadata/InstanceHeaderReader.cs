@@ -40,16 +40,7 @@ public static class InstanceHeaderReader
                 return new HeaderReadResult(HeaderReadStatus.NeedMoreData, null, meta.Meta, null);
             }
 
-            try
-            {
-                dataSet = new ReadOnlySequence<byte>(Part10Reader.Inflate(dataSet.ToArray()));
-            }
-            catch (InvalidDataException ex)
-            {
-                return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta.Meta, new DicomReadError($"Deflated data set is corrupt: {ex.Message}", meta.DataSetOffset));
-            }
-
-            return ReadDataSet(dataSet, syntax, true, options, 0, meta.Meta);
+            return ReadInflated(dataSet, meta.Meta!, options);
         }
 
         return ReadDataSet(dataSet, syntax, isFinalBlock, options, meta.DataSetOffset, meta.Meta);
@@ -103,6 +94,40 @@ public static class InstanceHeaderReader
 
     private static HeaderReadResult HeaderTooLarge(DicomFileMetaInformation? meta, int maxHeaderBytes, int read) =>
         new(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Header is larger than {maxHeaderBytes} bytes", read));
+
+    /// <summary>
+    /// Reads the header of a deflated data set held whole: it is inflated a block at a time only until the header is
+    /// read, never whole, so a small file that inflates to gigabytes (a deflate bomb) costs no more than its header.
+    /// </summary>
+    private static HeaderReadResult ReadInflated(ReadOnlySequence<byte> deflated, DicomFileMetaInformation meta, ReadOptions? options, int maxHeaderBytes = 64 << 20)
+    {
+        using var input = new MemoryStream(deflated.ToArray(), writable: false);
+        using var inflater = new DeflateStream(input, CompressionMode.Decompress);
+        var buffer = new byte[16 * 1024];
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                var read = inflater.Read(buffer.AsSpan(filled));
+                filled += read;
+                var result = ReadDataSet(new ReadOnlySequence<byte>(buffer, 0, filled), meta.TransferSyntax, read == 0, options, 0, meta);
+                if (result.Status != HeaderReadStatus.NeedMoreData)
+                {
+                    return result;
+                }
+
+                if (filled == buffer.Length && !TryGrow(ref buffer, maxHeaderBytes))
+                {
+                    return HeaderTooLarge(meta, maxHeaderBytes, filled);
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Deflated data set is corrupt: {ex.Message}", meta.DataSetOffset));
+        }
+    }
 
     /// <summary>Reads the header of a deflated data set from <paramref name="stream"/>, positioned at its first byte.</summary>
     private static async Task<HeaderReadResult> ReadInflatedAsync(Stream stream, DicomFileMetaInformation meta, ReadOptions? options, int maxHeaderBytes, CancellationToken cancellationToken)

@@ -26,13 +26,13 @@ internal static class DicomFileInspector
 
     private static readonly ReadOptions WalkOptions = new() { SkipValuesLongerThan = MaxHeldValueBytes };
 
-    public static async Task<InspectedFile> InspectAsync(string path, CancellationToken cancellationToken)
+    public static async Task<InspectedFile> InspectAsync(string path, CancellationToken cancellationToken, long maxInflatedBytes = long.MaxValue)
     {
         try
         {
             // Unbuffered: the header reader and the walk read in blocks of their own.
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            return await InspectAsync(stream, path, cancellationToken).ConfigureAwait(false);
+            return await InspectAsync(stream, path, cancellationToken, maxInflatedBytes).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -41,7 +41,8 @@ internal static class DicomFileInspector
     }
 
     /// <summary>Inspects a file already open as a seekable <paramref name="stream"/> positioned at its start.</summary>
-    internal static async Task<InspectedFile> InspectAsync(Stream stream, string path, CancellationToken cancellationToken)
+    /// <remarks>A deflated data set that inflates to more than <paramref name="maxInflatedBytes"/> is refused with that reason.</remarks>
+    internal static async Task<InspectedFile> InspectAsync(Stream stream, string path, CancellationToken cancellationToken, long maxInflatedBytes = long.MaxValue)
     {
         var result = await InstanceHeaderReader.ReadFileAsync(stream, ReadOptions.StopAtPixelData, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (result.Status != HeaderReadStatus.Completed || result.Header is null)
@@ -67,7 +68,7 @@ internal static class DicomFileInspector
         try
         {
             stream.Position = 0;
-            file = await Part10Reader.ReadFileAsync(stream, WalkOptions, InstanceMetadata.IsNeeded, cancellationToken).ConfigureAwait(false);
+            file = await Part10Reader.ReadFileAsync(stream, WalkOptions, InstanceMetadata.IsNeeded, cancellationToken, maxInflatedBytes).ConfigureAwait(false);
         }
         catch (DicomFormatException ex)
         {
@@ -75,7 +76,7 @@ internal static class DicomFileInspector
         }
         catch (InvalidDataException ex)
         {
-            return InspectedFile.Invalid(path, $"deflated data set is corrupt: {ex.Message}");
+            return InspectedFile.Invalid(path, $"deflated data set cannot be read: {ex.Message}");
         }
 
         var metadata = (JsonObject)JsonNode.Parse(InstanceMetadata.ToJson(file.DataSet))!;

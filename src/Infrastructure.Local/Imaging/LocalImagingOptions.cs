@@ -40,6 +40,12 @@ public sealed class LocalImagingOptions
     /// </summary>
     public TimeSpan DeferWhileReceiving { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A deflated data set (PS3.5 A.5) that inflates to more than this is a failed file of its job, with the reason;
+    /// it is inflated a block at a time, so the memory it takes does not depend on this.
+    /// </summary>
+    public long MaxInflatedDataSetBytes { get; set; } = 4L << 30;
+
     /// <summary>fsync the metadata and output files it writes.</summary>
     public bool Durable { get; set; } = true;
 }

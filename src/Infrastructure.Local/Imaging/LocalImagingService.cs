@@ -387,7 +387,7 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
         var inspected = new List<InspectedFile>(files.Count);
         foreach (var file in files)
         {
-            inspected.Add(await DicomFileInspector.InspectAsync(file, cancellationToken).ConfigureAwait(false));
+            inspected.Add(await DicomFileInspector.InspectAsync(file, cancellationToken, _options.MaxInflatedDataSetBytes).ConfigureAwait(false));
         }
 
         var valid = inspected.Where(f => f.IsValid).ToList();

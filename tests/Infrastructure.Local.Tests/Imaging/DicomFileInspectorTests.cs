@@ -146,6 +146,37 @@ public sealed class DicomFileInspectorTests : IDisposable
         Assert.True(allocated < 4 << 20, $"allocated {allocated:N0} bytes to inspect a {stream.Length:N0}-byte file");
     }
 
+    /// <summary>Issue #24: a deflated data set is inflated a block at a time and refused past the configured size.</summary>
+    [Theory]
+    [InlineData(16L << 20, false)]
+    [InlineData(long.MaxValue, true)]
+    public async Task GivenADeflatedFileInflatingTo64MiB_WhenInspectedWithALimit_ThenItIsRefusedOnlyOverTheLimit(long limit, bool valid)
+    {
+        const uint pixelBytes = 64u << 20;
+        var plain = TestDicomFiles.Create(Sop, Study, Series, TestDicomFiles.NativePixelDataHeader(pixelBytes), []);
+        var meta = Part10Reader.ReadFileMeta(new System.Buffers.ReadOnlySequence<byte>(plain), isFinalBlock: true);
+        var path = _temp.Combine($"{Guid.NewGuid():N}.dcm");
+        using (var file = File.Create(path))
+        {
+            file.Write(Part10FileWriter.EncodeHeader(meta.Meta! with { TransferSyntaxUid = "1.2.840.10008.1.2.1.99", GroupLength = null }));
+            using var deflater = new System.IO.Compression.DeflateStream(file, System.IO.Compression.CompressionLevel.Fastest);
+            deflater.Write(plain.AsSpan((int)meta.DataSetOffset));
+            var zeros = new byte[1 << 20];
+            for (var left = (long)pixelBytes; left > 0; left -= zeros.Length)
+            {
+                deflater.Write(zeros);
+            }
+        }
+
+        var inspected = await DicomFileInspector.InspectAsync(path, default, limit);
+
+        Assert.True(inspected.IsValid == valid, inspected.Failure);
+        if (!valid)
+        {
+            Assert.Contains("inflates to more than 16777216 bytes", inspected.Failure, StringComparison.Ordinal);
+        }
+    }
+
     private string WriteFile(byte[] prefix, long zeros, byte[] suffix)
     {
         var path = _temp.Combine($"{Guid.NewGuid():N}.dcm");

@@ -1,5 +1,6 @@
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Reading;
 
 namespace ImagingGateway.Application.Instances.StoreInstance;
 
@@ -8,9 +9,11 @@ namespace ImagingGateway.Application.Instances.StoreInstance;
 /// on into the Part 10 file, with no buffer of its own, so the content stream's <c>CopyToAsync</c> can hand its own
 /// memory straight to the upload. Once the header is refused or the store fails, the rest is only counted away (the
 /// sender's stream must still be drained); the outcome is read afterwards from <see cref="Rejection"/> and
-/// <see cref="StoreFailure"/>.
+/// <see cref="StoreFailure"/>. A <see cref="DataSetStructureWalker"/> follows the element structure to the end (issue
+/// #24), so a data set cut inside an element, with a length past its end, or nested too deep is refused (C000), not
+/// acknowledged and then failed at import.
 /// </summary>
-internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffer sniffer, string sopClassUid, string sopInstanceUid, Exception? storeFailure) : Stream
+internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffer sniffer, DataSetStructureWalker? walker, string sopClassUid, string sopInstanceUid, Exception? storeFailure) : Stream
 {
     /// <summary>The header's refusal (status and detail), once the header was read and refused.</summary>
     public (ushort Status, string Detail)? Rejection { get; private set; }
@@ -43,6 +46,11 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
             Rejection = InstanceChecks.Check(sniffer.Finish(), sopClassUid, sopInstanceUid);
         }
 
+        if (Rejection is null && walker?.Finish() is { } error)
+        {
+            Rejection = NotWellFormed(error);
+        }
+
         return sniffer.Result!;
     }
 
@@ -62,6 +70,16 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
             return;
         }
 
+        if (walker is not null)
+        {
+            walker.Append(buffer);
+            if (walker.Error is { } error)
+            {
+                Rejection = NotWellFormed(error);
+                return;
+            }
+        }
+
         try
         {
             await writer.WriteDataSetAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -71,6 +89,9 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
             StoreFailure = ex;
         }
     }
+
+    private static (ushort Status, string Detail) NotWellFormed(DicomReadError error) =>
+        (DimseStatus.CannotUnderstand, $"data set is not well formed: {error}");
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

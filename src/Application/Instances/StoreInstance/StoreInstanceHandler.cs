@@ -3,6 +3,7 @@ using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Reading;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Domain.Dicom;
 using ImagingGateway.Domain.Instances;
@@ -81,7 +82,9 @@ public sealed partial class StoreInstanceHandler(
             }
 
             var sniffer = new DataSetHeaderSniffer(syntax);
-            var intake = new DataSetIntake(writer, sniffer, command.SopClassUid, command.SopInstanceUid, storeFailure);
+            // A deflated data set is walked at import, where it is inflated anyway (PS3.5 A.5).
+            var walker = syntax.IsDeflated ? null : new DataSetStructureWalker(syntax);
+            var intake = new DataSetIntake(writer, sniffer, walker, command.SopClassUid, command.SopInstanceUid, storeFailure);
 
             // The content's own memory is handed to the upload (a received fragment is written straight from the
             // receive buffer). Reading Content may throw (the association was aborted): that propagates, and the

@@ -32,7 +32,7 @@ public sealed class AssociationPolicy
     /// </summary>
     public Func<string, bool> IsSopInstanceUidAccepted { get; init; } = DicomUidRules.IsValid;
 
-    /// <summary>Checks the association as a whole: protocol version, application context, AE titles.</summary>
+    /// <summary>Checks the association as a whole: protocol version, application context, AE titles (PS3.8 9.3.4).</summary>
     public AssociationDecision Examine(AssociateRequestPdu request)
     {
         if ((request.ProtocolVersion & 1) == 0)
@@ -43,6 +43,18 @@ public sealed class AssociationPolicy
         if (request.ApplicationContextName != AssociateRequestPdu.DicomApplicationContext)
         {
             return AssociationDecision.Reject(AssociateRejectResult.RejectedPermanent, AssociateRejectSource.ServiceUser, AssociateRejectReason.ApplicationContextNameNotSupported);
+        }
+
+        // PS3.5 6.2 (VR AE): a title with control characters, bytes outside ASCII, a backslash, or only spaces cannot
+        // be a title; refusing it here keeps it out of the store's records and the logs.
+        if (!DicomAeTitleRules.IsValid(request.CallingAeTitle))
+        {
+            return AssociationDecision.Reject(AssociateRejectResult.RejectedPermanent, AssociateRejectSource.ServiceUser, AssociateRejectReason.CallingAeTitleNotRecognized);
+        }
+
+        if (!DicomAeTitleRules.IsValid(request.CalledAeTitle))
+        {
+            return AssociationDecision.Reject(AssociateRejectResult.RejectedPermanent, AssociateRejectSource.ServiceUser, AssociateRejectReason.CalledAeTitleNotRecognized);
         }
 
         if (CheckCalledAeTitle && !string.Equals(request.CalledAeTitle, AeTitle, StringComparison.Ordinal))

@@ -94,7 +94,28 @@ public sealed class CommandSet
     public string? ErrorComment
     {
         get => GetString(CommandTag.ErrorComment);
-        set => SetString(CommandTag.ErrorComment, value is { Length: > 64 } ? value[..64] : value, (byte)' ');
+        set => SetString(CommandTag.ErrorComment, ErrorCommentText(value), (byte)' ');
+    }
+
+    /// <summary>
+    /// PS3.7 C.4.2 and VR LO (PS3.5 6.2): at most 64 characters, no backslash and no control characters; an
+    /// exception's message given as the comment is cut and cleaned to fit.
+    /// </summary>
+    private static string? ErrorCommentText(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = value.Length > 64 ? value[..64] : value;
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = source[i] is >= ' ' and <= '~' and not '\\' ? source[i] : ' ';
+            }
+        });
     }
 
     public bool Contains(uint tag) => _elements.ContainsKey(tag);

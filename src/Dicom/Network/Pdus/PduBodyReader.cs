@@ -78,9 +78,13 @@ internal ref struct PduBodyReader(ReadOnlySequence<byte> body)
         return ReadSlice(length);
     }
 
+    /// <summary>
+    /// Decodes byte for byte (Latin-1), so that a byte outside ASCII stays visible to the checks that follow instead of
+    /// turning into a valid-looking '?'.
+    /// </summary>
     public static string DecodeAscii(ReadOnlySequence<byte> value)
     {
-        var text = Encoding.ASCII.GetString(value);
+        var text = Encoding.Latin1.GetString(value);
         return text.Trim(' ', '\0');
     }
 

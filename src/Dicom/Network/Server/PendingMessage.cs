@@ -58,8 +58,8 @@ internal sealed class PendingMessage
             _sink = null;
             try
             {
-                var status = await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                _response = StoreMessages.CreateResponse(Request, status);
+                var outcome = await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                _response = StoreMessages.CreateResponse(Request, outcome.Status, outcome.ErrorComment);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

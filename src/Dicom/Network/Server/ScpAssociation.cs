@@ -108,7 +108,12 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
 
         if (request is null)
         {
-            _machine.Fire(EventFor(other!.Value));
+            if (_machine.Fire(EventFor(other!.Value)) == AssociationAction.CloseTransport)
+            {
+                // PS3.8 AA-2: an A-ABORT before the request closes the connection at once, with no ARTIM wait.
+                return false;
+            }
+
             await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu).ConfigureAwait(false);
             await _connection.WaitForCloseAsync(Options.ArtimTimeout, _cancellationToken).ConfigureAwait(false);
             return false;

@@ -32,11 +32,30 @@ public sealed class GatewayOptions
     /// <summary>Associations served at once; further ones are rejected (A-ASSOCIATE-RJ, transient, local limit exceeded).</summary>
     public int MaxAssociations { get; set; } = 64;
 
+    /// <summary>
+    /// Accept every proposed abstract syntax with a valid UID as a storage SOP class, private ones included, for
+    /// modalities that send private classes; HealthImaging then decides at import. Off: only the standard's storage
+    /// classes (PS3.4 Annex B) and Verification.
+    /// </summary>
+    public bool AcceptAnySopClass { get; set; }
+
     /// <summary>The largest PDU we accept, announced as our maximum length in the association accept (PS3.8 D.1).</summary>
     public int MaxPduLength { get; set; } = 262_144;
 
-    /// <summary>ARTIM: how long a new connection may take to send its A-ASSOCIATE-RQ (PS3.8 9.1.5).</summary>
-    public TimeSpan AssociationRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Connections that have not had an A-ASSOCIATE-RQ accepted yet; they hold no association slot. Over this, the
+    /// oldest such connection is closed to make room for the new one.
+    /// </summary>
+    public int MaxPendingConnections { get; set; } = 256;
+
+    /// <summary>The same limit for the connections from one peer address.</summary>
+    public int MaxPendingConnectionsPerAddress { get; set; } = 32;
+
+    /// <summary>
+    /// ARTIM: how long a new connection may take to send its A-ASSOCIATE-RQ, and how long we wait for a peer to close
+    /// after A-ASSOCIATE-RJ or A-ABORT (PS3.8 9.1.5). A real sender sends its request at once; short keeps idle sockets cheap.
+    /// </summary>
+    public TimeSpan AssociationRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>An association with no PDU for this long is aborted.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);

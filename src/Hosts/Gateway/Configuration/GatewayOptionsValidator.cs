@@ -57,6 +57,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{P}MaxAssociations: must be at least 1, got {o.MaxAssociations}");
         }
 
+        if (o.MaxPendingConnections < 1)
+        {
+            errors.Add($"{P}MaxPendingConnections: must be at least 1, got {o.MaxPendingConnections}");
+        }
+
+        if (o.MaxPendingConnectionsPerAddress < 1 || o.MaxPendingConnectionsPerAddress > o.MaxPendingConnections)
+        {
+            errors.Add($"{P}MaxPendingConnectionsPerAddress: must be between 1 and MaxPendingConnections ({o.MaxPendingConnections}), got {o.MaxPendingConnectionsPerAddress}");
+        }
+
         if (o.MaxPduLength is < 4096 or > 16_777_216)
         {
             errors.Add($"{P}MaxPduLength: must be between 4096 and 16777216 bytes, got {o.MaxPduLength}");

@@ -20,4 +20,10 @@ public sealed class TlsOptions
     /// PEM file of the CA certificate(s) client certificates must chain to; when empty, the system trust store is used.
     /// </summary>
     public string? ClientCaPath { get; set; }
+
+    /// <summary>
+    /// How long a TLS peer has to complete its handshake before the connection is closed; never longer than
+    /// <c>Gateway:AssociationRequestTimeout</c>, since the A-ASSOCIATE-RQ is due within that time of connecting.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -2,32 +2,37 @@ using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Dicom.Network.Pdus;
 using ImagingGateway.Dicom.Network.Server;
+using ImagingGateway.Dicom.Values;
 using ImagingGateway.Gateway.Observability;
 
 namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// The application side of one association (one per connection): admission, C-STORE into the store use case
-/// through <see cref="StoreBridge"/>, and closing the association's batches when it ends, however it ends.
+/// through <see cref="StoreBridge"/>, and closing the association's batches when it ends, however it ends. The
+/// connection stops being pending, and takes an association slot, only when its A-ASSOCIATE-RQ arrives.
 /// </summary>
-public sealed partial class AssociationSession(StoreBridge bridge, GatewayStats stats, GatewayMetrics metrics, bool admitted, ILogger logger) : IDicomServiceProvider
+public sealed partial class AssociationSession(StoreBridge bridge, AssociationRegistry registry, IDisposable pendingPlace, GatewayStats stats, GatewayMetrics metrics, ILogger logger) : IDicomServiceProvider
 {
     private bool _accepted;
+    private bool _admitted;
 
     public AssociationDecision OnAssociationRequested(AssociateRequestPdu request, TransportInfo transport)
     {
-        if (!admitted)
+        pendingPlace.Dispose();
+        _admitted = registry.TryEnter();
+        if (!_admitted)
         {
             // PS3.8 9.3.4: rejected-transient, service-provider (presentation), local limit exceeded: try later.
             metrics.AssociationRejected();
-            LogRejected(logger, transport.ConnectionId, request.CallingAeTitle);
+            LogRejected(logger, transport.ConnectionId, DicomAeTitleRules.Printable(request.CallingAeTitle));
             return AssociationDecision.Reject(AssociateRejectResult.RejectedTransient, AssociateRejectSource.ServiceProviderPresentation, AssociateRejectReason.LocalLimitExceeded);
         }
 
         _accepted = true;
         stats.AssociationOpened();
         metrics.AssociationAccepted();
-        LogAccepted(logger, transport.ConnectionId, request.CallingAeTitle, request.CalledAeTitle, transport.RemoteEndPoint?.ToString());
+        LogAccepted(logger, transport.ConnectionId, DicomAeTitleRules.Printable(request.CallingAeTitle), DicomAeTitleRules.Printable(request.CalledAeTitle), transport.RemoteEndPoint?.ToString());
         return AssociationDecision.Accept;
     }
 
@@ -46,6 +51,17 @@ public sealed partial class AssociationSession(StoreBridge bridge, GatewayStats 
         Ended(aborted: true);
         LogAbortedAssociation(logger, association.AssociationId, abort.Source.ToString(), abort.Reason.ToString(), abort.Detail);
         await bridge.CloseAssociationAsync(association.AssociationId, "aborted: " + abort.Detail, cancellationToken);
+    }
+
+    /// <summary>The connection ended: gives back its pending place or its association slot, whichever it held.</summary>
+    public void End()
+    {
+        pendingPlace.Dispose();
+        if (_admitted)
+        {
+            _admitted = false;
+            registry.Exit();
+        }
     }
 
     private void Ended(bool aborted)

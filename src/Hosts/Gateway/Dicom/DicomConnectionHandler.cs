@@ -10,13 +10,15 @@ namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// Kestrel's connection handler for the DICOM ports (<c>UseConnectionHandler</c>): runs one SCP association on the
-/// connection's pipes, plain or after <see cref="DicomTlsConnectionMiddleware"/>'s handshake. Over
-/// <c>Gateway:MaxAssociations</c>, or once the host is stopping, the association is rejected (A-ASSOCIATE-RJ, transient).
+/// connection's pipes, plain or after <see cref="DicomTlsConnectionMiddleware"/>'s handshake. Until its A-ASSOCIATE-RQ
+/// arrives the connection is only pending (<see cref="PendingConnections"/>); then it takes an association slot, and
+/// over <c>Gateway:MaxAssociations</c>, or once the host is stopping, it is rejected (A-ASSOCIATE-RJ, transient).
 /// When the host stops, an open association goes on until <c>Gateway:ShutdownGracePeriod</c> is over and then aborts
 /// itself (<see cref="AssociationRegistry"/>); Kestrel waits for it.
 /// </summary>
 public sealed partial class DicomConnectionHandler(
     AssociationRegistry registry,
+    PendingConnections pending,
     DicomSettings settings,
     StoreBridge bridge,
     IIdGenerator ids,
@@ -26,13 +28,13 @@ public sealed partial class DicomConnectionHandler(
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var admitted = registry.TryEnter();
         var associationId = ids.NewAssociationId();
+        var place = pending.Enter(connection.RemoteEndPoint, () => connection.Abort(new ConnectionAbortedException("Closed to make room for newer connections (Gateway:MaxPendingConnections).")));
+        var session = new AssociationSession(bridge, registry, place, stats, metrics, logger);
         try
         {
             var certificate = connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;
             var info = new TransportInfo(associationId, connection.RemoteEndPoint, connection.LocalEndPoint, certificate);
-            var session = new AssociationSession(bridge, stats, metrics, admitted, logger);
             var handler = new DicomAssociationHandler(session, settings.Policy, settings.Association);
             LogConnected(logger, connection.ConnectionId, associationId, connection.RemoteEndPoint?.ToString());
             await handler.RunAsync(connection.Transport, info, registry.GraceExpired);
@@ -44,10 +46,7 @@ public sealed partial class DicomConnectionHandler(
         }
         finally
         {
-            if (admitted)
-            {
-                registry.Exit();
-            }
+            session.End();
         }
     }
 

@@ -1,4 +1,6 @@
+using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Values;
 using ImagingGateway.Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +14,9 @@ public sealed class DicomSettings(IOptions<GatewayOptions> options)
         AeTitle = options.Value.AeTitle.Trim(' '),
         CheckCalledAeTitle = options.Value.CheckCalledAeTitle,
         AllowedCallingAeTitles = options.Value.AllowedCallingAeTitles.Select(t => t.Trim(' ')).ToHashSet(StringComparer.Ordinal),
+        IsAbstractSyntaxAccepted = options.Value.AcceptAnySopClass
+            ? DicomUidRules.IsValid
+            : uid => uid == NetworkUids.Verification || SopClasses.IsStorage(uid),
     };
 
     public AssociationOptions Association { get; } = new()

@@ -11,10 +11,11 @@ namespace ImagingGateway.Gateway.Dicom;
 /// <summary>
 /// The TLS port's connection middleware (PS3.15 B.1, <see cref="DicomTlsServer"/>): runs the handshake on the
 /// connection's stream, then hands the rest of the pipeline a pipe over the TLS stream (same read size) and the client
-/// certificate as <see cref="ITlsConnectionFeature"/>. A failed, refused or timed-out handshake ends the connection
-/// with a log line; the handshake is cancelled when the host stops.
+/// certificate as <see cref="ITlsConnectionFeature"/>. A refused or timed-out handshake is a security event, logged at
+/// Warning with the peer and the reason; a connection lost during it is logged at Debug. The handshake is cancelled
+/// when the host stops, and the connection counts as pending (<see cref="PendingConnections"/>) while it lasts.
 /// </summary>
-public sealed partial class DicomTlsConnectionMiddleware(ConnectionDelegate next, DicomTlsServer tls, ILogger logger)
+public sealed partial class DicomTlsConnectionMiddleware(ConnectionDelegate next, DicomTlsServer tls, PendingConnections pending, ILogger logger)
 {
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
@@ -23,14 +24,29 @@ public sealed partial class DicomTlsConnectionMiddleware(ConnectionDelegate next
         var stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
 
         DicomTlsConnection secure;
+        var place = pending.Enter(connection.RemoteEndPoint, () => connection.Abort(new ConnectionAbortedException("Closed to make room for newer connections (Gateway:MaxPendingConnections).")));
         try
         {
             secure = await tls.AuthenticateAsync(raw.Stream, stopping);
         }
-        catch (Exception e) when (e is AuthenticationException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (AuthenticationException e)
+        {
+            LogHandshakeRefused(logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message);
+            return;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            LogHandshakeRefused(logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString(), "the handshake did not complete in time (Gateway:Tls:HandshakeTimeout)");
+            return;
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             LogHandshakeFailed(logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e.Message);
             return;
+        }
+        finally
+        {
+            place.Dispose();
         }
 
         await using (secure)
@@ -51,6 +67,9 @@ public sealed partial class DicomTlsConnectionMiddleware(ConnectionDelegate next
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} from {Remote}: TLS handshake refused: {Reason}")]
+    private static partial void LogHandshakeRefused(ILogger logger, string connectionId, string? remote, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} from {Remote} ended: TLS handshake failed: {Detail}")]
     private static partial void LogHandshakeFailed(ILogger logger, string connectionId, string? remote, string detail);

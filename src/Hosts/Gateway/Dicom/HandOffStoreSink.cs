@@ -12,13 +12,13 @@ namespace ImagingGateway.Gateway.Dicom;
 /// the way. The consumer resumes inline inside each write, on the connection's thread, so a C-STORE costs no thread
 /// hop per fragment; when the consumer waits on real I/O (an S3 request), the SCP's write waits for it, which is the
 /// backpressure: a slow store slows the socket, and memory stays bounded by the connection's receive pipe.
-/// <see cref="CompleteAsync"/> ends the stream and returns the consumer's status, which is success only once the
+/// <see cref="CompleteAsync"/> ends the stream and returns the consumer's outcome, which is success only once the
 /// instance is durable.
 /// </summary>
 public sealed class HandOffStoreSink : IStoreInstanceSink
 {
     private readonly FragmentHandOff _handOff = new();
-    private readonly Task<DimseStatus> _consumer;
+    private readonly Task<StoreOutcome> _consumer;
     private readonly Action<DimseStatus, long, TimeSpan>? _onCompleted;
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _bytes;
@@ -26,14 +26,14 @@ public sealed class HandOffStoreSink : IStoreInstanceSink
 
     /// <param name="consume">Reads the whole data set from the stream and stores it; starts on the caller's thread.</param>
     /// <param name="onCompleted">Called once with the status, the data-set size and the elapsed time (metrics).</param>
-    public HandOffStoreSink(Func<Stream, CancellationToken, Task<DimseStatus>> consume, Action<DimseStatus, long, TimeSpan>? onCompleted, CancellationToken cancellationToken)
+    public HandOffStoreSink(Func<Stream, CancellationToken, Task<StoreOutcome>> consume, Action<DimseStatus, long, TimeSpan>? onCompleted, CancellationToken cancellationToken)
     {
         _onCompleted = onCompleted;
         // Started inline: it runs until it first waits for data, then resumes inside each WriteAsync.
         _consumer = ConsumeAsync(_handOff, consume, cancellationToken);
     }
 
-    private static async Task<DimseStatus> ConsumeAsync(FragmentHandOff content, Func<Stream, CancellationToken, Task<DimseStatus>> consume, CancellationToken cancellationToken)
+    private static async Task<StoreOutcome> ConsumeAsync(FragmentHandOff content, Func<Stream, CancellationToken, Task<StoreOutcome>> consume, CancellationToken cancellationToken)
     {
         try
         {
@@ -55,23 +55,22 @@ public sealed class HandOffStoreSink : IStoreInstanceSink
         return _handOff.OfferAsync(dataSetFragment, cancellationToken);
     }
 
-    public async ValueTask<DimseStatus> CompleteAsync(CancellationToken cancellationToken)
+    public async ValueTask<StoreOutcome> CompleteAsync(CancellationToken cancellationToken)
     {
         _handOff.End();
-        DimseStatus status;
+        StoreOutcome outcome;
         try
         {
-            status = await _consumer.WaitAsync(cancellationToken);
+            outcome = await _consumer.WaitAsync(cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            status = DimseStatus.OutOfResources;
-            Report(status);
+            Report(DimseStatus.OutOfResources);
             throw;
         }
 
-        Report(status);
-        return status;
+        Report(outcome.Status);
+        return outcome;
     }
 
     public async ValueTask AbortAsync(CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public sealed partial class StoreBridge(ISender sender, GatewayStats stats, Gate
         }
     }
 
-    private async Task<DimseStatus> StoreAsync(StoreRequestContext context, Stream content, CancellationToken cancellationToken)
+    private async Task<StoreOutcome> StoreAsync(StoreRequestContext context, Stream content, CancellationToken cancellationToken)
     {
         var command = new StoreInstanceCommand(
             context.AssociationId, context.CallingAeTitle, context.CalledAeTitle, context.SopClassUid, context.SopInstanceUid, context.TransferSyntaxUid, content);
@@ -54,7 +54,8 @@ public sealed partial class StoreBridge(ISender sender, GatewayStats stats, Gate
             LogRefused(logger, context.AssociationId, context.SopInstanceUid, result.Status, result.Detail ?? result.ErrorComment ?? string.Empty);
         }
 
-        return new DimseStatus(result.Status);
+        // PS3.7 C.4.2: the sender learns why, within the 64 characters of Error Comment (0000,0902).
+        return new StoreOutcome(new DimseStatus(result.Status), result.IsSuccess ? null : result.ErrorComment);
     }
 
     private void Completed(StoreRequestContext context, DimseStatus status, long bytes, TimeSpan elapsed)

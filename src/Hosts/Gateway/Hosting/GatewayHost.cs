@@ -145,6 +145,7 @@ public static class GatewayHost
 
         GatewayComposition.AddPipeline(services, builder.Configuration, options);
         services.AddSingleton<AssociationRegistry>();
+        services.AddSingleton<PendingConnections>();
         services.AddSingleton<IReceptionActivity>(sp => sp.GetRequiredService<AssociationRegistry>());
         services.AddSingleton<DicomSettings>();
         services.AddSingleton<StoreBridge>();
@@ -165,10 +166,11 @@ public static class GatewayHost
             kestrel.Listen(new DicomEndPoint(address, options.Port, tls: false), dicom => dicom.UseConnectionHandler<DicomConnectionHandler>());
             if (options.TlsPort != 0)
             {
-                var tls = new DicomTlsServer(TlsCertificates.DicomTlsOptions(options.Tls));
+                var tls = new DicomTlsServer(TlsCertificates.DicomTlsOptions(options.Tls, options.AssociationRequestTimeout));
                 var logger = kestrel.ApplicationServices.GetRequiredService<ILogger<DicomTlsConnectionMiddleware>>();
+                var pending = kestrel.ApplicationServices.GetRequiredService<PendingConnections>();
                 kestrel.Listen(new DicomEndPoint(address, options.TlsPort, tls: true), dicom => dicom
-                    .Use(next => new DicomTlsConnectionMiddleware(next, tls, logger).OnConnectionAsync)
+                    .Use(next => new DicomTlsConnectionMiddleware(next, tls, pending, logger).OnConnectionAsync)
                     .UseConnectionHandler<DicomConnectionHandler>());
             }
 

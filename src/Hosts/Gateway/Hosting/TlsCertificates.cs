@@ -8,7 +8,8 @@ namespace ImagingGateway.Gateway.Hosting;
 public static class TlsCertificates
 {
     /// <summary><c>Gateway:Tls</c> as the toolkit's TLS options: the certificate, the client certificate policy, the client CA.</summary>
-    public static DicomTlsOptions DicomTlsOptions(TlsOptions tls)
+    /// <summary>The TLS listener's options; the handshake timeout is cut to the association request timeout (ARTIM).</summary>
+    public static DicomTlsOptions DicomTlsOptions(TlsOptions tls, TimeSpan associationRequestTimeout)
     {
         X509Certificate2Collection? roots = null;
         if (!string.IsNullOrWhiteSpace(tls.ClientCaPath))
@@ -22,6 +23,7 @@ public static class TlsCertificates
             ServerCertificate = Load(tls),
             ClientCertificate = tls.ClientCertificate,
             TrustedClientRoots = roots,
+            HandshakeTimeout = tls.HandshakeTimeout < associationRequestTimeout ? tls.HandshakeTimeout : associationRequestTimeout,
         };
     }
 

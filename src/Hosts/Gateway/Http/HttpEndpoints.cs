@@ -37,6 +37,7 @@ public static class HttpEndpoints
             storeFailures = stats.StoreFailures,
             associations = stats.Associations,
             activeAssociations = stats.ActiveAssociations,
+            pendingConnections = stats.PendingConnections,
             jobs = counts.ToDictionary(kv => kv.Key.ToWire(), kv => kv.Value),
         });
     }

@@ -13,6 +13,8 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _associations;
     private readonly UpDownCounter<long> _activeAssociations;
+    private readonly UpDownCounter<long> _pendingConnections;
+    private readonly Counter<long> _evictedConnections;
     private readonly Counter<long> _stores;
     private readonly Counter<long> _bytes;
     private readonly Histogram<double> _storeDuration;
@@ -22,6 +24,8 @@ public sealed class GatewayMetrics : IDisposable
         _meter = meterFactory.Create(MeterName);
         _associations = _meter.CreateCounter<long>("gateway.associations", "{association}", "Associations by outcome (accepted, rejected, released, aborted)");
         _activeAssociations = _meter.CreateUpDownCounter<long>("gateway.associations.active", "{association}", "Associations open now");
+        _pendingConnections = _meter.CreateUpDownCounter<long>("gateway.connections.pending", "{connection}", "Connections whose A-ASSOCIATE-RQ has not been accepted yet");
+        _evictedConnections = _meter.CreateCounter<long>("gateway.connections.evicted", "{connection}", "Pending connections closed to make room for newer ones (Gateway:MaxPendingConnections)");
         _stores = _meter.CreateCounter<long>("gateway.cstore.requests", "{request}", "C-STORE requests by DIMSE status (hex)");
         _bytes = _meter.CreateCounter<long>("gateway.cstore.received", "By", "Data-set bytes of the instances stored durably");
         _storeDuration = _meter.CreateHistogram<double>(
@@ -43,6 +47,10 @@ public sealed class GatewayMetrics : IDisposable
         _associations.Add(1, new KeyValuePair<string, object?>("outcome", aborted ? "aborted" : "released"));
         _activeAssociations.Add(-1);
     }
+
+    public void PendingConnectionsChanged(int delta) => _pendingConnections.Add(delta);
+
+    public void PendingConnectionEvicted() => _evictedConnections.Add(1);
 
     public void StoreCompleted(ushort status, long bytes, TimeSpan elapsed)
     {

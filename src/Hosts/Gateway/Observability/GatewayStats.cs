@@ -8,6 +8,7 @@ public sealed class GatewayStats
     private long _storeFailures;
     private long _associations;
     private long _activeAssociations;
+    private long _pendingConnections;
 
     public long InstancesStored => Interlocked.Read(ref _instancesStored);
 
@@ -18,6 +19,13 @@ public sealed class GatewayStats
     public long Associations => Interlocked.Read(ref _associations);
 
     public long ActiveAssociations => Interlocked.Read(ref _activeAssociations);
+
+    /// <summary>Connections whose A-ASSOCIATE-RQ has not been accepted yet (<see cref="Dicom.PendingConnections"/>).</summary>
+    public long PendingConnections => Interlocked.Read(ref _pendingConnections);
+
+    public void PendingConnectionOpened() => Interlocked.Increment(ref _pendingConnections);
+
+    public void PendingConnectionClosed() => Interlocked.Decrement(ref _pendingConnections);
 
     public void InstanceStored(long bytes)
     {

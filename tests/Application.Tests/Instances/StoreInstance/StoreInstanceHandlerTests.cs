@@ -137,6 +137,31 @@ public sealed class StoreInstanceHandlerTests
         AssertNothingStored(host);
     }
 
+    /// <summary>Data sets whose header reads fine but that do not end on an element boundary, or nest too deep (issue #24).</summary>
+    public static TheoryData<string, byte[]> NotWellFormed => new()
+    {
+        { "pixel data cut short", TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 300_000).ExplicitLittle()[..^3000] },
+        { "length 0xFFFFFFF0 after the series UID", [.. TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 0).ExplicitLittle(), .. Convert.FromHexString("09001000" + "4F420000" + "F0FFFFFF"), .. new byte[5000]] },
+        { "sequences nested 10,000 deep", [.. TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 0).ExplicitLittle(), .. Enumerable.Repeat(Convert.FromHexString("09001110" + "53510000" + "FFFFFFFF" + "FEFF00E0FFFFFFFF"), 10_000).SelectMany(b => b)] },
+        { "cut inside an element header", [.. TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 0).ExplicitLittle(), .. Convert.FromHexString("E07F1000")] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotWellFormed))]
+    public async Task GivenADataSetNotWellFormed_WhenStored_ThenC000WithAnErrorCommentAndNothingIsStored(string why, byte[] dataSet)
+    {
+        await using var host = new TestHost();
+        var content = new TrickleStream(dataSet, maxRead: 8192);
+
+        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), content));
+
+        Assert.True(result.Status == DimseStatus.CannotUnderstand, $"{why}: status {result.Status:X4} ({result.Detail})");
+        Assert.StartsWith("data set is not well formed", result.ErrorComment, StringComparison.Ordinal);
+        Assert.True(result.ErrorComment!.Length <= 64);
+        Assert.True(content.ReadToEnd, "the refused data set must still be drained");
+        AssertNothingStored(host);
+    }
+
     [Fact]
     public async Task GivenTheStoreFailsWhileWriting_WhenStored_ThenA700NothingIsVisibleAndTheDataSetIsDrained()
     {

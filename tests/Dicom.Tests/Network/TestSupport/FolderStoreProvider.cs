@@ -101,7 +101,7 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
             }
         }
 
-        public async ValueTask<DimseStatus> CompleteAsync(CancellationToken cancellationToken)
+        public async ValueTask<StoreOutcome> CompleteAsync(CancellationToken cancellationToken)
         {
             if (_file is not null)
             {
@@ -112,7 +112,7 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
             }
 
             _owner.Stored.Enqueue(_context);
-            return DimseStatus.Success;
+            return new StoreOutcome(DimseStatus.Success);
         }
 
         public async ValueTask AbortAsync(CancellationToken cancellationToken)

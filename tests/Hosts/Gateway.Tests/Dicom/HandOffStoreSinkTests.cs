@@ -1,5 +1,6 @@
 using System.Buffers;
 using ImagingGateway.Dicom.Network.Dimse;
+using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Gateway.Dicom;
 
 namespace ImagingGateway.Gateway.Tests.Dicom;
@@ -30,7 +31,7 @@ public sealed class HandOffStoreSinkTests
 
         var status = await sink.CompleteAsync(CancellationToken.None);
 
-        Assert.Equal(DimseStatus.Success, status);
+        Assert.Equal(DimseStatus.Success, status.Status);
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, received.ToArray());
         Assert.All(writes, Assert.True);
         Assert.Equal(4, consumerThreads.Count); // one write per segment: the fragments' own memory, not a copy
@@ -58,7 +59,7 @@ public sealed class HandOffStoreSinkTests
 
         storeWrite.SetResult();
         await write.WaitAsync(Patience);
-        Assert.Equal(DimseStatus.Success, await sink.CompleteAsync(CancellationToken.None).AsTask().WaitAsync(Patience));
+        Assert.Equal(DimseStatus.Success, (await sink.CompleteAsync(CancellationToken.None).AsTask().WaitAsync(Patience)).Status);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class HandOffStoreSinkTests
                     received.AddRange(buffer.AsSpan(0, n).ToArray());
                 }
 
-                return DimseStatus.Success;
+                return new StoreOutcome(DimseStatus.Success);
             },
             onCompleted: null,
             CancellationToken.None);
@@ -84,7 +85,7 @@ public sealed class HandOffStoreSinkTests
         await sink.WriteAsync(Sequence([8]), CancellationToken.None);
         var status = await sink.CompleteAsync(CancellationToken.None);
 
-        Assert.Equal(DimseStatus.Success, status);
+        Assert.Equal(DimseStatus.Success, status.Status);
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, received.ToArray());
     }
 
@@ -98,7 +99,7 @@ public sealed class HandOffStoreSinkTests
             {
                 var first = new byte[1];
                 await content.ReadExactlyAsync(first, ct);
-                return refused;
+                return new StoreOutcome(refused, "refused");
             },
             (status, bytes, _) => reported = (status, bytes),
             CancellationToken.None);
@@ -107,7 +108,7 @@ public sealed class HandOffStoreSinkTests
         var later = sink.WriteAsync(Sequence([4, 5]), CancellationToken.None);
 
         Assert.True(later.IsCompletedSuccessfully);
-        Assert.Equal(refused, await sink.CompleteAsync(CancellationToken.None));
+        Assert.Equal(new StoreOutcome(refused, "refused"), await sink.CompleteAsync(CancellationToken.None));
         Assert.Equal((refused, 5L), reported);
     }
 
@@ -121,7 +122,7 @@ public sealed class HandOffStoreSinkTests
                 try
                 {
                     await content.CopyToAsync(Stream.Null, ct);
-                    return DimseStatus.Success;
+                    return new StoreOutcome(DimseStatus.Success);
                 }
                 catch (Exception e)
                 {
@@ -155,7 +156,7 @@ public sealed class HandOffStoreSinkTests
                     consumer.SetResult(e);
                 }
 
-                return DimseStatus.Success;
+                return new StoreOutcome(DimseStatus.Success);
             },
             onCompleted: null,
             CancellationToken.None);
@@ -189,7 +190,7 @@ public sealed class HandOffStoreSinkTests
             {
                 var error = Assert.Throws<NotSupportedException>(() => content.ReadByte());
                 Assert.Contains("ReadAsync", error.Message, StringComparison.Ordinal);
-                return Task.FromResult(DimseStatus.Success);
+                return Task.FromResult(new StoreOutcome(DimseStatus.Success));
             },
             onCompleted: null,
             CancellationToken.None);
@@ -197,7 +198,7 @@ public sealed class HandOffStoreSinkTests
         var later = sink.WriteAsync(Sequence([1]), CancellationToken.None);
 
         Assert.True(later.IsCompletedSuccessfully);
-        Assert.Equal(DimseStatus.Success, await sink.CompleteAsync(CancellationToken.None));
+        Assert.Equal(DimseStatus.Success, (await sink.CompleteAsync(CancellationToken.None)).Status);
     }
 
     /// <summary>A sink whose consumer copies the whole data set into <paramref name="destination"/>, then answers success.</summary>
@@ -205,7 +206,7 @@ public sealed class HandOffStoreSinkTests
         async (content, ct) =>
         {
             await content.CopyToAsync(destination, ct);
-            return DimseStatus.Success;
+            return new StoreOutcome(DimseStatus.Success);
         },
         onCompleted: null,
         CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ImagingGateway.Dicom.Network.Client;
@@ -95,6 +96,35 @@ public sealed class TlsTests
 
         Assert.NotEqual(0, refused.ExitCode); // plain DICOM on the TLS port: no handshake, no association
         Assert.Equal(2, await gateway.InstancesStoredAsync());
+    }
+
+    /// <summary>
+    /// Issue #24: a refused or timed-out handshake is a security event, logged with the peer and the reason at Warning
+    /// (the gateway under test logs Information and above, so a Debug line would not show); the timeout is the
+    /// setting Gateway:Tls:HandshakeTimeout.
+    /// </summary>
+    [Fact]
+    public async Task GivenRequiredClientCertificates_WhenAClientHasNoneOrStaysSilent_ThenEachRefusalIsLoggedWithPeerAndReason()
+    {
+        using var temp = new TempDirectory();
+        using var pki = TestPki.Create(temp.Path);
+        var ports = FreePorts.Take(3);
+        await using var gateway = await GatewayProcess.StartAsync(temp.Sub("data"), port: ports[0], httpPort: ports[1],
+            extraArgs:
+            [
+                $"--Gateway:TlsPort={ports[2]}", $"--Gateway:Tls:CertificatePath={pki.ServerPfx}",
+                "--Gateway:Tls:ClientCertificate=Require", $"--Gateway:Tls:ClientCaPath={pki.CaPem}",
+                "--Gateway:Tls:HandshakeTimeout=00:00:01",
+            ]);
+
+        await Assert.ThrowsAsync<DicomNetworkException>(() => new DicomClient(pki.ClientOptions(withCertificate: false)).EchoAsync("127.0.0.1", ports[2], CancellationToken.None));
+        using var silent = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await silent.ConnectAsync("127.0.0.1", ports[2]);
+        var closed = await GatewayProcess.WaitUntilAsync(() => Task.FromResult(gateway.Log.Contains("did not complete in time", StringComparison.Ordinal)), TimeSpan.FromSeconds(15));
+
+        Assert.Matches(@"from 127\.0\.0\.1:\d+: TLS handshake refused: .+", gateway.Log);
+        Assert.True(closed, gateway.Log);
+        Assert.Matches(@"from 127\.0\.0\.1:\d+: TLS handshake refused: the handshake did not complete in time \(Gateway:Tls:HandshakeTimeout\)", gateway.Log);
     }
 
     private sealed class TestPki : IDisposable

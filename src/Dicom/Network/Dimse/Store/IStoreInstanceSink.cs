@@ -13,9 +13,9 @@ public interface IStoreInstanceSink : IAsyncDisposable
 
     /// <summary>
     /// After the last fragment. The status goes into the C-STORE-RSP: 0000 only once the instance is durably stored,
-    /// A700 when storing failed, A900/C000 or a warning as the sink judges.
+    /// A700 when storing failed, A900/C000 or a warning as the sink judges, with the reason as its Error Comment.
     /// </summary>
-    ValueTask<DimseStatus> CompleteAsync(CancellationToken cancellationToken);
+    ValueTask<StoreOutcome> CompleteAsync(CancellationToken cancellationToken);
 
     /// <summary>The instance will not complete (association aborted, transport lost, or a write failed): discard it.</summary>
     ValueTask AbortAsync(CancellationToken cancellationToken);
