@@ -33,12 +33,13 @@ public static class DependencyInjection
     /// as singletons, since the handlers are singletons. A
     /// <see cref="TimeProvider"/> and an <see cref="IIdGenerator"/> are added unless already registered; the host adds logging.
     /// Bind configuration with <c>services.Configure&lt;BatchingOptions&gt;(config.GetSection("Gateway:Batching"))</c>
-    /// or pass delegates here.
+    /// (and <see cref="ReceiveOptions"/>, <see cref="ImportOptions"/>) or pass delegates here.
     /// </summary>
     public static IServiceCollection AddApplication(
         this IServiceCollection services,
         Action<ImportOptions>? configureImport = null,
-        Action<BatchingOptions>? configureBatching = null)
+        Action<BatchingOptions>? configureBatching = null,
+        Action<ReceiveOptions>? configureReceive = null)
     {
         // Options must be compile-time constants: the source generator reads them from this call.
         services.AddMediator(options =>
@@ -60,6 +61,12 @@ public static class DependencyInjection
         if (configureBatching is not null)
         {
             batching.Configure(configureBatching);
+        }
+
+        var receive = services.AddOptions<ReceiveOptions>();
+        if (configureReceive is not null)
+        {
+            receive.Configure(configureReceive);
         }
 
         services.TryAddSingleton(TimeProvider.System);

@@ -17,7 +17,7 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null)
+    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null, long maxInflatedDataSetBytes = ReceiveOptions.DefaultMaxInflatedDataSetBytes)
     {
         Time = sharingStoreWith?.Time ?? new FakeTimeProvider(Start);
         Store = sharingStoreWith?.Store ?? new InMemoryInstanceStore(Time);
@@ -46,7 +46,8 @@ public sealed class TestHost : IAsyncDisposable
                 batching.Policy = policy;
                 batching.MaxFiles = maxFiles;
                 batching.MaxBytes = maxBytes;
-            });
+            },
+            receive => receive.MaxInflatedDataSetBytes = maxInflatedDataSetBytes);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         Mediator = _provider.GetRequiredService<IMediator>();
         Registry = _provider.GetRequiredService<OpenBatchRegistry>();

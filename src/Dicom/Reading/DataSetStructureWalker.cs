@@ -14,7 +14,7 @@ namespace ImagingGateway.Dicom.Reading;
 /// held between two calls are the start of an element header cut by a chunk boundary (under 12 bytes). The cost is
 /// one header decode per element, independent of the value sizes.
 /// </remarks>
-public sealed class DataSetStructureWalker
+public sealed class DataSetStructureWalker : IDataSetStructureWalk
 {
     private const int MaxCarry = 12;
 

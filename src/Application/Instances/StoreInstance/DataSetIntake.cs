@@ -11,9 +11,9 @@ namespace ImagingGateway.Application.Instances.StoreInstance;
 /// sender's stream must still be drained); the outcome is read afterwards from <see cref="Rejection"/> and
 /// <see cref="StoreFailure"/>. A <see cref="DataSetStructureWalker"/> follows the element structure to the end (issue
 /// #24), so a data set cut inside an element, with a length past its end, or nested too deep is refused (C000), not
-/// acknowledged and then failed at import.
+/// acknowledged and then failed at import; a deflated one that inflates past its limit is refused with A700.
 /// </summary>
-internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffer sniffer, DataSetStructureWalker? walker, string sopClassUid, string sopInstanceUid, Exception? storeFailure) : Stream
+internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffer sniffer, IDataSetStructureWalk? walker, string sopClassUid, string sopInstanceUid, Exception? storeFailure) : Stream
 {
     /// <summary>The header's refusal (status and detail), once the header was read and refused.</summary>
     public (ushort Status, string Detail)? Rejection { get; private set; }
@@ -48,7 +48,7 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
 
         if (Rejection is null && walker?.Finish() is { } error)
         {
-            Rejection = NotWellFormed(error);
+            Rejection = Refusal(error);
         }
 
         return sniffer.Result!;
@@ -75,7 +75,7 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
             walker.Append(buffer);
             if (walker.Error is { } error)
             {
-                Rejection = NotWellFormed(error);
+                Rejection = Refusal(error);
                 return;
             }
         }
@@ -90,8 +90,10 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
         }
     }
 
-    private static (ushort Status, string Detail) NotWellFormed(DicomReadError error) =>
-        (DimseStatus.CannotUnderstand, $"data set is not well formed: {error}");
+    private (ushort Status, string Detail) Refusal(DicomReadError error) =>
+        walker is DeflatedDataSetWalker { InflatedSizeExceeded: true } deflated
+            ? (DimseStatus.OutOfResources, $"inflates past Gateway:MaxInflatedDataSetBytes ({deflated.MaxInflatedBytes})")
+            : (DimseStatus.CannotUnderstand, $"data set is not well formed: {error}");
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -1,4 +1,5 @@
 using ImagingGateway.Application.Batches;
+using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
@@ -9,6 +10,7 @@ using ImagingGateway.Domain.Dicom;
 using ImagingGateway.Domain.Instances;
 using Mediator;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using DomainUid = ImagingGateway.Domain.Dicom.DicomUid;
 
 namespace ImagingGateway.Application.Instances.StoreInstance;
@@ -23,6 +25,7 @@ public sealed partial class StoreInstanceHandler(
     BatchCloser closer,
     IInstanceStore store,
     TimeProvider time,
+    IOptions<ReceiveOptions> receiveOptions,
     ILogger<StoreInstanceHandler> logger) : ICommandHandler<StoreInstanceCommand, StoreInstanceResult>
 {
     public async ValueTask<StoreInstanceResult> Handle(StoreInstanceCommand command, CancellationToken cancellationToken)
@@ -82,8 +85,10 @@ public sealed partial class StoreInstanceHandler(
             }
 
             var sniffer = new DataSetHeaderSniffer(syntax);
-            // A deflated data set is walked at import, where it is inflated anyway (PS3.5 A.5).
-            var walker = syntax.IsDeflated ? null : new DataSetStructureWalker(syntax);
+            // A deflated data set (PS3.5 A.5) is inflated as it arrives, so a bomb is refused before anything is stored.
+            IDataSetStructureWalk walker = syntax.IsDeflated
+                ? new DeflatedDataSetWalker(receiveOptions.Value.MaxInflatedDataSetBytes)
+                : new DataSetStructureWalker(syntax);
             var intake = new DataSetIntake(writer, sniffer, walker, command.SopClassUid, command.SopInstanceUid, storeFailure);
 
             // The content's own memory is handed to the upload (a received fragment is written straight from the

@@ -39,6 +39,12 @@ public sealed class GatewayOptions
     /// </summary>
     public bool AcceptAnySopClass { get; set; }
 
+    /// <summary>
+    /// A Deflated Explicit VR Little Endian data set (PS3.5 A.5) that inflates to more than this is answered 0xA700 while
+    /// it is received, and nothing is stored.
+    /// </summary>
+    public long MaxInflatedDataSetBytes { get; set; } = ReceiveOptions.DefaultMaxInflatedDataSetBytes;
+
     /// <summary>The largest PDU we accept, announced as our maximum length in the association accept (PS3.8 D.1).</summary>
     public int MaxPduLength { get; set; } = 262_144;
 

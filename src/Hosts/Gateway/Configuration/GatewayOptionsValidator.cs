@@ -114,6 +114,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{P}DataDirectory: required by the local adapters; set a directory (default ./data)");
         }
 
+        if (o.MaxInflatedDataSetBytes < 1)
+        {
+            errors.Add($"{P}MaxInflatedDataSetBytes: must be at least 1, got {o.MaxInflatedDataSetBytes}");
+        }
+
         CheckBatching(errors, o);
         CheckAws(errors, o);
         return errors;

@@ -49,7 +49,8 @@ public static class GatewayComposition
                 batching.MaxBytes = options.Batching.MaxBytes;
                 batching.RecoveryLookbackDays = options.Batching.RecoveryLookbackDays;
                 batching.RecoveryQuietPeriod = options.Batching.RecoveryQuietPeriod;
-            });
+            },
+            receive => receive.MaxInflatedDataSetBytes = options.MaxInflatedDataSetBytes);
 
         // The workflow before the store: the local store's event dispatcher needs the workflow.
         if (options.Adapters.Workflow == WorkflowAdapter.StepFunctions)

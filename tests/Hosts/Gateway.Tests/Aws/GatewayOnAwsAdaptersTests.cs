@@ -135,6 +135,55 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
     }
 
     /// <summary>What the ECS task definition gives the container, with the endpoints overridden to loopback.</summary>
+    [Fact]
+    public async Task GivenEveryAdapterOnAws_WhenADeflateBombAndACutDeflatedDataSetAreSent_ThenA700AndC000AndNeitherReachesS3()
+    {
+        const string ctImageStorage = "1.2.840.10008.5.1.4.1.1.2";
+        const string deflated = "1.2.840.10008.1.2.1.99";
+        var table = await _dynamo.CreateJobTableAsync();
+        var study = await TestStudy.WriteAsync(_temp.Sub("study"), series: 1, instancesPerSeries: 3);
+        var dataSets = study.Select(i => Part10.DataSetBytes(i.Path)).ToList();
+        var environment = AwsEnvironment(table);
+        environment["GATEWAY__MAXINFLATEDDATASETBYTES"] = "1048576";
+        await using var gateway = await GatewayProcess.StartAsync(_temp.Sub("data"), environment);
+        var pixelData = dataSets[0].AsSpan().IndexOf(Convert.FromHexString("E07F1000"));
+        byte[][] sent =
+        [
+            Deflate([.. dataSets[0][..pixelData], .. Convert.FromHexString("E07F1000" + "4F420000" + "00000004"), .. new byte[64 << 20]]), // 64 MiB of Pixel Data
+            Deflate(dataSets[1])[..^2],
+            Deflate(dataSets[2]),
+        ];
+        var client = new ImagingGateway.Dicom.Network.Client.DicomClient(new() { CalledAeTitle = "IMAGINGGW" });
+        var statuses = new List<ushort>();
+        await using (var association = await client.ConnectAsync("127.0.0.1", gateway.Port,
+            [new ImagingGateway.Dicom.Network.Pdus.Items.PresentationContextRequestItem(1, ctImageStorage, [deflated])], CancellationToken.None))
+        {
+            for (var i = 0; i < sent.Length; i++)
+            {
+                statuses.Add((await association.StoreAsync(ctImageStorage, study[i].SopInstanceUid, deflated, new MemoryStream(sent[i]), sent[i].Length, CancellationToken.None)).Code);
+            }
+
+            await association.ReleaseAsync(CancellationToken.None);
+        }
+
+        Assert.Equal([(ushort)0xA700, (ushort)0xC000, (ushort)0x0000], statuses);
+        using var s3 = _s3.CreateClient();
+        Assert.Equal([study[2].SopInstanceUid + ".dcm"], (await KeysAsync(s3, ObjectKeys.InstancesRoot)).Select(k => k[(k.LastIndexOf('/') + 1)..]));
+        Assert.Contains("inflates past Gateway:MaxInflatedDataSetBytes (1048576)", gateway.Log, StringComparison.Ordinal);
+    }
+
+    /// <summary>PS3.5 A.5: the data set as one raw Deflate stream.</summary>
+    private static byte[] Deflate(byte[] dataSet)
+    {
+        var output = new MemoryStream();
+        using (var deflater = new System.IO.Compression.DeflateStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflater.Write(dataSet);
+        }
+
+        return output.ToArray();
+    }
+
     private Dictionary<string, string> AwsEnvironment(string table) => new()
     {
         ["GATEWAY__ADAPTERS__STORAGE"] = "S3",

@@ -21,6 +21,7 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("Gateway:TlsPort", "2762", "Gateway:Tls:CertificatePath:")]
     [InlineData("Gateway:MaxAssociations", "0", "Gateway:MaxAssociations:")]
     [InlineData("Gateway:MaxPduLength", "100", "Gateway:MaxPduLength:")]
+    [InlineData("Gateway:MaxInflatedDataSetBytes", "0", "Gateway:MaxInflatedDataSetBytes:")]
     [InlineData("Gateway:IdleTimeout", "00:00:00", "Gateway:IdleTimeout:")]
     [InlineData("Gateway:ListenAddress", "not-an-ip", "Gateway:ListenAddress:")]
     [InlineData("Gateway:AllowedCallingAeTitles:0", "", "Gateway:AllowedCallingAeTitles:0:")]

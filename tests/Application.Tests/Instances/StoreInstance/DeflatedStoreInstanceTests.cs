@@ -1,0 +1,52 @@
+using ImagingGateway.Application.Instances;
+using ImagingGateway.Application.Instances.StoreInstance;
+
+namespace ImagingGateway.Application.Tests.Instances.StoreInstance;
+
+/// <summary>
+/// A Deflated Explicit VR Little Endian data set (PS3.5 A.5) is inflated and walked in the store use case itself, before
+/// the upload is committed, so the refusals hold whatever the store is (the file system locally, S3 on AWS): over the
+/// inflated-size limit is A700 with an Error Comment naming the setting, a cut Deflate stream is C000, and neither
+/// leaves an object behind.
+/// </summary>
+public sealed class DeflatedStoreInstanceTests
+{
+    [Theory]
+    [InlineData(0, DimseStatus.Success)]
+    [InlineData(-1, DimseStatus.OutOfResources)]
+    public async Task GivenALimitAroundTheInflatedSize_WhenADeflatedDataSetIsStored_ThenOnlyOneOverItIsRefusedWithA700(int belowSize, ushort expected)
+    {
+        var ds = TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 50_000);
+        var inflated = ds.ExplicitLittle().Length;
+        await using var host = new TestHost(maxInflatedDataSetBytes: inflated + belowSize);
+
+        var result = await host.Mediator.Send(StoreInstanceHandlerTests.Command("assoc-1", Seed.SopUid(1), new TrickleStream(ds.Deflated(), maxRead: 1000), StoreInstanceHandlerTests.DeflatedExplicitVrLittleEndian));
+
+        Assert.Equal(expected, result.Status);
+        if (expected == DimseStatus.OutOfResources)
+        {
+            Assert.Equal($"inflates past Gateway:MaxInflatedDataSetBytes ({inflated - 1})", result.ErrorComment);
+            Assert.Empty(host.Store.Keys);
+        }
+        else
+        {
+            Assert.Single(host.Store.Keys);
+        }
+
+        Assert.Equal(0, host.Store.OpenUploads);
+    }
+
+    [Fact]
+    public async Task GivenADeflatedDataSetCutShort_WhenStored_ThenC000AndNothingIsStored()
+    {
+        var deflated = TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 50_000).Deflated();
+        await using var host = new TestHost();
+
+        var result = await host.Mediator.Send(StoreInstanceHandlerTests.Command("assoc-1", Seed.SopUid(1), new MemoryStream(deflated[..^3]), StoreInstanceHandlerTests.DeflatedExplicitVrLittleEndian));
+
+        Assert.Equal(DimseStatus.CannotUnderstand, result.Status);
+        Assert.StartsWith("data set is not well formed", result.ErrorComment, StringComparison.Ordinal);
+        Assert.Empty(host.Store.Keys);
+        Assert.Equal(0, host.Store.OpenUploads);
+    }
+}
