@@ -14,7 +14,8 @@ namespace ImagingGateway.Deploy.Constructs;
 /// <summary>
 /// The DICOM SCP on Fargate in private subnets behind a Network Load Balancer: TCP listener on the DICOM port,
 /// optional TLS listener, TCP health checks, cross-zone on, client IPs preserved, no stickiness; auto-scaling on CPU
-/// (target 50 %, 60 s cooldowns); a stop timeout and deregistration delay long enough to drain associations; an
+/// (target 50 %, 60 s cooldowns); one stop timeout that sets the Gateway's grace period and the deregistration delay;
+/// a read-only root file system with writable volumes only where the Gateway writes, and no Linux capabilities; an
 /// OpenTelemetry collector sidecar that turns the Gateway's Prometheus metrics into CloudWatch metrics.
 /// </summary>
 public sealed class GatewayService : Construct
@@ -244,7 +245,7 @@ public sealed class GatewayService : Construct
 
     private static LinuxParameters DropAllCapabilities(Construct scope, string id)
     {
-        var parameters = new LinuxParameters(scope, id, new LinuxParametersProps { InitProcessEnabled = false });
+        var parameters = new LinuxParameters(scope, id);
         parameters.DropCapabilities(Capability.ALL);
         return parameters;
     }

@@ -54,7 +54,7 @@ public sealed class CdkCliSynthTests
             Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(deploy, "cdk.out"), "*.cs", SearchOption.AllDirectories));
             var (buildCode, buildOutput) = await RunAsync("dotnet",
                 ["build", Path.Combine(work, "tests", "Deploy.Tests", "Deploy.Tests.csproj"), "-c", "Release", "-nologo", "-clp:ErrorsOnly"],
-                work, TimeSpan.FromMinutes(8));
+                work, TimeSpan.FromMinutes(15));
             Assert.True(buildCode == 0, $"dotnet build tests/Deploy.Tests after synth exited {buildCode}\n{buildOutput}");
         }
         finally
