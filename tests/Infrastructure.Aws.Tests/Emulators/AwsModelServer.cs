@@ -25,24 +25,9 @@ public sealed class AwsModelServer : IDisposable
     {
         Model = model;
         Handler = handler;
-        for (var attempt = 0; ; attempt++)
-        {
-            Port = EmulatorProcess.FreePort();
-            _listener = new HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            try
-            {
-                _listener.Start();
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                _listener.Close();
-            }
-        }
-
+        (_listener, Port) = LoopbackHttpListener.Start();
         Endpoint = new Uri($"http://127.0.0.1:{Port}/");
-        _loop = Task.Run(LoopAsync);
+        _loop = Task.Run(() => LoopbackHttpListener.AcceptAsync(_listener, _stop.Token, ServeAsync));
     }
 
     public ServiceModel Model { get; }
@@ -89,24 +74,6 @@ public sealed class AwsModelServer : IDisposable
         }
 
         _stop.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(context));
-        }
     }
 
     private async Task ServeAsync(HttpListenerContext context)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Threading.Channels;
 using ImagingGateway.AwsLocal.Template;
+using ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 
 namespace ImagingGateway.AwsLocal.Lambda;
 
@@ -30,8 +31,8 @@ public sealed class FunctionHost : IDisposable
         Spec = spec;
         _environment = environment;
         _logPath = logPath;
-        (_runtimeApi, _runtimeApiPort) = Listen();
-        _ = Task.Run(ServeRuntimeApiAsync);
+        (_runtimeApi, _runtimeApiPort) = LoopbackHttpListener.Start();
+        _ = Task.Run(() => LoopbackHttpListener.AcceptAsync(_runtimeApi, _stop.Token, ServeAsync));
     }
 
     public LambdaFunctionSpec Spec { get; }
@@ -132,23 +133,6 @@ public sealed class FunctionHost : IDisposable
         }
     }
 
-    private async Task ServeRuntimeApiAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _runtimeApi.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => ServeAsync(context));
-        }
-    }
-
     private async Task ServeAsync(HttpListenerContext context)
     {
         var path = context.Request.Url!.AbsolutePath;
@@ -200,23 +184,4 @@ public sealed class FunctionHost : IDisposable
 
     public static byte[] ErrorDocument(string errorType, string message) =>
         Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject { ["errorType"] = errorType, ["errorMessage"] = message }.ToJsonString());
-
-    private static (HttpListener, int) Listen()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = ImagingGateway.Infrastructure.Aws.Tests.Emulators.EmulatorProcess.FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-    }
 }

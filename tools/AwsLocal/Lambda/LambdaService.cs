@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ImagingGateway.AwsLocal.Template;
+using ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 
 namespace ImagingGateway.AwsLocal.Lambda;
 
@@ -23,23 +24,9 @@ public sealed class LambdaService : IDisposable
     {
         _functions = functions;
         _log = log;
-        for (var attempt = 0; ; attempt++)
-        {
-            Port = ImagingGateway.Infrastructure.Aws.Tests.Emulators.EmulatorProcess.FreePort();
-            _listener = new HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            try
-            {
-                _listener.Start();
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                _listener.Close();
-            }
-        }
+        (_listener, Port) = LoopbackHttpListener.Start();
         Endpoint = $"http://127.0.0.1:{Port}";
-        _ = Task.Run(LoopAsync);
+        _ = Task.Run(() => LoopbackHttpListener.AcceptAsync(_listener, _stop.Token, ServeAsync));
     }
 
     public int Port { get; }
@@ -81,23 +68,6 @@ public sealed class LambdaService : IDisposable
     {
         _stop.Cancel();
         _listener.Close();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => ServeAsync(context));
-        }
     }
 
     private async Task ServeAsync(HttpListenerContext context)
