@@ -1,11 +1,19 @@
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Reading;
 using ImagingGateway.Domain.Dicom;
+using DicomTag = ImagingGateway.Dicom.Dictionary.DicomTag;
 
 namespace ImagingGateway.Application.Instances;
 
 /// <summary>Turns a header read into the C-STORE verdict: which status, and why.</summary>
 public static class InstanceChecks
 {
+    /// <summary>The header (up to Series Instance UID) must be within the data set's first bytes.</summary>
+    public const int MaxHeaderBytes = 8 << 20;
+
+    /// <summary>Read up to and including Series Instance UID (0020,000E): all that storing needs.</summary>
+    public static ReadOptions HeaderOptions { get; } = new() { StopAtTag = new DicomTag(0x0020, 0x000F) };
+
     /// <summary>Null when the header is fit to store for this command, else the failure status and its detail.</summary>
     public static (ushort Status, string Detail)? Check(HeaderReadResult read, string sopClassUid, string sopInstanceUid)
     {

@@ -5,53 +5,42 @@ using ImagingGateway.Dicom.Metadata;
 namespace ImagingGateway.Application.Instances;
 
 /// <summary>
-/// Reads the header of a stored Part 10 file with ranged reads, fetching more only while the header needs it
-/// (recovery of open batches, and TriggerImport checking a manifest's objects).
+/// Reads the header of a stored Part 10 file with ranged reads, each range following the last and each twice as long,
+/// fetching more only while the header needs it (recovery of open batches, and TriggerImport checking a manifest's
+/// objects). A deflated data set (PS3.5 A.5) is inflated only as far as its header.
 /// </summary>
 public sealed class StoredInstanceReader(IInstanceStore store)
 {
     public const int FirstRange = 64 * 1024;
 
+    /// <summary>The header, or null when the object was deleted meanwhile.</summary>
     public async Task<HeaderReadResult?> ReadHeaderAsync(StoredObjectInfo info, CancellationToken cancellationToken)
     {
-        var length = Math.Min(FirstRange, info.Size);
-        while (true)
+        var reader = InstanceHeaderReader.ForFile(InstanceChecks.HeaderOptions, InstanceChecks.MaxHeaderBytes);
+        var buffer = new byte[(int)Math.Min(FirstRange, Math.Max(info.Size, 1))];
+        long offset = 0;
+        while (offset < info.Size)
         {
-            if (await ReadRangeAsync(info.Key, length, cancellationToken) is not { } bytes)
+            var length = (int)Math.Min(buffer.Length, info.Size - offset);
+            await using var stream = await store.OpenReadAsync(info.Key, new ByteRange(offset, length), cancellationToken);
+            if (stream is null)
             {
-                return null; // deleted meanwhile
+                return null;
             }
 
-            var isFinal = bytes.Length >= info.Size || bytes.Length < length;
-            var result = InstanceHeaderReader.ReadFile(new ReadOnlySequence<byte>(bytes), isFinal, DataSetHeaderSniffer.HeaderOptions);
-            if (result.Status != HeaderReadStatus.NeedMoreData || isFinal)
+            var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken);
+            if (read == 0 || !reader.Write(new ReadOnlySequence<byte>(buffer, 0, read)))
             {
-                return result;
+                break;
             }
 
-            if (length >= DataSetHeaderSniffer.DefaultMaxHeaderBytes && !IsDeflated(result))
+            offset += read;
+            if (buffer.Length < InstanceChecks.MaxHeaderBytes)
             {
-                return result with { Status = HeaderReadStatus.Invalid };
+                buffer = new byte[buffer.Length * 2];
             }
-
-            // A deflated data set can only be inflated whole; otherwise double the range.
-            length = IsDeflated(result) ? info.Size : Math.Min(length * 2, info.Size);
-        }
-    }
-
-    private static bool IsDeflated(HeaderReadResult result) => result.Meta?.TransferSyntax.IsDeflated == true;
-
-    /// <summary>The first <paramref name="length"/> bytes (fewer if the object is shorter), read into one array of that size.</summary>
-    private async Task<ReadOnlyMemory<byte>?> ReadRangeAsync(string key, long length, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(key, new ByteRange(0, length), cancellationToken);
-        if (stream is null)
-        {
-            return null;
         }
 
-        var bytes = new byte[checked((int)length)];
-        var read = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
-        return bytes.AsMemory(0, read);
+        return reader.Finish();
     }
 }

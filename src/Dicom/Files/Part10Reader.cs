@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
-using System.IO.Pipelines;
 using ImagingGateway.Dicom.DataSets;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Reading;
@@ -21,7 +19,7 @@ public static class Part10Reader
 {
     public const int PreambleLength = 128;
 
-    /// <summary>Bytes read from a stream at a time by <see cref="ReadFileAsync(Stream, ReadOptions?, Func{DicomTag, bool}?, CancellationToken)"/>.</summary>
+    /// <summary>Bytes read from a stream, or inflated, at a time when a whole file is read.</summary>
     private const int StreamBlockSize = 64 * 1024;
 
     private static readonly TransferSyntax MetaSyntax = TransferSyntax.ExplicitVRLittleEndian;
@@ -134,38 +132,6 @@ public static class Part10Reader
         return new FileMetaReadResult(FileMetaReadStatus.Completed, meta, dataSetOffset, collector.TransferSyntaxUid ?? guessedSyntax, null);
     }
 
-    /// <summary>Reads meta information from a stream, reading only as much as it needs (the preamble and group 0002).</summary>
-    public static async Task<FileMetaReadResult> ReadFileMetaAsync(Stream stream, CancellationToken cancellationToken = default)
-    {
-        var buffer = new byte[1024];
-        var filled = 0;
-        while (true)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-            filled += read;
-            var result = ReadFileMeta(new ReadOnlySequence<byte>(buffer, 0, filled), isFinalBlock: read == 0);
-            if (result.Status != FileMetaReadStatus.NeedMoreData)
-            {
-                return result;
-            }
-
-            if (read == 0)
-            {
-                return new FileMetaReadResult(FileMetaReadStatus.Invalid, null, 0, null, new DicomReadError("File is truncated in the file meta information", filled));
-            }
-
-            if (filled == buffer.Length)
-            {
-                if (buffer.Length >= 1 << 20)
-                {
-                    return new FileMetaReadResult(FileMetaReadStatus.Invalid, null, 0, null, new DicomReadError("File meta information is larger than 1 MiB", filled));
-                }
-
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-        }
-    }
-
     /// <summary>
     /// Returns the data set bytes of a whole file in memory, inflated when the transfer syntax is deflated (PS3.5 A.5).
     /// </summary>
@@ -184,25 +150,22 @@ public static class Part10Reader
     /// Inflates a raw Deflate (RFC 1951) stream whole, for a caller that holds the whole data set anyway; past
     /// <paramref name="maxInflatedBytes"/> it stops, so a deflate bomb fails instead of taking the memory.
     /// </summary>
-    /// <exception cref="InvalidDataException">The stream is corrupt, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
+    /// <exception cref="InvalidDataException">The stream is corrupt, cut, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
     public static byte[] Inflate(ReadOnlyMemory<byte> deflated, int maxInflatedBytes = 1 << 30)
     {
-        using var input = new MemoryStream(deflated.ToArray(), writable: false);
-        using var inflater = new DeflateStream(input, CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = inflater.Read(buffer)) > 0)
+        using var inflater = new DataSetInflater(maxInflatedBytes, StreamBlockSize);
+        var output = new ArrayBufferWriter<byte>(Math.Max(256, deflated.Length * 2));
+        DataSetInflater.InflatedChunkConsumer collect = chunk =>
         {
-            if (output.Length + read > maxInflatedBytes)
-            {
-                throw new InvalidDataException($"The deflated data set inflates to more than {maxInflatedBytes} bytes.");
-            }
-
-            output.Write(buffer, 0, read);
+            output.Write(chunk.FirstSpan);
+            return true;
+        };
+        if (!inflater.Write(new ReadOnlySequence<byte>(deflated), collect) || !inflater.Finish(collect))
+        {
+            throw new InvalidDataException(inflater.Error!.Message);
         }
 
-        return output.ToArray();
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>Parses a whole Part 10 file held in memory.</summary>
@@ -234,91 +197,42 @@ public static class Part10Reader
     /// <see cref="DataSetBuilder"/>), memory stays bounded however large the file.
     /// </summary>
     /// <exception cref="DicomFormatException">The file is not valid DICOM, truncated included.</exception>
-    /// <exception cref="InvalidDataException">The deflated data set is corrupt, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
+    /// <exception cref="InvalidDataException">The deflated data set is corrupt, cut, or inflates to more than <paramref name="maxInflatedBytes"/>.</exception>
     public static async Task<DicomFile> ReadFileAsync(Stream stream, ReadOptions? options = null, Func<DicomTag, bool>? filter = null, CancellationToken cancellationToken = default, long maxInflatedBytes = long.MaxValue)
     {
-        var file = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
+        var builder = new DataSetBuilder(filter: filter);
+        var reader = IncrementalDataSetReader<DataSetBuilder>.ForFile(builder, options, maxInflatedBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(StreamBlockSize);
         try
         {
-            var meta = await ReadFileMetaAsync(file, cancellationToken).ConfigureAwait(false);
-            var syntax = TransferSyntax.Lookup(meta.DataSetTransferSyntaxUid!);
-            var builder = new DataSetBuilder(filter: filter);
-            if (!syntax.IsDeflated)
+            while (true)
             {
-                await ReadDataSetAsync(file, new DataSetReader(syntax, options, meta.DataSetOffset), builder, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // Offsets of a deflated data set count from its first inflated byte, as in ReadFile.
-                await using var inflater = new DeflateStream(file.AsStream(leaveOpen: true), CompressionMode.Decompress);
-                var inflated = PipeReader.Create(new InflatedSizeLimitStream(inflater, maxInflatedBytes), new StreamPipeReaderOptions(bufferSize: StreamBlockSize, leaveOpen: true));
-                try
+                var read = await stream.ReadAsync(buffer.AsMemory(0, StreamBlockSize), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    await ReadDataSetAsync(inflated, new DataSetReader(syntax, options, 0), builder, cancellationToken).ConfigureAwait(false);
+                    reader.Finish();
+                    break;
                 }
-                finally
-                {
-                    await inflated.CompleteAsync().ConfigureAwait(false);
-                }
-            }
 
-            return new DicomFile(meta.Meta, syntax, builder.Root, meta.DataSetOffset);
+                if (!reader.Write(new ReadOnlySequence<byte>(buffer, 0, read)))
+                {
+                    reader.Finish();
+                    break;
+                }
+            }
         }
         finally
         {
-            await file.CompleteAsync().ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
 
-    private static async Task<FileMetaReadResult> ReadFileMetaAsync(PipeReader file, CancellationToken cancellationToken)
-    {
-        while (true)
+        var result = reader.Result!.Value;
+        if (result.Status == DataSetReadStatus.Invalid)
         {
-            var read = await file.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = read.Buffer;
-            var meta = ReadFileMeta(buffer, read.IsCompleted);
-            switch (meta.Status)
-            {
-                case FileMetaReadStatus.Completed:
-                    file.AdvanceTo(buffer.GetPosition(meta.DataSetOffset));
-                    return meta;
-                case FileMetaReadStatus.Invalid:
-                    throw new DicomFormatException(meta.Error!);
-            }
-
-            if (read.IsCompleted)
-            {
-                throw new DicomFormatException(new DicomReadError("File is truncated in the file meta information", buffer.Length));
-            }
-
-            if (buffer.Length >= 1 << 20)
-            {
-                throw new DicomFormatException(new DicomReadError("File meta information is larger than 1 MiB", buffer.Length));
-            }
-
-            file.AdvanceTo(buffer.Start, buffer.End);
+            throw reader.IsInflateError ? new InvalidDataException(result.Error!.Message) : new DicomFormatException(result.Error!);
         }
-    }
 
-    private static async Task ReadDataSetAsync(PipeReader input, DataSetReader reader, DataSetBuilder builder, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var read = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = read.Buffer;
-            var result = reader.Read(buffer, read.IsCompleted, ref builder);
-            switch (result.Status)
-            {
-                case DataSetReadStatus.Invalid:
-                    throw new DicomFormatException(result.Error!);
-                case DataSetReadStatus.NeedMoreData:
-                    input.AdvanceTo(buffer.GetPosition(result.Consumed), buffer.End);
-                    break;
-                default:
-                    input.AdvanceTo(buffer.GetPosition(result.Consumed));
-                    return;
-            }
-        }
+        return new DicomFile(reader.FileMeta!.Meta, reader.TransferSyntax!, builder.Root, reader.FileMeta.DataSetOffset);
     }
 
     private static FileMetaReadResult GuessBareDataSet(ReadOnlySpan<byte> head, bool isFinalBlock)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Reading;
@@ -9,174 +8,142 @@ using ImagingGateway.Dicom.Values;
 namespace ImagingGateway.Dicom.Metadata;
 
 /// <summary>
-/// Extracts the <see cref="InstanceHeader"/> from a prefix of a data set or Part 10 file. It stops before Pixel Data, so
-/// it touches only the header, and tells "need more bytes" apart from "invalid". Each call reads the prefix from its
-/// start, so a caller with a growing buffer just calls again with the longer prefix.
+/// Reads the <see cref="InstanceHeader"/> of a data set or a Part 10 file (PS3.10 7.1) fed in segments as they arrive,
+/// deflated or not (PS3.5 A.5, inflated up to a limit), and decides as soon as it has enough: at the options' stop tag
+/// (Pixel Data by default), at the end of the data, or at the first error. Each byte is read once; values longer than
+/// <see cref="MaxHeldValueBytes"/> are skipped, so memory stays small however the input is cut.
 /// </summary>
-public static class InstanceHeaderReader
+public sealed class InstanceHeaderReader
 {
-    /// <summary>Reads the header of a data set (no meta information) encoded in <paramref name="transferSyntax"/>.</summary>
-    public static HeaderReadResult ReadDataSet(ReadOnlySequence<byte> data, TransferSyntax transferSyntax, bool isFinalBlock, ReadOptions? options = null) =>
-        ReadDataSet(data, transferSyntax, isFinalBlock, options, 0, null);
-
-    /// <summary>Reads the meta information and the header of a Part 10 file (or a bare data set file).</summary>
-    public static HeaderReadResult ReadFile(ReadOnlySequence<byte> data, bool isFinalBlock, ReadOptions? options = null)
-    {
-        var meta = Part10Reader.ReadFileMeta(data, isFinalBlock);
-        switch (meta.Status)
-        {
-            case FileMetaReadStatus.NeedMoreData:
-                return new HeaderReadResult(HeaderReadStatus.NeedMoreData, null, null, null);
-            case FileMetaReadStatus.Invalid:
-                return new HeaderReadResult(HeaderReadStatus.Invalid, null, null, meta.Error);
-        }
-
-        var syntax = TransferSyntax.Lookup(meta.DataSetTransferSyntaxUid!);
-        var dataSet = data.Slice(meta.DataSetOffset);
-        if (syntax.IsDeflated)
-        {
-            if (!isFinalBlock)
-            {
-                return new HeaderReadResult(HeaderReadStatus.NeedMoreData, null, meta.Meta, null);
-            }
-
-            return ReadInflated(dataSet, meta.Meta!, options);
-        }
-
-        return ReadDataSet(dataSet, syntax, isFinalBlock, options, meta.DataSetOffset, meta.Meta);
-    }
+    /// <summary>Data set bytes read at most before giving up on the header.</summary>
+    public const long DefaultMaxHeaderBytes = 64 << 20;
 
     /// <summary>
-    /// Reads the header of a file from a stream, reading only what the header needs. A deflated data set (PS3.5 A.5) in
-    /// a seekable stream is inflated as it is read, so only its header is inflated too; from a stream that cannot seek,
-    /// the whole file is read (up to <paramref name="maxHeaderBytes"/>) and inflated.
+    /// Longer values are skipped rather than held: the header's attributes are far shorter (PS3.5 6.2: UI 64, LO 64,
+    /// PN 64 per group), so a long private element ahead of them costs no memory.
     /// </summary>
-    public static async Task<HeaderReadResult> ReadFileAsync(Stream stream, ReadOptions? options = null, int maxHeaderBytes = 64 << 20, CancellationToken cancellationToken = default)
+    public const int MaxHeldValueBytes = 64 * 1024;
+
+    /// <summary>Inflated a little at a time: the header is near the start, so most of a deflated data set is never inflated.</summary>
+    private const int InflateChunkBytes = 16 * 1024;
+
+    private readonly IncrementalDataSetReader<HeaderVisitor> _reader;
+    private readonly long _maxHeaderBytes;
+
+    private InstanceHeaderReader(IncrementalDataSetReader<HeaderVisitor> reader, long maxHeaderBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxHeaderBytes);
-        var start = stream.CanSeek ? stream.Position : 0;
-        var buffer = new byte[Math.Min(16 * 1024, maxHeaderBytes)];
-        var filled = 0;
-        while (true)
+        _reader = reader;
+        _maxHeaderBytes = maxHeaderBytes;
+    }
+
+    /// <summary>The decision, once made; null while more bytes are wanted.</summary>
+    public HeaderReadResult? Result { get; private set; }
+
+    /// <summary>True when the refusal is the deflated data set inflating past its limit.</summary>
+    public bool InflatedSizeExceeded => _reader.InflatedSizeExceeded;
+
+    /// <summary>A reader of a data set (no meta information) encoded in <paramref name="transferSyntax"/>.</summary>
+    public static InstanceHeaderReader ForDataSet(TransferSyntax transferSyntax, ReadOptions? options = null, long maxHeaderBytes = DefaultMaxHeaderBytes, long maxInflatedBytes = long.MaxValue) =>
+        new(IncrementalDataSetReader<HeaderVisitor>.ForDataSet(transferSyntax, new HeaderVisitor(new InstanceHeader()), HeaderOptions(options), maxInflatedBytes, InflateChunkBytes), maxHeaderBytes);
+
+    /// <summary>A reader of a Part 10 file (or a bare data set file), meta information first.</summary>
+    public static InstanceHeaderReader ForFile(ReadOptions? options = null, long maxHeaderBytes = DefaultMaxHeaderBytes, long maxInflatedBytes = long.MaxValue) =>
+        new(IncrementalDataSetReader<HeaderVisitor>.ForFile(new HeaderVisitor(new InstanceHeader()), HeaderOptions(options), maxInflatedBytes, InflateChunkBytes), maxHeaderBytes);
+
+    /// <summary>Reads the header of a data set held in <paramref name="data"/>, all of it or, when not final, its start.</summary>
+    public static HeaderReadResult ReadDataSet(ReadOnlySequence<byte> data, TransferSyntax transferSyntax, bool isFinalBlock, ReadOptions? options = null) =>
+        ForDataSet(transferSyntax, options).ReadAll(data, isFinalBlock);
+
+    /// <summary>Reads the meta information and the header of a file held in <paramref name="data"/>, all of it or its start.</summary>
+    public static HeaderReadResult ReadFile(ReadOnlySequence<byte> data, bool isFinalBlock, ReadOptions? options = null) =>
+        ForFile(options).ReadAll(data, isFinalBlock);
+
+    /// <summary>Reads the header of a file from a stream, reading only what the header needs.</summary>
+    public static async Task<HeaderReadResult> ReadFileAsync(Stream stream, ReadOptions? options = null, int maxHeaderBytes = (int)DefaultMaxHeaderBytes, CancellationToken cancellationToken = default)
+    {
+        var reader = ForFile(options, maxHeaderBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-            filled += read;
-            var result = ReadFile(new ReadOnlySequence<byte>(buffer, 0, filled), isFinalBlock: read == 0, options);
-            if (result is { Status: HeaderReadStatus.NeedMoreData, Meta: { } meta } && read != 0 && stream.CanSeek && meta.TransferSyntax.IsDeflated)
+            while (true)
             {
-                stream.Position = start + meta.DataSetOffset;
-                return await ReadInflatedAsync(stream, meta, options, maxHeaderBytes, cancellationToken).ConfigureAwait(false);
-            }
+                var read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return reader.Finish();
+                }
 
-            if (result.Status != HeaderReadStatus.NeedMoreData)
-            {
-                return result;
+                if (!reader.Write(new ReadOnlySequence<byte>(buffer, 0, read)))
+                {
+                    return reader.Result!;
+                }
             }
-
-            if (filled == buffer.Length && !TryGrow(ref buffer, maxHeaderBytes))
-            {
-                return HeaderTooLarge(null, maxHeaderBytes, filled);
-            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>Doubles a full read buffer up to <paramref name="maxHeaderBytes"/>; false when it is already that large.</summary>
-    private static bool TryGrow(ref byte[] buffer, int maxHeaderBytes)
+    /// <summary>Reads the next bytes (valid only during the call); false once the header is decided.</summary>
+    public bool Write(ReadOnlySequence<byte> segment)
     {
-        if (buffer.Length >= maxHeaderBytes)
+        if (Result is not null)
         {
             return false;
         }
 
-        Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxHeaderBytes));
-        return true;
+        if (!_reader.Write(segment))
+        {
+            Decide();
+        }
+        else if (_reader.DataSetPosition > _maxHeaderBytes)
+        {
+            Result = new HeaderReadResult(HeaderReadStatus.Invalid, null, _reader.FileMeta?.Meta, new DicomReadError($"the header is not within the first {_maxHeaderBytes} bytes of the data set", _maxHeaderBytes));
+        }
+
+        return Result is null;
     }
 
-    private static HeaderReadResult HeaderTooLarge(DicomFileMetaInformation? meta, int maxHeaderBytes, int read) =>
-        new(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Header is larger than {maxHeaderBytes} bytes", read));
-
-    /// <summary>
-    /// Reads the header of a deflated data set held whole: it is inflated a block at a time only until the header is
-    /// read, never whole, so a small file that inflates to gigabytes (a deflate bomb) costs no more than its header.
-    /// </summary>
-    private static HeaderReadResult ReadInflated(ReadOnlySequence<byte> deflated, DicomFileMetaInformation meta, ReadOptions? options, int maxHeaderBytes = 64 << 20)
+    /// <summary>The input ended: decides with what there is.</summary>
+    public HeaderReadResult Finish()
     {
-        using var input = new MemoryStream(deflated.ToArray(), writable: false);
-        using var inflater = new DeflateStream(input, CompressionMode.Decompress);
-        var buffer = new byte[16 * 1024];
-        var filled = 0;
-        try
+        if (Result is null)
         {
-            while (true)
-            {
-                var read = inflater.Read(buffer.AsSpan(filled));
-                filled += read;
-                var result = ReadDataSet(new ReadOnlySequence<byte>(buffer, 0, filled), meta.TransferSyntax, read == 0, options, 0, meta);
-                if (result.Status != HeaderReadStatus.NeedMoreData)
-                {
-                    return result;
-                }
+            _reader.Finish();
+            Decide();
+        }
 
-                if (filled == buffer.Length && !TryGrow(ref buffer, maxHeaderBytes))
-                {
-                    return HeaderTooLarge(meta, maxHeaderBytes, filled);
-                }
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Deflated data set is corrupt: {ex.Message}", meta.DataSetOffset));
-        }
+        return Result!;
     }
 
-    /// <summary>Reads the header of a deflated data set from <paramref name="stream"/>, positioned at its first byte.</summary>
-    private static async Task<HeaderReadResult> ReadInflatedAsync(Stream stream, DicomFileMetaInformation meta, ReadOptions? options, int maxHeaderBytes, CancellationToken cancellationToken)
+    private static ReadOptions HeaderOptions(ReadOptions? options)
     {
-        await using var inflater = new DeflateStream(stream, CompressionMode.Decompress, leaveOpen: true);
-        var buffer = new byte[Math.Min(16 * 1024, maxHeaderBytes)];
-        var filled = 0;
-        try
-        {
-            while (true)
-            {
-                var read = await inflater.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-                filled += read;
-
-                // Offsets of a deflated data set count from its first inflated byte, as in ReadFile.
-                var result = ReadDataSet(new ReadOnlySequence<byte>(buffer, 0, filled), meta.TransferSyntax, read == 0, options, 0, meta);
-                if (result.Status != HeaderReadStatus.NeedMoreData)
-                {
-                    return result;
-                }
-
-                if (filled == buffer.Length && !TryGrow(ref buffer, maxHeaderBytes))
-                {
-                    return HeaderTooLarge(meta, maxHeaderBytes, filled);
-                }
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, new DicomReadError($"Deflated data set is corrupt: {ex.Message}", meta.DataSetOffset));
-        }
+        options ??= ReadOptions.StopAtPixelData;
+        return options.SkipValuesLongerThan <= MaxHeldValueBytes ? options : options with { SkipValuesLongerThan = MaxHeldValueBytes };
     }
 
-    private static HeaderReadResult ReadDataSet(ReadOnlySequence<byte> data, TransferSyntax transferSyntax, bool isFinalBlock, ReadOptions? options, long offset, DicomFileMetaInformation? meta)
+    private HeaderReadResult ReadAll(ReadOnlySequence<byte> data, bool isFinalBlock)
     {
-        var visitor = new HeaderVisitor(new InstanceHeader());
-        var reader = new DataSetReader(transferSyntax, options ?? ReadOptions.StopAtPixelData, offset);
-        var result = reader.Read(data, isFinalBlock, ref visitor);
-        switch (result.Status)
+        Write(data);
+        return isFinalBlock ? Finish() : Result ?? new HeaderReadResult(HeaderReadStatus.NeedMoreData, null, _reader.FileMeta?.Meta, null);
+    }
+
+    private void Decide()
+    {
+        var result = _reader.Result!.Value;
+        var meta = _reader.FileMeta?.Meta;
+        if (result.Status == DataSetReadStatus.Invalid)
         {
-            case DataSetReadStatus.NeedMoreData:
-                return new HeaderReadResult(HeaderReadStatus.NeedMoreData, null, meta, null);
-            case DataSetReadStatus.Invalid:
-                return new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, result.Error);
+            Result = new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, result.Error);
+            return;
         }
 
-        visitor.Header.EndOffset = result.Position;
-        visitor.Header.HasPixelData = result.StoppedAt == DicomTag.PixelData;
-        return new HeaderReadResult(HeaderReadStatus.Completed, visitor.Header, meta, null);
+        var header = _reader.Visitor.Header;
+        header.EndOffset = result.Position;
+        header.HasPixelData = result.StoppedAt == DicomTag.PixelData;
+        Result = new HeaderReadResult(HeaderReadStatus.Completed, header, meta, null);
     }
 
     private struct HeaderVisitor(InstanceHeader header) : IDataSetVisitor

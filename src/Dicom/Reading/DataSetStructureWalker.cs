@@ -6,114 +6,53 @@ namespace ImagingGateway.Dicom.Reading;
 /// <summary>
 /// Follows the element structure of a data set (PS3.5 7) as its bytes stream past, keeping no values: element and item
 /// lengths, sequence and item delimiters, and the nesting depth. It says whether the data set ends exactly on an
-/// element boundary with every defined length honoured and no deeper nesting than <see cref="ReadOptions.MaxDepth"/>,
-/// which is what a Part 10 reader (ours at import, DCMTK's, pydicom's) needs to read the stored file back.
+/// element boundary with every defined length honoured and no deeper nesting than the limit, which is what a Part 10
+/// reader (ours at import, DCMTK's, pydicom's) needs to read the stored file back. A Deflated Explicit VR Little Endian
+/// data set (PS3.5 A.5) is inflated as it arrives and walked the same way; inflating past a limit (a deflate bomb), a
+/// corrupt Deflate stream and one cut before its final block are errors too.
 /// </summary>
 /// <remarks>
 /// Each value is skipped as its bytes arrive (<see cref="ReadOptions.SkipValuesLongerThan"/> 0), so the only bytes
-/// held between two calls are the start of an element header cut by a chunk boundary (under 12 bytes). The cost is
+/// held between two calls are the start of an element header cut by a segment's end (under 12 bytes). The cost is
 /// one header decode per element, independent of the value sizes.
 /// </remarks>
-public sealed class DataSetStructureWalker : IDataSetStructureWalk
+public sealed class DataSetStructureWalker
 {
-    private const int MaxCarry = 12;
+    private const int DefaultMaxDepth = 64;
 
-    private readonly DataSetReader _reader;
-    private readonly byte[] _carry = new byte[2 * MaxCarry];
-    private int _carryLength;
-    private NoValues _visitor;
+    private static readonly ReadOptions WalkOptions = new() { SkipValuesLongerThan = 0, MaxDepth = DefaultMaxDepth };
 
-    public DataSetStructureWalker(TransferSyntax transferSyntax, int maxDepth = 64)
+    private readonly IncrementalDataSetReader<NoValues> _reader;
+
+    public DataSetStructureWalker(TransferSyntax transferSyntax, long maxInflatedBytes = long.MaxValue, int maxDepth = DefaultMaxDepth)
     {
-        _reader = new DataSetReader(transferSyntax, new ReadOptions { SkipValuesLongerThan = 0, MaxDepth = maxDepth });
+        var options = maxDepth == DefaultMaxDepth ? WalkOptions : WalkOptions with { MaxDepth = maxDepth };
+        _reader = IncrementalDataSetReader<NoValues>.ForDataSet(transferSyntax, default, options, maxInflatedBytes);
     }
 
     /// <summary>The first structural error, once one is found; the walk stops there.</summary>
-    public DicomReadError? Error { get; private set; }
+    public DicomReadError? Error => _reader.Result is { Status: DataSetReadStatus.Invalid } result ? result.Error : null;
 
-    /// <summary>Bytes of the data set seen so far.</summary>
-    public long Position => _reader.Position + _carryLength;
+    /// <summary>True once a deflated data set inflated to more than <see cref="MaxInflatedBytes"/>; <see cref="Error"/> names the limit.</summary>
+    public bool InflatedSizeExceeded => _reader.InflatedSizeExceeded;
 
-    /// <summary>Walks the next bytes of the data set. Does nothing once an error was found.</summary>
-    public void Append(ReadOnlyMemory<byte> bytes)
-    {
-        while (Error is null && !bytes.IsEmpty)
-        {
-            if (_carryLength == 0)
-            {
-                var result = _reader.Read(new ReadOnlySequence<byte>(bytes), isFinalBlock: false, ref _visitor);
-                if (Check(result))
-                {
-                    Carry(bytes.Span[(int)result.Consumed..]);
-                }
+    /// <summary>The most bytes a deflated data set may inflate to.</summary>
+    public long MaxInflatedBytes => _reader.MaxInflatedBytes;
 
-                return;
-            }
+    /// <summary>Bytes inflated so far (0 unless deflated).</summary>
+    public long InflatedBytes => _reader.InflatedBytes;
 
-            // A header was cut: complete it from the new bytes in the small buffer, then go on in the caller's memory.
-            var take = Math.Min(bytes.Length, _carry.Length - _carryLength);
-            bytes.Span[..take].CopyTo(_carry.AsSpan(_carryLength));
-            var held = _carryLength;
-            var joined = _carryLength + take;
-            var read = _reader.Read(new ReadOnlySequence<byte>(_carry, 0, joined), isFinalBlock: false, ref _visitor);
-            if (!Check(read))
-            {
-                return;
-            }
+    /// <summary>Bytes of the data set (inflated, when deflated) seen so far.</summary>
+    public long Position => _reader.DataSetPosition;
 
-            if (read.Consumed >= held)
-            {
-                _carryLength = 0;
-                bytes = bytes[(int)(read.Consumed - held)..];
-            }
-            else
-            {
-                // Still not a whole header: every new byte went into the buffer.
-                _carry.AsSpan((int)read.Consumed, joined - (int)read.Consumed).CopyTo(_carry);
-                _carryLength = joined - (int)read.Consumed;
-                bytes = bytes[take..];
-            }
-        }
-    }
+    /// <summary>Walks the next bytes of the data set (valid only during the call). Does nothing once an error was found.</summary>
+    public void Write(ReadOnlySequence<byte> bytes) => _reader.Write(bytes);
 
     /// <summary>The data set ended: null when it is well formed, else the error.</summary>
     public DicomReadError? Finish()
     {
-        if (Error is null)
-        {
-            var result = _reader.Read(new ReadOnlySequence<byte>(_carry, 0, _carryLength), isFinalBlock: true, ref _visitor);
-            _carryLength = 0;
-            if (result.Status != DataSetReadStatus.Completed)
-            {
-                Error = result.Error ?? new DicomReadError("Data set does not end on an element boundary", _reader.Position);
-            }
-        }
-
-        return Error;
-    }
-
-    private bool Check(DataSetReadResult result)
-    {
-        if (result.Status == DataSetReadStatus.Invalid)
-        {
-            Error = result.Error;
-            return false;
-        }
-
-        return true;
-    }
-
-    private void Carry(ReadOnlySpan<byte> rest)
-    {
-        if (rest.Length > MaxCarry)
-        {
-            // Cannot happen with every value skipped; kept as an error rather than unbounded buffering.
-            Error = new DicomReadError($"{rest.Length} bytes could not be walked", _reader.Position);
-            return;
-        }
-
-        rest.CopyTo(_carry);
-        _carryLength = rest.Length;
+        var result = _reader.Finish();
+        return result.Status == DataSetReadStatus.Completed ? null : result.Error ?? new DicomReadError("Data set does not end on an element boundary", result.Position);
     }
 
     /// <summary>Values are never looked at: the walk is about boundaries only.</summary>

@@ -3,10 +3,9 @@ using Mediator;
 namespace ImagingGateway.Application.Instances.StoreInstance;
 
 /// <summary>
-/// One C-STORE: the SCP sends it once per request, with the command's Affected SOP Class and Instance UIDs, the
-/// presentation context's transfer syntax, and <see cref="Content"/>, the data set bytes exactly as received (no
-/// Part 10 header), which the SCP fills from P-DATA fragments. The handler reads <see cref="Content"/> to its end
-/// (also when it rejects the data set), except when reading it throws; answer with the result's status.
+/// One C-STORE, before its data set: the SCP sends it once per request, with the command's Affected SOP Class and
+/// Instance UIDs and the presentation context's transfer syntax, and gets back the session it writes the data set
+/// into (the bytes exactly as received, no Part 10 header) and completes for the answer's status.
 /// </summary>
 public sealed record StoreInstanceCommand(
     string AssociationId,
@@ -14,5 +13,4 @@ public sealed record StoreInstanceCommand(
     string CalledAeTitle,
     string SopClassUid,
     string SopInstanceUid,
-    string TransferSyntaxUid,
-    Stream Content) : ICommand<StoreInstanceResult>;
+    string TransferSyntaxUid) : ICommand<StoreInstanceSession>;

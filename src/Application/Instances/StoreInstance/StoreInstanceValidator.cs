@@ -13,6 +13,5 @@ public sealed class StoreInstanceValidator : AbstractValidator<StoreInstanceComm
         RuleFor(c => c.SopClassUid).Must(DicomUid.IsValid).WithMessage(c => $"is not a valid UID: {DicomUid.Validate(c.SopClassUid)}");
         RuleFor(c => c.SopInstanceUid).Must(DicomUid.IsValid).WithMessage(c => $"is not a valid UID: {DicomUid.Validate(c.SopInstanceUid)}");
         RuleFor(c => c.TransferSyntaxUid).Must(DicomUid.IsValid).WithMessage(c => $"is not a valid UID: {DicomUid.Validate(c.TransferSyntaxUid)}");
-        RuleFor(c => c.Content).NotNull().Must(s => s is null || s.CanRead).WithMessage("must be a readable stream");
     }
 }

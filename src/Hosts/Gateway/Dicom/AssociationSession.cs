@@ -37,7 +37,7 @@ public sealed partial class AssociationSession(StoreBridge bridge, AssociationRe
     }
 
     public ValueTask<IStoreInstanceSink> BeginStoreAsync(StoreRequestContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IStoreInstanceSink>(bridge.Begin(context, cancellationToken));
+        bridge.BeginAsync(context, cancellationToken);
 
     public async ValueTask OnAssociationReleasedAsync(AssociationInfo association, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ImagingGateway.Application.Batches.CloseAssociationBatches;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Instances.StoreInstance;
@@ -9,16 +10,25 @@ using Mediator;
 namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
-/// Translates SCP events into use cases: a C-STORE becomes a StoreInstance command reading the data set from a
-/// <see cref="HandOffStoreSink"/>; the end of an association becomes CloseAssociationBatches.
+/// Translates SCP events into use cases: a C-STORE opens a StoreInstance session that the SCP's fragments are written
+/// into (<see cref="StoreSessionSink"/>); the end of an association becomes CloseAssociationBatches.
 /// </summary>
 public sealed partial class StoreBridge(ISender sender, GatewayStats stats, GatewayMetrics metrics, ILogger<StoreBridge> logger)
 {
-    public IStoreInstanceSink Begin(StoreRequestContext context, CancellationToken cancellationToken) =>
-        new HandOffStoreSink(
-            (content, ct) => StoreAsync(context, content, ct),
-            (status, bytes, elapsed) => Completed(context, status, bytes, elapsed),
-            cancellationToken);
+    public async ValueTask<IStoreInstanceSink> BeginAsync(StoreRequestContext context, CancellationToken cancellationToken)
+    {
+        var command = new StoreInstanceCommand(
+            context.AssociationId, context.CallingAeTitle, context.CalledAeTitle, context.SopClassUid, context.SopInstanceUid, context.TransferSyntaxUid);
+        try
+        {
+            return new StoreSessionSink(await sender.Send(command, cancellationToken), null, this, context);
+        }
+        catch (RequestValidationException e)
+        {
+            // The command's fields were refused before a session opened: the data set is ignored, C000 names them.
+            return new StoreSessionSink(null, StoreInstanceResult.FromValidationFailure(e), this, context);
+        }
+    }
 
     public async Task CloseAssociationAsync(string associationId, string reason, CancellationToken cancellationToken)
     {
@@ -33,34 +43,25 @@ public sealed partial class StoreBridge(ISender sender, GatewayStats stats, Gate
         }
     }
 
-    private async Task<StoreOutcome> StoreAsync(StoreRequestContext context, Stream content, CancellationToken cancellationToken)
+    /// <summary>The answer of one C-STORE, with its metrics; PS3.7 C.4.2: the sender learns why in Error Comment (0000,0902).</summary>
+    internal StoreOutcome Completed(StoreRequestContext context, StoreInstanceResult result, long bytes, long started)
     {
-        var command = new StoreInstanceCommand(
-            context.AssociationId, context.CallingAeTitle, context.CalledAeTitle, context.SopClassUid, context.SopInstanceUid, context.TransferSyntaxUid, content);
-        StoreInstanceResult result;
-        try
-        {
-            result = await sender.Send(command, cancellationToken);
-        }
-        catch (RequestValidationException e)
-        {
-            // The command's fields were refused before the handler ran: drain the data set, answer C000 naming them.
-            await content.CopyToAsync(Stream.Null, cancellationToken);
-            result = StoreInstanceResult.FromValidationFailure(e);
-        }
-
         if (!result.IsSuccess)
         {
             LogRefused(logger, context.AssociationId, context.SopInstanceUid, result.Status, result.Detail ?? result.ErrorComment ?? string.Empty);
         }
 
-        // PS3.7 C.4.2: the sender learns why, within the 64 characters of Error Comment (0000,0902).
+        Report(context, new DimseStatus(result.Status), bytes, started);
         return new StoreOutcome(new DimseStatus(result.Status), result.IsSuccess ? null : result.ErrorComment);
     }
 
-    private void Completed(StoreRequestContext context, DimseStatus status, long bytes, TimeSpan elapsed)
+    /// <summary>Completing threw (the SCP answers A700): counted as a failed store.</summary>
+    internal void Failed(StoreRequestContext context, long bytes, long started) =>
+        Report(context, DimseStatus.OutOfResources, bytes, started);
+
+    private void Report(StoreRequestContext context, DimseStatus status, long bytes, long started)
     {
-        metrics.StoreCompleted(status.Code, bytes, elapsed);
+        metrics.StoreCompleted(status.Code, bytes, Stopwatch.GetElapsedTime(started));
         if (status.IsFailure)
         {
             stats.StoreFailed();
