@@ -62,7 +62,7 @@ public class StructureWalkBenchmarks
         var walker = new DataSetStructureWalker(TransferSyntax.ExplicitVRLittleEndian);
         for (var offset = 0; offset < _dataSet.Length; offset += Fragment)
         {
-            walker.Append(_dataSet.AsMemory(offset, Math.Min(Fragment, _dataSet.Length - offset)));
+            walker.Write(new ReadOnlySequence<byte>(_dataSet.AsMemory(offset, Math.Min(Fragment, _dataSet.Length - offset))));
         }
 
         return walker.Finish() is null;

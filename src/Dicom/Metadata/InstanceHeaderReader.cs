@@ -100,7 +100,7 @@ public sealed class InstanceHeaderReader
         }
         else if (_reader.DataSetPosition > _maxHeaderBytes)
         {
-            Result = new HeaderReadResult(HeaderReadStatus.Invalid, null, _reader.FileMeta?.Meta, new DicomReadError($"the header is not within the first {_maxHeaderBytes} bytes of the data set", _maxHeaderBytes));
+            Result = TooLarge();
         }
 
         return Result is null;
@@ -124,6 +124,9 @@ public sealed class InstanceHeaderReader
         return options.SkipValuesLongerThan <= MaxHeldValueBytes ? options : options with { SkipValuesLongerThan = MaxHeldValueBytes };
     }
 
+    private HeaderReadResult TooLarge() =>
+        new(HeaderReadStatus.Invalid, null, _reader.FileMeta?.Meta, new DicomReadError($"the header is not within the first {_maxHeaderBytes} bytes of the data set", _maxHeaderBytes));
+
     private HeaderReadResult ReadAll(ReadOnlySequence<byte> data, bool isFinalBlock)
     {
         Write(data);
@@ -137,6 +140,13 @@ public sealed class InstanceHeaderReader
         if (result.Status == DataSetReadStatus.Invalid)
         {
             Result = new HeaderReadResult(HeaderReadStatus.Invalid, null, meta, result.Error);
+            return;
+        }
+
+        if (result.Position - _reader.DataSetStart > _maxHeaderBytes)
+        {
+            // Decided the same wherever the input was cut: the header ends past the limit.
+            Result = TooLarge();
             return;
         }
 

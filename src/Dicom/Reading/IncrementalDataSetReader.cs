@@ -78,6 +78,9 @@ public sealed class IncrementalDataSetReader<TVisitor>
     /// <summary>Bytes inflated so far (0 unless deflated).</summary>
     public long InflatedBytes => _inflater?.InflatedBytes ?? 0;
 
+    /// <summary>The offset reported for the data set's first byte: its offset in the file, or 0 for a data set or a deflated one.</summary>
+    public long DataSetStart => _dataSetStart;
+
     /// <summary>Bytes of the data set (inflated, when deflated) taken so far, held ones included.</summary>
     public long DataSetPosition => _reader is null ? 0 : _reader.Position - _dataSetStart + _carryLength;
 
@@ -104,8 +107,8 @@ public sealed class IncrementalDataSetReader<TVisitor>
 
         if (_fileStart is not null)
         {
-            segment = ReadFileMeta(segment, isFinalBlock: false);
-            if (_fileStart is not null || Result is not null)
+            segment = ReadFileMeta(segment, isFinalBlock: false, out var head);
+            if (_fileStart is not null || Result is not null || !WriteDataSet(head))
             {
                 return Result is null;
             }
@@ -119,10 +122,10 @@ public sealed class IncrementalDataSetReader<TVisitor>
     {
         if (Result is null && _fileStart is not null)
         {
-            var rest = ReadFileMeta(ReadOnlySequence<byte>.Empty, isFinalBlock: true);
+            ReadFileMeta(ReadOnlySequence<byte>.Empty, isFinalBlock: true, out var head);
             if (Result is null)
             {
-                WriteDataSet(rest);
+                WriteDataSet(head);
             }
         }
 
@@ -181,10 +184,12 @@ public sealed class IncrementalDataSetReader<TVisitor>
 
     /// <summary>
     /// Collects the start of the file until its meta group reads (PS3.10 7.1), then starts the data set reader; returns
-    /// what is left of <paramref name="segment"/> after the bytes taken.
+    /// what is left of <paramref name="segment"/> after the bytes taken, and in <paramref name="head"/> the data set bytes
+    /// among those taken.
     /// </summary>
-    private ReadOnlySequence<byte> ReadFileMeta(ReadOnlySequence<byte> segment, bool isFinalBlock)
+    private ReadOnlySequence<byte> ReadFileMeta(ReadOnlySequence<byte> segment, bool isFinalBlock, out ReadOnlySequence<byte> head)
     {
+        head = default;
         while (true)
         {
             var take = (int)Math.Min(segment.Length, _nextFileMetaAttempt - _fileStartLength);
@@ -213,10 +218,9 @@ public sealed class IncrementalDataSetReader<TVisitor>
             {
                 FileMeta = meta;
                 Start(TransferSyntax.Lookup(meta.DataSetTransferSyntaxUid!), meta.DataSetOffset);
-                var start = _fileStart;
-                var held = new ReadOnlySequence<byte>(start, (int)meta.DataSetOffset, _fileStartLength - (int)meta.DataSetOffset);
+                head = new ReadOnlySequence<byte>(_fileStart, (int)meta.DataSetOffset, _fileStartLength - (int)meta.DataSetOffset);
                 _fileStart = null;
-                return held.IsEmpty ? segment : Concat(held, segment);
+                return segment;
             }
 
             if (final)
@@ -233,20 +237,6 @@ public sealed class IncrementalDataSetReader<TVisitor>
 
             _nextFileMetaAttempt = Math.Min(_nextFileMetaAttempt * 2, MaxFileMetaBytes);
         }
-    }
-
-    /// <summary>The bytes after the meta group, then the rest of the segment: one copy, made once per file.</summary>
-    private static ReadOnlySequence<byte> Concat(ReadOnlySequence<byte> first, ReadOnlySequence<byte> second)
-    {
-        if (second.IsEmpty)
-        {
-            return first;
-        }
-
-        var joined = new byte[first.Length + second.Length];
-        first.CopyTo(joined);
-        second.CopyTo(joined.AsSpan((int)first.Length));
-        return new ReadOnlySequence<byte>(joined);
     }
 
     /// <summary>Reads data set bytes (inflated ones, when deflated); false once the outcome is decided.</summary>

@@ -93,7 +93,7 @@ public sealed class DataSetStructureWalkerTests
         }
 
         var walker = new DataSetStructureWalker(TransferSyntax.ExplicitVRLittleEndian);
-        walker.Append(Concat(Header(), nested.ToArray()));
+        walker.Write(new ReadOnlySequence<byte>(Concat(Header(), nested.ToArray())));
 
         Assert.NotNull(walker.Error);
         Assert.Contains("nesting deeper than 64", walker.Error.Message, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public sealed class DataSetStructureWalkerTests
         var walker = new DataSetStructureWalker(syntax);
         for (var offset = 0; offset < dataSet.Length; offset += chunk)
         {
-            walker.Append(dataSet.AsMemory(offset, Math.Min(chunk, dataSet.Length - offset)));
+            walker.Write(new ReadOnlySequence<byte>(dataSet.AsMemory(offset, Math.Min(chunk, dataSet.Length - offset))));
         }
 
         return walker.Finish();

@@ -199,7 +199,7 @@ public sealed class TriggerImportHandlerTests
     {
         await using var scratch = new TestHost();
         dataSet ??= TestDataSet.Instance(sopInstanceUid).ExplicitLittle();
-        var result = await scratch.Mediator.Send(StoreInstanceHandlerTests.Command("scratch-" + n, sopInstanceUid, new MemoryStream(dataSet)));
+        var result = await StoreInstanceHandlerTests.SendAsync(scratch, StoreInstanceHandlerTests.Command("scratch-" + n, sopInstanceUid), new MemoryStream(dataSet));
         Assert.True(result.IsSuccess, result.Detail);
         return scratch.Store.Read(result.ObjectKey!);
     }

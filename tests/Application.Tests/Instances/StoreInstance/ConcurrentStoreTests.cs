@@ -25,7 +25,7 @@ public sealed class ConcurrentStoreTests
             {
                 var sop = Seed.SopUid((a * 100) + n + 1);
                 var bytes = TestDataSet.Instance(sop, pixelBytes: 2048).ExplicitLittle();
-                var result = await host.Mediator.Send(StoreInstanceHandlerTests.Command(association, sop, new TrickleStream(bytes, maxRead: 512)), ct2);
+                var result = await StoreInstanceHandlerTests.SendAsync(host, StoreInstanceHandlerTests.Command(association, sop), new TrickleStream(bytes, maxRead: 512), ct2);
                 Assert.True(result.IsSuccess, result.Detail);
                 acknowledged.Add(sop);
             });

@@ -20,7 +20,7 @@ public sealed class DeflatedStoreInstanceTests
         var inflated = ds.ExplicitLittle().Length;
         await using var host = new TestHost(maxInflatedDataSetBytes: inflated + belowSize);
 
-        var result = await host.Mediator.Send(StoreInstanceHandlerTests.Command("assoc-1", Seed.SopUid(1), new TrickleStream(ds.Deflated(), maxRead: 1000), StoreInstanceHandlerTests.DeflatedExplicitVrLittleEndian));
+        var result = await StoreInstanceHandlerTests.SendAsync(host, StoreInstanceHandlerTests.Command("assoc-1", Seed.SopUid(1), StoreInstanceHandlerTests.DeflatedExplicitVrLittleEndian), new TrickleStream(ds.Deflated(), maxRead: 1000));
 
         Assert.Equal(expected, result.Status);
         if (expected == DimseStatus.OutOfResources)
@@ -42,7 +42,7 @@ public sealed class DeflatedStoreInstanceTests
         var deflated = TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 50_000).Deflated();
         await using var host = new TestHost();
 
-        var result = await host.Mediator.Send(StoreInstanceHandlerTests.Command("assoc-1", Seed.SopUid(1), new MemoryStream(deflated[..^3]), StoreInstanceHandlerTests.DeflatedExplicitVrLittleEndian));
+        var result = await StoreInstanceHandlerTests.SendAsync(host, StoreInstanceHandlerTests.Command("assoc-1", Seed.SopUid(1), StoreInstanceHandlerTests.DeflatedExplicitVrLittleEndian), new MemoryStream(deflated[..^3]));
 
         Assert.Equal(DimseStatus.CannotUnderstand, result.Status);
         Assert.StartsWith("data set is not well formed", result.ErrorComment, StringComparison.Ordinal);

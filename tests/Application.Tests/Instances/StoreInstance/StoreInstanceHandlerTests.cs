@@ -23,7 +23,7 @@ public sealed class StoreInstanceHandlerTests
         await using var host = new TestHost();
         var dataSet = TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 1000).ExplicitLittle();
 
-        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), new MemoryStream(dataSet)));
+        var result = await SendAsync(host, Command("assoc-1", Seed.SopUid(1)), new MemoryStream(dataSet));
 
         Assert.Equal(DimseStatus.Success, result.Status);
         Assert.Null(result.ErrorComment);
@@ -52,7 +52,7 @@ public sealed class StoreInstanceHandlerTests
         var dataSet = TestDataSet.Instance(Seed.SopUid(1)).Insert(1, 0x0008, 0x0001, "OB", new byte[200_000]).ExplicitLittle();
         var content = new TrickleStream(dataSet, maxRead: 997);
 
-        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), content));
+        var result = await SendAsync(host, Command("assoc-1", Seed.SopUid(1)), content);
 
         Assert.Equal(DimseStatus.Success, result.Status);
         Assert.True(content.ReadToEnd);
@@ -68,7 +68,7 @@ public sealed class StoreInstanceHandlerTests
         var ds = TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 5000);
         var bytes = transferSyntax == ImplicitVrLittleEndian ? ds.ImplicitLittle() : ds.Deflated();
 
-        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), new TrickleStream(bytes, maxRead: 101), transferSyntax));
+        var result = await SendAsync(host, Command("assoc-1", Seed.SopUid(1), transferSyntax), new TrickleStream(bytes, maxRead: 101));
 
         Assert.Equal(DimseStatus.Success, result.Status);
         AssertEndsWith(bytes, host.Store.Read(result.ObjectKey!));
@@ -84,9 +84,10 @@ public sealed class StoreInstanceHandlerTests
         var dataSet = source[(int)meta.DataSetOffset..];
         await using var host = new TestHost();
 
-        var result = await host.Mediator.Send(new StoreInstanceCommand(
-            "assoc-1", "STORESCU", "IMAGINGGW", meta.Meta!.MediaStorageSopClassUid, meta.Meta.MediaStorageSopInstanceUid,
-            meta.Meta.TransferSyntaxUid, new TrickleStream(dataSet, maxRead: 4096)));
+        var result = await SendAsync(
+            host,
+            new StoreInstanceCommand("assoc-1", "STORESCU", "IMAGINGGW", meta.Meta!.MediaStorageSopClassUid, meta.Meta.MediaStorageSopInstanceUid, meta.Meta.TransferSyntaxUid),
+            new TrickleStream(dataSet, maxRead: 4096));
 
         Assert.Equal(DimseStatus.Success, result.Status);
         var stored = host.Store.Read(result.ObjectKey!);
@@ -104,13 +105,13 @@ public sealed class StoreInstanceHandlerTests
         await using var host = new TestHost();
         var content = new TrickleStream(TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 300_000).ExplicitLittle(), maxRead: 8192);
 
-        var result = await host.Mediator.Send(Command("assoc-1", commandSop, content) with { SopClassUid = commandClass });
+        var result = await SendAsync(host, Command("assoc-1", commandSop) with { SopClassUid = commandClass }, content);
 
         Assert.Equal(DimseStatus.DataSetDoesNotMatchSopClass, result.Status);
         Assert.Contains("does not match", result.Detail, StringComparison.Ordinal);
         Assert.True(result.ErrorComment!.Length <= 64);
         AssertNothingStored(host);
-        Assert.True(content.ReadToEnd, "the rejected data set must still be drained");
+        Assert.True(content.ReadToEnd, "the session must take the rejected data set to its end");
     }
 
     public static TheoryData<string, byte[]> NotUnderstood => new()
@@ -130,7 +131,7 @@ public sealed class StoreInstanceHandlerTests
     {
         await using var host = new TestHost();
 
-        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), new MemoryStream(dataSet)));
+        var result = await SendAsync(host, Command("assoc-1", Seed.SopUid(1)), new MemoryStream(dataSet));
 
         Assert.True(result.Status == DimseStatus.CannotUnderstand, $"{why}: status {result.Status:X4} ({result.Detail})");
         Assert.False(string.IsNullOrEmpty(result.ErrorComment));
@@ -153,12 +154,12 @@ public sealed class StoreInstanceHandlerTests
         await using var host = new TestHost();
         var content = new TrickleStream(dataSet, maxRead: 8192);
 
-        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), content));
+        var result = await SendAsync(host, Command("assoc-1", Seed.SopUid(1)), content);
 
         Assert.True(result.Status == DimseStatus.CannotUnderstand, $"{why}: status {result.Status:X4} ({result.Detail})");
         Assert.StartsWith("data set is not well formed", result.ErrorComment, StringComparison.Ordinal);
         Assert.True(result.ErrorComment!.Length <= 64);
-        Assert.True(content.ReadToEnd, "the refused data set must still be drained");
+        Assert.True(content.ReadToEnd, "the session must take the refused data set to its end");
         AssertNothingStored(host);
     }
 
@@ -169,7 +170,7 @@ public sealed class StoreInstanceHandlerTests
         host.Store.FailWrites = _ => true;
         var content = new TrickleStream(TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 100_000).ExplicitLittle(), maxRead: 4096);
 
-        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), content));
+        var result = await SendAsync(host, Command("assoc-1", Seed.SopUid(1)), content);
 
         Assert.Equal(DimseStatus.OutOfResources, result.Status);
         Assert.Contains("no space left on device", result.Detail, StringComparison.Ordinal);
@@ -183,7 +184,7 @@ public sealed class StoreInstanceHandlerTests
         await using var host = new TestHost();
         host.Store.FailCommits = _ => true;
 
-        var result = await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), new MemoryStream(TestDataSet.Instance(Seed.SopUid(1)).ExplicitLittle())));
+        var result = await SendAsync(host, Command("assoc-1", Seed.SopUid(1)), new MemoryStream(TestDataSet.Instance(Seed.SopUid(1)).ExplicitLittle()));
 
         Assert.Equal(DimseStatus.OutOfResources, result.Status);
         AssertNothingStored(host);
@@ -195,7 +196,7 @@ public sealed class StoreInstanceHandlerTests
         await using var host = new TestHost();
         var content = new TrickleStream(TestDataSet.Instance(Seed.SopUid(1), pixelBytes: 10_000).ExplicitLittle(), maxRead: 1000, failAfter: 3000);
 
-        await Assert.ThrowsAsync<IOException>(async () => await host.Mediator.Send(Command("assoc-1", Seed.SopUid(1), content)));
+        await Assert.ThrowsAsync<IOException>(async () => await SendAsync(host, Command("assoc-1", Seed.SopUid(1)), content));
 
         AssertNothingStored(host);
         var closed = await host.Mediator.Send(new CloseAssociationBatchesCommand("assoc-1", "A-ABORT"));
@@ -213,7 +214,7 @@ public sealed class StoreInstanceHandlerTests
         await using var host = new TestHost();
 
         var ex = await Assert.ThrowsAsync<RequestValidationException>(async () =>
-            await host.Mediator.Send(Command("assoc-1", sop, new MemoryStream([1, 2])) with { CallingAeTitle = calling, CalledAeTitle = called }));
+            await host.Mediator.Send(Command("assoc-1", sop) with { CallingAeTitle = calling, CalledAeTitle = called }));
 
         Assert.Equal(field, Assert.Single(ex.Failures).Field);
         Assert.Equal(DimseStatus.CannotUnderstand, StoreInstanceResult.FromValidationFailure(ex).Status);
@@ -283,12 +284,43 @@ public sealed class StoreInstanceHandlerTests
         Assert.Single(Manifest(host, Assert.Single(closed.Batches).BatchId).Instances);
     }
 
-    internal static StoreInstanceCommand Command(string association, string sopInstanceUid, Stream content, string transferSyntax = Seed.ExplicitVrLittleEndian) =>
-        new(association, "MODALITY1", "IMAGINGGW", Seed.CtImageStorage, sopInstanceUid, transferSyntax, content);
+    internal static StoreInstanceCommand Command(string association, string sopInstanceUid, string transferSyntax = Seed.ExplicitVrLittleEndian) =>
+        new(association, "MODALITY1", "IMAGINGGW", Seed.CtImageStorage, sopInstanceUid, transferSyntax);
+
+    /// <summary>
+    /// As the SCP does: opens the session through the mediator (validation runs), writes each read of
+    /// <paramref name="content"/> into it as one segment, and completes it; a read that fails (an aborted association)
+    /// aborts the session and propagates.
+    /// </summary>
+    internal static async Task<StoreInstanceResult> SendAsync(TestHost host, StoreInstanceCommand command, Stream content, CancellationToken cancellationToken = default)
+    {
+        await using var session = await host.Mediator.Send(command, cancellationToken);
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await content.ReadAsync(buffer, cancellationToken);
+            }
+            catch (IOException)
+            {
+                await session.AbortAsync();
+                throw;
+            }
+
+            if (read == 0)
+            {
+                return await session.CompleteAsync(cancellationToken);
+            }
+
+            await session.WriteAsync(new ReadOnlySequence<byte>(buffer, 0, read), cancellationToken);
+        }
+    }
 
     internal static async Task<StoreInstanceResult> StoreAsync(TestHost host, string association, int n)
     {
-        var result = await host.Mediator.Send(Command(association, Seed.SopUid(n), new MemoryStream(TestDataSet.Instance(Seed.SopUid(n)).ExplicitLittle())));
+        var result = await SendAsync(host, Command(association, Seed.SopUid(n)), new MemoryStream(TestDataSet.Instance(Seed.SopUid(n)).ExplicitLittle()));
         Assert.True(result.IsSuccess, result.Detail);
         return result;
     }

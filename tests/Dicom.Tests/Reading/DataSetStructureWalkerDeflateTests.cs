@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
@@ -12,7 +13,7 @@ namespace ImagingGateway.Dicom.Tests.Reading;
 /// inflated a fragment at a time and walked, however the compressed bytes are cut; a cut or corrupt Deflate stream and a
 /// badly formed inflated data set fail; inflating past the limit stops the walk at the limit.
 /// </summary>
-public sealed class DeflatedDataSetWalkerTests
+public sealed class DataSetStructureWalkerDeflateTests
 {
     [Theory]
     [InlineData(1)]
@@ -25,7 +26,7 @@ public sealed class DeflatedDataSetWalkerTests
         {
             var dataSet = Corpus.DataSet(file);
             var plain = new DataSetStructureWalker(TransferSyntax.ExplicitVRLittleEndian);
-            plain.Append(dataSet);
+            plain.Write(new ReadOnlySequence<byte>(dataSet));
             var expected = plain.Finish();
 
             var walker = Walk(Deflate(dataSet), chunk, out var error);
@@ -123,12 +124,12 @@ public sealed class DeflatedDataSetWalkerTests
         Assert.InRange(walker.InflatedBytes, (1 << 20) + 1, (1 << 20) + (64 << 10));
     }
 
-    private static DeflatedDataSetWalker Walk(byte[] deflated, int chunk, out DicomReadError? error, long maxInflatedBytes = long.MaxValue)
+    private static DataSetStructureWalker Walk(byte[] deflated, int chunk, out DicomReadError? error, long maxInflatedBytes = long.MaxValue)
     {
-        var walker = new DeflatedDataSetWalker(maxInflatedBytes);
+        var walker = new DataSetStructureWalker(TransferSyntax.DeflatedExplicitVRLittleEndian, maxInflatedBytes);
         for (var offset = 0; offset < deflated.Length; offset += chunk)
         {
-            walker.Append(deflated.AsMemory(offset, Math.Min(chunk, deflated.Length - offset)));
+            walker.Write(new ReadOnlySequence<byte>(deflated.AsMemory(offset, Math.Min(chunk, deflated.Length - offset))));
         }
 
         error = walker.Finish();
