@@ -11,8 +11,8 @@ public static class InstanceChecks
     /// <summary>The header (up to Series Instance UID) must be within the data set's first bytes.</summary>
     public const int MaxHeaderBytes = 8 << 20;
 
-    /// <summary>Read up to and including Series Instance UID (0020,000E): all that storing needs.</summary>
-    public static ReadOptions HeaderOptions { get; } = new() { StopAtTag = new DicomTag(0x0020, 0x000F) };
+    /// <summary>Read up to and including Series Instance UID (0020,000E): all that storing needs; long values are skipped.</summary>
+    public static ReadOptions HeaderOptions { get; } = new() { StopAtTag = new DicomTag(0x0020, 0x000F), SkipValuesLongerThan = InstanceHeaderReader.MaxHeldValueBytes };
 
     /// <summary>Null when the header is fit to store for this command, else the failure status and its detail.</summary>
     public static (ushort Status, string Detail)? Check(HeaderReadResult read, string sopClassUid, string sopInstanceUid)

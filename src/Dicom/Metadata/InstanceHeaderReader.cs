@@ -27,6 +27,8 @@ public sealed class InstanceHeaderReader
     /// <summary>Inflated a little at a time: the header is near the start, so most of a deflated data set is never inflated.</summary>
     private const int InflateChunkBytes = 16 * 1024;
 
+    private static readonly ReadOptions StopAtPixelData = ReadOptions.StopAtPixelData with { SkipValuesLongerThan = MaxHeldValueBytes };
+
     private readonly IncrementalDataSetReader<HeaderVisitor> _reader;
     private readonly long _maxHeaderBytes;
 
@@ -118,11 +120,12 @@ public sealed class InstanceHeaderReader
         return Result!;
     }
 
-    private static ReadOptions HeaderOptions(ReadOptions? options)
+    private static ReadOptions HeaderOptions(ReadOptions? options) => options switch
     {
-        options ??= ReadOptions.StopAtPixelData;
-        return options.SkipValuesLongerThan <= MaxHeldValueBytes ? options : options with { SkipValuesLongerThan = MaxHeldValueBytes };
-    }
+        null => StopAtPixelData,
+        { SkipValuesLongerThan: <= MaxHeldValueBytes } => options,
+        _ => options with { SkipValuesLongerThan = MaxHeldValueBytes },
+    };
 
     private HeaderReadResult TooLarge() =>
         new(HeaderReadStatus.Invalid, null, _reader.FileMeta?.Meta, new DicomReadError($"the header is not within the first {_maxHeaderBytes} bytes of the data set", _maxHeaderBytes));
