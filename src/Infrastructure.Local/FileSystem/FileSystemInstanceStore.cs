@@ -102,7 +102,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             {
                 // A journal left by an earlier run is replayed even when this run does not use one: what it holds was
                 // acknowledged.
-                var journal = InstanceJournal.Open(Root, options.Journal, Replay, ReplayDelete, MarkDurable, _logger);
+                var journal = InstanceJournal.Open(Root, options.Journal, Replay, MarkDurable, _logger);
                 if (useJournal)
                 {
                     _journal = journal;
@@ -131,7 +131,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
         if (options.PreparedTempFiles > 0)
         {
-            _tempFiles = new TempFilePool(options.PreparedTempFiles, NewTempPath, _logger, options.Durable && options.FlushPreparedTempFiles);
+            _tempFiles = new TempFilePool(options.PreparedTempFiles, NewTempPath, _logger);
         }
     }
 
@@ -158,9 +158,6 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
 
     /// <summary>Empty temp files ready for the next uploads (<see cref="FileSystemStoreOptions.PreparedTempFiles"/>).</summary>
     public int PreparedTempFiles => _tempFiles?.Count ?? 0;
-
-    /// <summary>Prepared temp files flushed once created (<see cref="FileSystemStoreOptions.FlushPreparedTempFiles"/>).</summary>
-    public long FlushedTempFileCreates => _tempFiles?.FlushedCreates ?? 0;
 
     /// <summary>The journal's checkpoints and data flushes so far (zeros without a journal).</summary>
     public (long Checkpoints, long Flushes) JournalStatistics => _journal?.Statistics ?? (0, 0);
@@ -249,26 +246,6 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
-    {
-        var path = PathOf(key);
-        EnsureWritable();
-        try
-        {
-            File.Delete(path);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Deleting what does not exist succeeds, as in S3.
-        }
-
-        if (_journal is not null)
-        {
-            // An older version still in the journal must not come back at the next start.
-            await _journal.RecordSupersededAsync(key, JournalRecordType.Delete, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     public string LocationOf(string keyOrPrefix)
     {
         ObjectKeyValidator.EnsureValidPrefix(keyOrPrefix, nameof(keyOrPrefix));
@@ -325,7 +302,7 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             await _committer.CommitAsync(new PendingCommit(handle, upload.TempPath, finalPath, toSync)).ConfigureAwait(false);
             if (_journal is not null)
             {
-                await _journal.RecordSupersededAsync(upload.Key, JournalRecordType.Direct, CancellationToken.None).ConfigureAwait(false);
+                await _journal.RecordDirectAsync(upload.Key, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
@@ -391,8 +368,6 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         File.Move(tempPath, finalPath, overwrite: true);
         return finalPath;
     }
-
-    private void ReplayDelete(string key) => File.Delete(PathOf(key));
 
     private void MarkDurable(IEnumerable<string> directories)
     {

@@ -25,14 +25,6 @@ public sealed class FileSystemStoreOptions
     public int PreparedTempFiles { get; set; } = 64;
 
     /// <summary>
-    /// In a durable store, fsync each prepared temp file as soon as it is created (on the pool's thread). On ext4 without
-    /// a journal this kept file creation fast next to many recent deletions (<see cref="TempFilePool"/>); since each start
-    /// creates its files in a folder of its own, away from the last deletions, it only costs a metadata write and a
-    /// device flush per instance, so it is off by default (docs/performance.md, session 12).
-    /// </summary>
-    public bool FlushPreparedTempFiles { get; set; }
-
-    /// <summary>
     /// When the store creates <c>.incoming/</c>, mark the root first with ext4's top-directory attribute (<c>chattr +T</c>),
     /// so that the folders directly below it get inodes in block groups of their own (<see cref="TopDirectoryFlag"/>);
     /// and mark <c>.incoming/</c> at every start, so that each start's upload folder, where the instance files are

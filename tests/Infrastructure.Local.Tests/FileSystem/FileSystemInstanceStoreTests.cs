@@ -102,7 +102,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     {
         await Assert.ThrowsAsync<ArgumentException>(() => _store.BeginPutAsync(key, default));
         await Assert.ThrowsAsync<ArgumentException>(() => _store.OpenReadAsync(key, null, default));
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.DeleteAsync(key, default));
         Assert.False(File.Exists(_temp.Combine("escape.dcm")));
     }
 
@@ -235,26 +234,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true, true, 4)]
-    [InlineData(true, false, 0)]
-    [InlineData(false, true, 0)] // a store that is not durable flushes nothing
-    public async Task GivenPreparedTempFiles_WhenThePoolIsFilled_ThenEachIsFlushedOnlyInADurableStoreThatAsksForIt(bool durable, bool flush, long expectedFlushed)
-    {
-        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions
-        {
-            RootDirectory = _temp.Combine($"flush-{durable}-{flush}"),
-            PreparedTempFiles = 4,
-            Durable = durable,
-            FlushPreparedTempFiles = flush,
-        });
-
-        await WaitForPreparedFilesAsync(store, 4);
-
-        Assert.Equal(expectedFlushed, store.FlushedTempFileCreates);
-        Assert.Equal(4, Directory.GetFiles(store.UploadDirectory).Length);
-    }
-
-    [Theory]
     [InlineData("ext4", true, true)]
     [InlineData("ext4", false, false)]
     [InlineData("tmpfs", true, false)] // tmpfs has no such attribute: the store goes on without it
@@ -357,16 +336,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         Assert.Equal("789", await ReadTextAsync(Key, new ByteRange(7, 100)));
         Assert.Equal("0123456789", await ReadTextAsync(Key, null));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.OpenReadAsync(Key, new ByteRange(10, 1), default));
-    }
-
-    [Fact]
-    public async Task GivenObject_WhenDeleted_ThenItIsGoneAndDeletingAgainSucceeds()
-    {
-        await PutAsync(Key, "x");
-        await _store.DeleteAsync(Key, default);
-        await _store.DeleteAsync(Key, default);
-
-        Assert.Null(await _store.GetInfoAsync(Key, default));
     }
 
     [Fact]

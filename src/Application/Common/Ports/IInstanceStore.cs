@@ -23,8 +23,6 @@ public interface IInstanceStore
     /// <summary>Every object whose key starts with <paramref name="prefix"/>, in key order.</summary>
     IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken);
 
-    Task DeleteAsync(string key, CancellationToken cancellationToken);
-
     /// <summary>The URI the import service reads a key or prefix at (s3://bucket/key, or file:///…).</summary>
     string LocationOf(string keyOrPrefix);
 }

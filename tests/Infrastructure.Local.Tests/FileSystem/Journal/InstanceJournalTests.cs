@@ -112,16 +112,32 @@ public sealed class InstanceJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task GivenJournaledObjectThenDeleted_WhenTheProcessDies_ThenItStaysDeleted()
+    public async Task GivenAJournalEndingWithADeleteRecord_WhenRecovering_ThenTheStoreRefusesToOpenAndTouchesNothing()
     {
+        // Versions whose store could delete wrote such a record; replaying around it would bring the object back.
         var store = Open();
-        await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(1_000));
-        await store.DeleteAsync(KeyA, default);
+        var a = RandomNumberGenerator.GetBytes(1_000);
+        var b = RandomNumberGenerator.GetBytes(1_000);
+        await PutAsync(store, KeyA, a);
+        await PutAsync(store, KeyB, b);
         store.SimulateCrash();
+        File.Delete(store.PathOf(KeyA));
+        File.Delete(store.PathOf(KeyB));
+        var segment = Directory.EnumerateFiles(Path.Combine(store.Root, InstanceJournal.FolderName)).Single();
+        await using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
+        {
+            var header = new byte[JournalFormat.SegmentHeaderSize];
+            file.ReadExactly(header);
+            var epoch = JournalFormat.DecodeSegmentEpoch(header)!;
+            file.Position = JournalFormat.SegmentHeaderSize + JournalFormat.RecordSize(KeyA, a.Length) + JournalFormat.RecordSize(KeyB, b.Length);
+            file.Write(JournalFormat.EncodeRecordHeader(epoch, 3, JournalRecordType.Delete, KeyA, 0, new byte[32]));
+        }
 
-        var restarted = Open();
+        var refused = Assert.Throws<IOException>(() => Open());
 
-        Assert.False(File.Exists(restarted.PathOf(KeyA)));
+        Assert.Contains($"delete of '{KeyA}'", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(store.PathOf(KeyA)));
+        Assert.False(File.Exists(store.PathOf(KeyB))); // nothing was replayed before the refusal
     }
 
     [Fact]
