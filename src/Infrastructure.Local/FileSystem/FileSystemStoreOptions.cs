@@ -14,7 +14,7 @@ public sealed class FileSystemStoreOptions
     /// <summary>
     /// Write buffer per upload (an upload holds one, plus up to four full ones waiting to be written). 1 MiB holds a CT
     /// or MR image whole, so it is written once, at the commit, on the receiving thread; with 256 KiB a 0.5 MB CT image
-    /// went to the thread pool in two hand-offs and was slower (docs/performance.md, session 14).
+    /// went to the thread pool in two hand-offs and was slower (docs/performance.md).
     /// </summary>
     public int UploadBufferSize { get; set; } = 1024 * 1024;
 

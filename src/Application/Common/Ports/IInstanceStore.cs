@@ -34,7 +34,10 @@ public interface IInstanceUpload : IAsyncDisposable
 
     Stream Content { get; }
 
-    /// <summary>Makes the object durable and visible. Returns its size and SHA-256 (lowercase hex).</summary>
+    /// <summary>
+    /// Makes the object durable and visible, replacing any object of the same key whole. Returns its size and its
+    /// checksum in the store's own algorithm (<see cref="ObjectChecksum"/>).
+    /// </summary>
     Task<StoredObjectInfo> CommitAsync(CancellationToken cancellationToken);
 }
 
