@@ -117,9 +117,6 @@ public sealed class S3InstanceStore(
         while (!string.IsNullOrEmpty(continuation));
     }
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
-        s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken);
-
     public string LocationOf(string keyOrPrefix) => $"s3://{Bucket}/{keyOrPrefix}";
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class FileSystemStoreOptions
     /// <summary>
     /// Write buffer per upload (an upload holds one, plus up to four full ones waiting to be written). 1 MiB holds a CT
     /// or MR image whole, so it is written once, at the commit, on the receiving thread; with 256 KiB a 0.5 MB CT image
-    /// went to the thread pool in two hand-offs and was slower (docs/performance.md, session 14).
+    /// went to the thread pool in two hand-offs and was slower (docs/performance.md).
     /// </summary>
     public int UploadBufferSize { get; set; } = 1024 * 1024;
 
@@ -23,14 +23,6 @@ public sealed class FileSystemStoreOptions
     /// the C-STORE's path (<see cref="TempFilePool"/>). 0 turns this off.
     /// </summary>
     public int PreparedTempFiles { get; set; } = 64;
-
-    /// <summary>
-    /// In a durable store, fsync each prepared temp file as soon as it is created (on the pool's thread). On ext4 without
-    /// a journal this kept file creation fast next to many recent deletions (<see cref="TempFilePool"/>); since each start
-    /// creates its files in a folder of its own, away from the last deletions, it only costs a metadata write and a
-    /// device flush per instance, so it is off by default (docs/performance.md, session 12).
-    /// </summary>
-    public bool FlushPreparedTempFiles { get; set; }
 
     /// <summary>
     /// When the store creates <c>.incoming/</c>, mark the root first with ext4's top-directory attribute (<c>chattr +T</c>),

@@ -5,24 +5,13 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 
 /// <summary>
 /// Empty temp files created ahead of need in the store's upload folder (<c>.incoming/{store}/</c>), so an upload starts
-/// without creating a file. Creating a file allocates an inode and adds a directory entry; on ext4 without a journal
-/// (the benchmark VM's disk) the inode allocator also steps over every inode of the group freed in the last minute or
-/// more, one inode-table lookup each, which after a mass deletion made each create cost 0.2–1 ms on the C-STORE's own
-/// path (the sender waiting). A background thread keeps up to <c>capacity</c> files ready and refills the pool once
-/// half of it is taken; when none is ready (a burst larger than the pool, or the thread is behind), <see cref="Take"/>
-/// returns null and the upload creates its own file, as it would without the pool. A ready file is empty and never
-/// named by a key: at start-up the store deletes whatever <c>.incoming/</c> holds, pool files included.
-/// <para>
-/// With <c>flushCreated</c> (a durable store that asks for it; off by default since session 12), each new file is
-/// fsynced as soon as it is created, on the pool's thread. The "last minute or more" above is 60 s, or 360 s while the
-/// freed inode's inode-table block is dirty in the buffer cache (<c>RECENTCY_MIN</c>, <c>RECENTCY_DIRTY</c> in
-/// <c>fs/ext4/ialloc.c</c>): writing each new inode at once keeps those blocks clean, and the creates fast. On the
-/// benchmark VM, after the harness's deletions, a create took 0.9 ms alone and 0.1–0.3 ms when each was followed by an
-/// fsync; this is also why DCMTK storescp made durable (an fsync per file) beat plain storescp on 8 KB files
-/// (docs/performance.md, session 9). Since the store creates each start's files in a folder of its own, away from the
-/// last deletions, the flush only costs a metadata write and a device flush per instance (two block requests, each a
-/// costly exit on the benchmark VM), off the C-STORE's path (session 12).
-/// </para>
+/// without creating a file. Creating a file allocates an inode and adds a directory entry; on ext4 the inode allocator
+/// also steps over the inodes of its group freed in the last minutes, which after mass deletions cost 0.2–1 ms per
+/// create on the C-STORE's own path while the sender waited (docs/performance.md). A background thread keeps up to
+/// <c>capacity</c> files ready and refills the pool once half of it is taken; when none is ready (a burst larger than
+/// the pool, or the thread is behind), <see cref="Take"/> returns null and the upload creates its own file, as it would
+/// without the pool. A ready file is empty and never named by a key: at start-up the store deletes whatever
+/// <c>.incoming/</c> holds, pool files included.
 /// </summary>
 internal sealed class TempFilePool : IDisposable
 {
@@ -35,27 +24,20 @@ internal sealed class TempFilePool : IDisposable
     private readonly SemaphoreSlim _taken = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
-    private readonly bool _flushCreated;
     private int _count;
     private int _disposed;
-    private long _flushedCreates;
 
-    /// <param name="flushCreated">fsync each new file once created (see the remarks above).</param>
-    public TempFilePool(int capacity, Func<string> newTempPath, ILogger logger, bool flushCreated = false)
+    public TempFilePool(int capacity, Func<string> newTempPath, ILogger logger)
     {
         _capacity = capacity;
         _newTempPath = newTempPath;
         _logger = logger;
-        _flushCreated = flushCreated;
         _thread = new Thread(Refill) { IsBackground = true, Name = "fs-temp-files" };
         _thread.Start();
     }
 
     /// <summary>Files ready now (the store reports it; tests wait on it).</summary>
     public int Count => Volatile.Read(ref _count);
-
-    /// <summary>Prepared files flushed so far.</summary>
-    public long FlushedCreates => Interlocked.Read(ref _flushedCreates);
 
     /// <summary>The path of a ready, empty temp file that now belongs to the caller; null when none is ready.</summary>
     public string? Take()
@@ -89,15 +71,7 @@ internal sealed class TempFilePool : IDisposable
         _taken.Dispose();
     }
 
-    private void Create(string path)
-    {
-        using var created = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite);
-        if (_flushCreated)
-        {
-            RandomAccess.FlushToDisk(created);
-            Interlocked.Increment(ref _flushedCreates);
-        }
-    }
+    private static void Create(string path) => File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite).Dispose();
 
     private void Refill()
     {

@@ -15,7 +15,7 @@ namespace ImagingGateway.Infrastructure.Local.FileSystem;
 /// inode allocator steps over each inode of the group freed in the last 60 s (360 s while its inode-table block is
 /// dirty), one buffer lookup each, from the group's start, at every create (<c>recently_deleted</c> in
 /// <c>fs/ext4/ialloc.c</c>). After the benchmark harness deleted the previous run's 2,000 files, a create next to them
-/// took 0.6–1.2 ms; in a folder below a marked one, 0.03–0.2 ms (docs/performance.md, session 10). On other file
+/// took 0.6–1.2 ms; in a folder below a marked one, 0.03–0.2 ms (docs/performance.md). On other file
 /// systems the call fails and nothing changes: the attribute is only a placement hint, never needed for correctness.
 /// </para>
 /// </summary>

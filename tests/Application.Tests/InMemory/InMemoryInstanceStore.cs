@@ -75,12 +75,6 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
         await Task.CompletedTask;
     }
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken)
-    {
-        _objects.TryRemove(key, out _);
-        return Task.CompletedTask;
-    }
-
     public string LocationOf(string keyOrPrefix) => Root + keyOrPrefix;
 
     private static string ChecksumOf(byte[] data) => ObjectChecksum.Sha256(SHA256.HashData(data));

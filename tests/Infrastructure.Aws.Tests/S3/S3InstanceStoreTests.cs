@@ -251,18 +251,6 @@ public sealed class S3InstanceStoreTests(S3rverFixture s3rver) : IClassFixture<S
     }
 
     [Fact]
-    public async Task GivenStoredObject_WhenDeleted_ThenItIsGone()
-    {
-        var (store, _, _) = CreateStore();
-        var key = _prefix + "delete.dcm";
-        await PutAsync(store, key, 10, seed: 14);
-
-        await store.DeleteAsync(key, CancellationToken.None);
-
-        Assert.Null(await store.GetInfoAsync(key, CancellationToken.None));
-    }
-
-    [Fact]
     public void GivenKeyOrPrefix_WhenLocated_ThenItIsAnS3Uri()
     {
         var (store, _, _) = CreateStore();

@@ -46,11 +46,11 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         Assert.Null(await _store.GetInfoAsync(Key, default));
         // Only the store's own housekeeping remains: its lock file and its (empty) journal.
-        var housekeeping = new[] { Path.Combine(_store.Root, FileSystemInstanceStore.LockFileName), Path.Combine(_store.Root, ".journal") };
-        var files = Directory.EnumerateFiles(_store.Root, "*", SearchOption.AllDirectories).ToList();
+        var housekeeping = new[] { Path.Combine(_store.Diagnostics.Root, FileSystemStoreRoot.LockFileName), Path.Combine(_store.Diagnostics.Root, ".journal") };
+        var files = Directory.EnumerateFiles(_store.Diagnostics.Root, "*", SearchOption.AllDirectories).ToList();
         Assert.DoesNotContain(files, f => !housekeeping.Any(h => f == h || f.StartsWith(h + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            && !(Path.GetDirectoryName(f) == _store.UploadDirectory && new FileInfo(f).Length == 0)); // prepared temp files are empty
-        Assert.Empty(IncomingFiles.Written(_store.IncomingDirectory));
+            && !(Path.GetDirectoryName(f) == _store.Diagnostics.UploadDirectory && new FileInfo(f).Length == 0)); // prepared temp files are empty
+        Assert.Empty(IncomingFiles.Written(_store.Diagnostics.IncomingDirectory));
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         Assert.Equal(content.Length, info.Size);
         Assert.Equal("xxh3:" + Convert.ToHexStringLower(XxHash3.Hash(content)), info.Checksum);
-        Assert.Equal(content, await File.ReadAllBytesAsync(_store.PathOf(Key)));
+        Assert.Equal(content, await File.ReadAllBytesAsync(_store.Diagnostics.PathOf(Key)));
         Assert.Equal(content.Length, (await _store.GetInfoAsync(Key, default))!.Size);
-        Assert.Empty(IncomingFiles.Written(_store.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(_store.Diagnostics.IncomingDirectory));
     }
 
     [Fact]
@@ -102,7 +102,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     {
         await Assert.ThrowsAsync<ArgumentException>(() => _store.BeginPutAsync(key, default));
         await Assert.ThrowsAsync<ArgumentException>(() => _store.OpenReadAsync(key, null, default));
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.DeleteAsync(key, default));
         Assert.False(File.Exists(_temp.Combine("escape.dcm")));
     }
 
@@ -146,7 +145,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
             Assert.Equal(key, await ReadTextAsync(store, key));
         }
 
-        var (commits, groups) = store.CommitStatistics;
+        var (commits, groups) = store.Diagnostics.CommitStatistics;
         Assert.Equal(count, commits);
         Assert.True(groups < count, $"{count} concurrent commits took {groups} groups: no fsync was shared");
     }
@@ -170,7 +169,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
             Assert.Empty(IncomingFiles.Written(_temp.Combine("uncontended", ".incoming")));
         }
 
-        Assert.Equal((count, count), store.CommitStatistics);
+        Assert.Equal((count, count), store.Diagnostics.CommitStatistics);
     }
 
     [Theory]
@@ -190,9 +189,9 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
             await upload.CommitAsync(default);
         }
 
-        var path = Path.Combine(store.Root, Key);
+        var path = Path.Combine(store.Diagnostics.Root, Key);
         var resident = PageCache.ResidentBytes(path);
-        Assert.Equal(releasesRanges, store.ReleasesWrittenRanges);
+        Assert.Equal(releasesRanges, store.Diagnostics.ReleasesWrittenRanges);
         if (dropped)
         {
             Assert.Equal(0, resident);
@@ -210,16 +209,16 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     {
         var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("prepared"), PreparedTempFiles = 3 });
         await WaitForPreparedFilesAsync(store, 3);
-        Assert.All(Directory.GetFiles(store.UploadDirectory), f => Assert.Equal(0, new FileInfo(f).Length));
+        Assert.All(Directory.GetFiles(store.Diagnostics.UploadDirectory), f => Assert.Equal(0, new FileInfo(f).Length));
 
         // Twice the pool's size: the later uploads can only find a ready file if the pool was refilled meanwhile.
         for (var i = 0; i < 6; i++)
         {
             await WaitForPreparedFilesAsync(store, 1);
-            var ready = Directory.GetFiles(store.UploadDirectory).ToHashSet(StringComparer.Ordinal);
+            var ready = Directory.GetFiles(store.Diagnostics.UploadDirectory).ToHashSet(StringComparer.Ordinal);
             var key = $"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm";
             await using var upload = await store.BeginPutAsync(key, default);
-            var tempPath = ((FileSystemUpload)upload).TempPath;
+            var tempPath = FileSystemStoreDiagnostics.TempPathOf(upload);
             Assert.True(ready.Contains(tempPath), $"upload {i} created {tempPath} although prepared files were ready");
             await upload.Content.WriteAsync(Encoding.ASCII.GetBytes(key));
             await upload.CommitAsync(default);
@@ -227,31 +226,11 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
             Assert.False(File.Exists(tempPath));
         }
 
-        Assert.Empty(IncomingFiles.Written(store.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(store.Diagnostics.IncomingDirectory));
 
         // Disposed twice (the host's container and its owner both do): the second time is a no-op.
         store.Dispose();
         store.Dispose();
-    }
-
-    [Theory]
-    [InlineData(true, true, 4)]
-    [InlineData(true, false, 0)]
-    [InlineData(false, true, 0)] // a store that is not durable flushes nothing
-    public async Task GivenPreparedTempFiles_WhenThePoolIsFilled_ThenEachIsFlushedOnlyInADurableStoreThatAsksForIt(bool durable, bool flush, long expectedFlushed)
-    {
-        using var store = new FileSystemInstanceStore(new FileSystemStoreOptions
-        {
-            RootDirectory = _temp.Combine($"flush-{durable}-{flush}"),
-            PreparedTempFiles = 4,
-            Durable = durable,
-            FlushPreparedTempFiles = flush,
-        });
-
-        await WaitForPreparedFilesAsync(store, 4);
-
-        Assert.Equal(expectedFlushed, store.FlushedTempFileCreates);
-        Assert.Equal(4, Directory.GetFiles(store.UploadDirectory).Length);
     }
 
     [Theory]
@@ -264,11 +243,11 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = mounted.Combine("store", "root"), MarkRootAsTopDirectory = mark });
 
-        Assert.Equal(expected, store.RootMarkedAsTopDirectory);
-        Assert.Equal(expected, Lsattr.ShowsTopDirectory(store.Root));
-        Assert.Equal(expected, store.IncomingMarkedAsTopDirectory);
-        Assert.Equal(expected, Lsattr.ShowsTopDirectory(store.IncomingDirectory));
-        Assert.False(Lsattr.ShowsTopDirectory(store.UploadDirectory)); // the marked folders' children are placed by the hint
+        Assert.Equal(expected, store.Diagnostics.RootMarkedAsTopDirectory);
+        Assert.Equal(expected, Lsattr.ShowsTopDirectory(store.Diagnostics.Root));
+        Assert.Equal(expected, store.Diagnostics.IncomingMarkedAsTopDirectory);
+        Assert.Equal(expected, Lsattr.ShowsTopDirectory(store.Diagnostics.IncomingDirectory));
+        Assert.False(Lsattr.ShowsTopDirectory(store.Diagnostics.UploadDirectory)); // the marked folders' children are placed by the hint
     }
 
     [Fact]
@@ -280,10 +259,10 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         using var reopened = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = root, MarkRootAsTopDirectory = true });
 
-        Assert.False(reopened.RootMarkedAsTopDirectory);
+        Assert.False(reopened.Diagnostics.RootMarkedAsTopDirectory);
         Assert.False(Lsattr.ShowsTopDirectory(root));
-        Assert.True(reopened.IncomingMarkedAsTopDirectory); // the store's own folder is marked whoever created the root
-        Assert.True(Lsattr.ShowsTopDirectory(reopened.IncomingDirectory));
+        Assert.True(reopened.Diagnostics.IncomingMarkedAsTopDirectory); // the store's own folder is marked whoever created the root
+        Assert.True(Lsattr.ShowsTopDirectory(reopened.Diagnostics.IncomingDirectory));
     }
 
     [Fact]
@@ -293,41 +272,41 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         string firstFolder;
         using (var first = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = root, PreparedTempFiles = 2 }))
         {
-            firstFolder = first.UploadDirectory;
+            firstFolder = first.Diagnostics.UploadDirectory;
             var upload = await first.BeginPutAsync(Key, default);
             await upload.Content.WriteAsync(new byte[] { 1, 2, 3 });
             await upload.Content.FlushAsync();
-            Assert.Single(IncomingFiles.Written(first.IncomingDirectory)); // never committed nor disposed: a crash's leftover
+            Assert.Single(IncomingFiles.Written(first.Diagnostics.IncomingDirectory)); // never committed nor disposed: a crash's leftover
         }
 
-        // Where versions before session 12 left their temp files: directly in .incoming/.
-        var legacy = Path.Combine(root, FileSystemInstanceStore.IncomingFolder, "old-1.tmp");
+        // Where older versions left their temp files: directly in .incoming/.
+        var legacy = Path.Combine(root, FileSystemStoreRoot.IncomingFolder, "old-1.tmp");
         await File.WriteAllBytesAsync(legacy, [4, 5]);
 
         using var second = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = root, PreparedTempFiles = 2 });
 
-        Assert.NotEqual(firstFolder, second.UploadDirectory);
-        Assert.Equal(second.IncomingDirectory, Path.GetDirectoryName(second.UploadDirectory));
+        Assert.NotEqual(firstFolder, second.Diagnostics.UploadDirectory);
+        Assert.Equal(second.Diagnostics.IncomingDirectory, Path.GetDirectoryName(second.Diagnostics.UploadDirectory));
         Assert.False(Directory.Exists(firstFolder));
         Assert.False(File.Exists(legacy));
-        Assert.Empty(IncomingFiles.Written(second.IncomingDirectory));
-        Assert.Equal([second.UploadDirectory], Directory.GetDirectories(second.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(second.Diagnostics.IncomingDirectory));
+        Assert.Equal([second.Diagnostics.UploadDirectory], Directory.GetDirectories(second.Diagnostics.IncomingDirectory));
         await using var upload2 = await second.BeginPutAsync(Key, default);
-        Assert.Equal(second.UploadDirectory, Path.GetDirectoryName(((FileSystemUpload)upload2).TempPath));
+        Assert.Equal(second.Diagnostics.UploadDirectory, Path.GetDirectoryName(FileSystemStoreDiagnostics.TempPathOf(upload2)));
     }
 
     [Fact]
     public async Task GivenPreparedTempFilesTurnedOff_WhenUploading_ThenEachUploadCreatesItsOwnFile()
     {
         using var store = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _temp.Combine("unprepared"), PreparedTempFiles = 0 });
-        Assert.Empty(Directory.GetFiles(store.UploadDirectory));
+        Assert.Empty(Directory.GetFiles(store.Diagnostics.UploadDirectory));
         await using var upload = await store.BeginPutAsync(Key, default);
-        Assert.Equal([((FileSystemUpload)upload).TempPath], Directory.GetFiles(store.UploadDirectory));
+        Assert.Equal([FileSystemStoreDiagnostics.TempPathOf(upload)], Directory.GetFiles(store.Diagnostics.UploadDirectory));
         await upload.Content.WriteAsync(new byte[] { 1, 2, 3 });
         await upload.CommitAsync(default);
 
-        Assert.Equal(0, store.PreparedTempFiles);
-        Assert.Empty(Directory.GetFiles(store.UploadDirectory));
+        Assert.Equal(0, store.Diagnostics.PreparedTempFiles);
+        Assert.Empty(Directory.GetFiles(store.Diagnostics.UploadDirectory));
     }
 
     [Fact]
@@ -360,28 +339,18 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task GivenObject_WhenDeleted_ThenItIsGoneAndDeletingAgainSucceeds()
-    {
-        await PutAsync(Key, "x");
-        await _store.DeleteAsync(Key, default);
-        await _store.DeleteAsync(Key, default);
-
-        Assert.Null(await _store.GetInfoAsync(Key, default));
-    }
-
-    [Fact]
     public async Task GivenStaleTempFilesFromACrash_WhenStoreStarts_ThenTheyAreRemoved()
     {
         var upload = await _store.BeginPutAsync(Key, default);
         await upload.Content.WriteAsync(new byte[10]);
         await upload.Content.FlushAsync();
         // The process "dies" here: the upload is never committed nor disposed.
-        Assert.Single(IncomingFiles.Written(_store.IncomingDirectory));
-        _store.SimulateCrash();
+        Assert.Single(IncomingFiles.Written(_store.Diagnostics.IncomingDirectory));
+        _store.Diagnostics.SimulateCrash();
 
-        using var restarted = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _store.Root });
+        using var restarted = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = _store.Diagnostics.Root });
 
-        Assert.Empty(IncomingFiles.Written(restarted.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(restarted.Diagnostics.IncomingDirectory));
         Assert.Null(await restarted.GetInfoAsync(Key, default));
         await upload.DisposeAsync();
     }
@@ -406,7 +375,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         Assert.StartsWith("file:///", prefix, StringComparison.Ordinal);
         Assert.EndsWith("/dicom/2026/", prefix, StringComparison.Ordinal);
-        Assert.Equal(_store.PathOf(Key), new Uri(key).LocalPath);
+        Assert.Equal(_store.Diagnostics.PathOf(Key), new Uri(key).LocalPath);
     }
 
     private Task<StoredObjectInfo> PutAsync(string key, string text) => PutAsync(_store, key, text);
@@ -448,9 +417,9 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     private static async Task WaitForPreparedFilesAsync(FileSystemInstanceStore store, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (store.PreparedTempFiles < count)
+        while (store.Diagnostics.PreparedTempFiles < count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"only {store.PreparedTempFiles} of {count} temp files were prepared after 10 s");
+            Assert.True(DateTime.UtcNow < deadline, $"only {store.Diagnostics.PreparedTempFiles} of {count} temp files were prepared after 10 s");
             await Task.Delay(10);
         }
     }

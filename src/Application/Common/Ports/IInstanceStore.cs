@@ -23,8 +23,6 @@ public interface IInstanceStore
     /// <summary>Every object whose key starts with <paramref name="prefix"/>, in key order.</summary>
     IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken);
 
-    Task DeleteAsync(string key, CancellationToken cancellationToken);
-
     /// <summary>The URI the import service reads a key or prefix at (s3://bucket/key, or file:///…).</summary>
     string LocationOf(string keyOrPrefix);
 }
@@ -36,7 +34,10 @@ public interface IInstanceUpload : IAsyncDisposable
 
     Stream Content { get; }
 
-    /// <summary>Makes the object durable and visible. Returns its size and SHA-256 (lowercase hex).</summary>
+    /// <summary>
+    /// Makes the object durable and visible, replacing any object of the same key whole. Returns its size and its
+    /// checksum in the store's own algorithm (<see cref="ObjectChecksum"/>).
+    /// </summary>
     Task<StoredObjectInfo> CommitAsync(CancellationToken cancellationToken);
 }
 

@@ -65,20 +65,33 @@ internal sealed class InstanceJournal : IDisposable
 
     /// <summary>
     /// Opens the journal below <paramref name="root"/>: replays what the last run recorded but did not checkpoint
-    /// (through <paramref name="materialize"/> and <paramref name="delete"/>), makes it durable, and starts afresh.
+    /// (through <paramref name="materialize"/>), makes it durable, and starts afresh.
     /// </summary>
+    /// <exception cref="IOException">The journal holds a <see cref="JournalRecordType.Delete"/> record that decides its key.</exception>
     public static InstanceJournal Open(
         string root,
         JournalOptions options,
         Func<string, JournalSegment, JournalRecordHeader, string> materialize,
-        Action<string> delete,
         Action<IEnumerable<string>> markDirectoriesDurable,
         ILogger logger)
     {
         options.Validate();
         var journal = new InstanceJournal(root, options, markDirectoriesDurable, logger);
         Directory.CreateDirectory(journal.Folder);
-        journal.Recover(materialize, delete);
+        try
+        {
+            journal.Recover(materialize);
+        }
+        catch
+        {
+            foreach (var segment in journal._segments)
+            {
+                segment.Dispose();
+            }
+
+            throw;
+        }
+
         journal._checkpointThread.Start();
         return journal;
     }
@@ -111,10 +124,10 @@ internal sealed class InstanceJournal : IDisposable
     }
 
     /// <summary>
-    /// Records that <paramref name="key"/> was written durably outside the journal, or deleted, when an older version
-    /// of it is still in the journal (otherwise there is nothing to record). Returns once that is durable.
+    /// Records that <paramref name="key"/> was written durably outside the journal when an older version of it is still
+    /// in the journal (otherwise there is nothing to record). Returns once that is durable.
     /// </summary>
-    public async Task RecordSupersededAsync(string key, JournalRecordType type, CancellationToken cancellationToken)
+    public async Task RecordDirectAsync(string key, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -128,7 +141,7 @@ internal sealed class InstanceJournal : IDisposable
         var entry = new JournalEntry(segment);
         try
         {
-            var header = JournalFormat.EncodeRecordHeader(segment.Epoch, sequence, type, key, 0, new byte[32]);
+            var header = JournalFormat.EncodeRecordHeader(segment.Epoch, sequence, JournalRecordType.Direct, key, 0, new byte[32]);
             RandomAccess.Write(segment.Handle, header, offset);
             await FlushAsync(segment).ConfigureAwait(false);
         }
@@ -557,7 +570,7 @@ internal sealed class InstanceJournal : IDisposable
         }
     }
 
-    private void Recover(Func<string, JournalSegment, JournalRecordHeader, string> materialize, Action<string> delete)
+    private void Recover(Func<string, JournalSegment, JournalRecordHeader, string> materialize)
     {
         var records = new List<(JournalSegment Segment, JournalRecordHeader Header)>();
         foreach (var path in Directory.EnumerateFiles(Folder, SegmentPrefix + "*" + SegmentSuffix).Order(StringComparer.Ordinal))
@@ -592,22 +605,25 @@ internal sealed class InstanceJournal : IDisposable
             _sequence = Math.Max(_sequence, record.Header.Sequence);
         }
 
+        // Checked before anything is replayed, so a refused journal leaves the root as it found it.
+        if (latest.Values.FirstOrDefault(r => r.Header.Type == JournalRecordType.Delete) is { Header.Key: { } deleted })
+        {
+            throw new IOException(
+                $"the journal in {Folder} ends with a delete of '{deleted}', which this version cannot replay (its store has no delete); "
+                + "start the version that wrote it once, so that it replays and checkpoints its journal, then this one");
+        }
+
         var files = new HashSet<string>(StringComparer.Ordinal);
         var directories = new HashSet<string>(StringComparer.Ordinal);
         var replayed = 0;
         foreach (var (segment, header) in latest.Values.OrderBy(r => r.Header.Sequence))
         {
-            switch (header.Type)
+            if (header.Type == JournalRecordType.Payload)
             {
-                case JournalRecordType.Payload:
-                    var finalPath = materialize(header.Key, segment, header);
-                    files.Add(finalPath);
-                    directories.Add(Path.GetDirectoryName(finalPath)!);
-                    replayed++;
-                    break;
-                case JournalRecordType.Delete:
-                    delete(header.Key);
-                    break;
+                var finalPath = materialize(header.Key, segment, header);
+                files.Add(finalPath);
+                directories.Add(Path.GetDirectoryName(finalPath)!);
+                replayed++;
             }
         }
 

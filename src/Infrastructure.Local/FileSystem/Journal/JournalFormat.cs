@@ -16,7 +16,10 @@ internal enum JournalRecordType : byte
     /// <summary>The object was since written durably outside the journal: older records of the key must not be replayed.</summary>
     Direct = 2,
 
-    /// <summary>The object was deleted: older records of the key must not be replayed, and replay deletes it.</summary>
+    /// <summary>
+    /// A delete, from versions whose store could delete. Nothing writes it now; it is still decoded so that recovery can
+    /// refuse it by name instead of skipping it as damage and replaying an older version of the key.
+    /// </summary>
     Delete = 3,
 }
 

@@ -7,7 +7,7 @@ using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
 namespace ImagingGateway.Infrastructure.Local.Tests.FileSystem.Journal;
 
 /// <summary>
-/// The store's write-ahead journal, through the store: a "crash" is <see cref="FileSystemInstanceStore.SimulateCrash"/>
+/// The store's write-ahead journal, through the store: a "crash" is <see cref="FileSystemStoreDiagnostics.SimulateCrash"/>
 /// (no checkpoint, lock released), and the loss of what was not yet durable in place is simulated by deleting or
 /// damaging the object's file before the restart.
 /// </summary>
@@ -36,17 +36,17 @@ public sealed class InstanceJournalTests : IDisposable
         var b = RandomNumberGenerator.GetBytes(5_000);
         var infoA = await PutAsync(store, KeyA, a);
         await PutAsync(store, KeyB, b);
-        Assert.Equal(0, store.CommitStatistics.Commits); // nothing took the fsync-per-file path
-        store.SimulateCrash();
-        File.Delete(store.PathOf(KeyA));
-        await File.WriteAllBytesAsync(store.PathOf(KeyB), b.AsSpan(0, 100).ToArray()); // a torn file in place
+        Assert.Equal(0, store.Diagnostics.CommitStatistics.Commits); // nothing took the fsync-per-file path
+        store.Diagnostics.SimulateCrash();
+        File.Delete(store.Diagnostics.PathOf(KeyA));
+        await File.WriteAllBytesAsync(store.Diagnostics.PathOf(KeyB), b.AsSpan(0, 100).ToArray()); // a torn file in place
 
         var restarted = Open();
 
-        Assert.Equal(a, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
-        Assert.Equal(b, await File.ReadAllBytesAsync(restarted.PathOf(KeyB)));
+        Assert.Equal(a, await File.ReadAllBytesAsync(restarted.Diagnostics.PathOf(KeyA)));
+        Assert.Equal(b, await File.ReadAllBytesAsync(restarted.Diagnostics.PathOf(KeyB)));
         Assert.Equal("xxh3:" + Convert.ToHexStringLower(XxHash3.Hash(a)), infoA.Checksum);
-        Assert.Empty(IncomingFiles.Written(restarted.IncomingDirectory));
+        Assert.Empty(IncomingFiles.Written(restarted.Diagnostics.IncomingDirectory));
     }
 
     [Fact]
@@ -55,13 +55,13 @@ public sealed class InstanceJournalTests : IDisposable
         var store = Open();
         var a = RandomNumberGenerator.GetBytes(10_000);
         await PutAsync(store, KeyA, a);
-        store.SimulateCrash();
-        File.Delete(store.PathOf(KeyA));
+        store.Diagnostics.SimulateCrash();
+        File.Delete(store.Diagnostics.PathOf(KeyA));
 
         var restarted = Open(o => o.Journal.Enabled = false);
 
-        Assert.Equal(a, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
-        Assert.Equal((0, 0), restarted.JournalStatistics);
+        Assert.Equal(a, await File.ReadAllBytesAsync(restarted.Diagnostics.PathOf(KeyA)));
+        Assert.Equal((0, 0), restarted.Diagnostics.JournalStatistics);
     }
 
     [Fact]
@@ -69,13 +69,13 @@ public sealed class InstanceJournalTests : IDisposable
     {
         var store = Open();
         await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(10_000));
-        store.Checkpoint();
-        store.SimulateCrash();
-        File.Delete(store.PathOf(KeyA)); // deleted behind the store's back after it was durable: the journal must not resurrect it
+        store.Diagnostics.Checkpoint();
+        store.Diagnostics.SimulateCrash();
+        File.Delete(store.Diagnostics.PathOf(KeyA)); // deleted behind the store's back after it was durable: the journal must not resurrect it
 
         var restarted = Open();
 
-        Assert.False(File.Exists(restarted.PathOf(KeyA)));
+        Assert.False(File.Exists(restarted.Diagnostics.PathOf(KeyA)));
     }
 
     [Fact]
@@ -87,13 +87,13 @@ public sealed class InstanceJournalTests : IDisposable
         var store = Open(Configure);
         var content = RandomNumberGenerator.GetBytes(100_000);
         await PutAsync(store, KeyA, content);
-        Assert.Equal(0, store.CommitStatistics.Commits); // it went through the journal
-        store.SimulateCrash();
-        File.Delete(store.PathOf(KeyA));
+        Assert.Equal(0, store.Diagnostics.CommitStatistics.Commits); // it went through the journal
+        store.Diagnostics.SimulateCrash();
+        File.Delete(store.Diagnostics.PathOf(KeyA));
 
         var restarted = Open(Configure);
 
-        Assert.Equal(content, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
+        Assert.Equal(content, await File.ReadAllBytesAsync(restarted.Diagnostics.PathOf(KeyA)));
     }
 
     [Fact]
@@ -103,25 +103,41 @@ public sealed class InstanceJournalTests : IDisposable
         await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(1_000));
         var large = RandomNumberGenerator.GetBytes(200_000);
         await PutAsync(store, KeyA, large);
-        Assert.Equal(1, store.CommitStatistics.Commits);
-        store.SimulateCrash();
+        Assert.Equal(1, store.Diagnostics.CommitStatistics.Commits);
+        store.Diagnostics.SimulateCrash();
 
         var restarted = Open(o => o.Journal.MaxObjectBytes = 64 * 1024);
 
-        Assert.Equal(large, await File.ReadAllBytesAsync(restarted.PathOf(KeyA)));
+        Assert.Equal(large, await File.ReadAllBytesAsync(restarted.Diagnostics.PathOf(KeyA)));
     }
 
     [Fact]
-    public async Task GivenJournaledObjectThenDeleted_WhenTheProcessDies_ThenItStaysDeleted()
+    public async Task GivenAJournalEndingWithADeleteRecord_WhenRecovering_ThenTheStoreRefusesToOpenAndTouchesNothing()
     {
+        // Versions whose store could delete wrote such a record; replaying around it would bring the object back.
         var store = Open();
-        await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(1_000));
-        await store.DeleteAsync(KeyA, default);
-        store.SimulateCrash();
+        var a = RandomNumberGenerator.GetBytes(1_000);
+        var b = RandomNumberGenerator.GetBytes(1_000);
+        await PutAsync(store, KeyA, a);
+        await PutAsync(store, KeyB, b);
+        store.Diagnostics.SimulateCrash();
+        File.Delete(store.Diagnostics.PathOf(KeyA));
+        File.Delete(store.Diagnostics.PathOf(KeyB));
+        var segment = Directory.EnumerateFiles(Path.Combine(store.Diagnostics.Root, InstanceJournal.FolderName)).Single();
+        await using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
+        {
+            var header = new byte[JournalFormat.SegmentHeaderSize];
+            file.ReadExactly(header);
+            var epoch = JournalFormat.DecodeSegmentEpoch(header)!;
+            file.Position = JournalFormat.SegmentHeaderSize + JournalFormat.RecordSize(KeyA, a.Length) + JournalFormat.RecordSize(KeyB, b.Length);
+            file.Write(JournalFormat.EncodeRecordHeader(epoch, 3, JournalRecordType.Delete, KeyA, 0, new byte[32]));
+        }
 
-        var restarted = Open();
+        var refused = Assert.Throws<IOException>(() => Open());
 
-        Assert.False(File.Exists(restarted.PathOf(KeyA)));
+        Assert.Contains($"delete of '{KeyA}'", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(store.Diagnostics.PathOf(KeyA)));
+        Assert.False(File.Exists(store.Diagnostics.PathOf(KeyB))); // nothing was replayed before the refusal
     }
 
     [Fact]
@@ -132,11 +148,11 @@ public sealed class InstanceJournalTests : IDisposable
         var b = RandomNumberGenerator.GetBytes(20_000);
         await PutAsync(store, KeyA, a);
         await PutAsync(store, KeyB, b);
-        store.SimulateCrash();
-        File.Delete(store.PathOf(KeyA));
-        File.Delete(store.PathOf(KeyB));
+        store.Diagnostics.SimulateCrash();
+        File.Delete(store.Diagnostics.PathOf(KeyA));
+        File.Delete(store.Diagnostics.PathOf(KeyB));
         // A's payload is damaged in the journal (as a write torn by a power cut would leave it).
-        var segment = Directory.EnumerateFiles(Path.Combine(store.Root, InstanceJournal.FolderName)).Single();
+        var segment = Directory.EnumerateFiles(Path.Combine(store.Diagnostics.Root, InstanceJournal.FolderName)).Single();
         await using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
         {
             var firstPayloadByte = FindFirst(file, a.AsSpan(0, 64).ToArray());
@@ -146,8 +162,8 @@ public sealed class InstanceJournalTests : IDisposable
 
         var restarted = Open();
 
-        Assert.False(File.Exists(restarted.PathOf(KeyA)));
-        Assert.Equal(b, await File.ReadAllBytesAsync(restarted.PathOf(KeyB)));
+        Assert.False(File.Exists(restarted.Diagnostics.PathOf(KeyA)));
+        Assert.Equal(b, await File.ReadAllBytesAsync(restarted.Diagnostics.PathOf(KeyB)));
     }
 
     [Fact]
@@ -169,11 +185,11 @@ public sealed class InstanceJournalTests : IDisposable
 
         for (var i = 0; i < count; i++)
         {
-            Assert.Equal(BitConverter.GetBytes(i), await File.ReadAllBytesAsync(store.PathOf($"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E{i % 4}G/1.2.{i}.dcm")));
+            Assert.Equal(BitConverter.GetBytes(i), await File.ReadAllBytesAsync(store.Diagnostics.PathOf($"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E{i % 4}G/1.2.{i}.dcm")));
         }
 
         // How many share depends on how the thread pool runs the writers on a loaded machine; that some do does not.
-        var flushes = store.JournalStatistics.Flushes;
+        var flushes = store.Diagnostics.JournalStatistics.Flushes;
         Assert.True(flushes >= 1 && flushes < count, $"{count} concurrent commits took {flushes} journal flushes: none was shared");
     }
 
@@ -194,12 +210,12 @@ public sealed class InstanceJournalTests : IDisposable
 
         // 4 MB cannot pass through 2 MiB of segments without a checkpoint freeing them. How many checkpoints it takes
         // depends on timing (a slow checkpoint frees both sealed segments at once), so only "at least one" is certain.
-        Assert.True(store.JournalStatistics.Checkpoints >= 1, "4 MB went through a 2 MiB journal without a checkpoint");
-        Assert.Equal(0, store.CommitStatistics.Commits); // every one went through the journal, none around it
-        Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(store.Root, InstanceJournal.FolderName)).Count());
+        Assert.True(store.Diagnostics.JournalStatistics.Checkpoints >= 1, "4 MB went through a 2 MiB journal without a checkpoint");
+        Assert.Equal(0, store.Diagnostics.CommitStatistics.Commits); // every one went through the journal, none around it
+        Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(store.Diagnostics.Root, InstanceJournal.FolderName)).Count());
         for (var i = 0; i < contents.Length; i++)
         {
-            Assert.Equal(contents[i], await File.ReadAllBytesAsync(store.PathOf($"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm")));
+            Assert.Equal(contents[i], await File.ReadAllBytesAsync(store.Diagnostics.PathOf($"dicom/2026/11/28/01JDQ5ZJ3K8X9F7N2B4C6D8E0G/1.2.{i}.dcm")));
         }
     }
 
@@ -210,12 +226,12 @@ public sealed class InstanceJournalTests : IDisposable
         await PutAsync(store, KeyA, RandomNumberGenerator.GetBytes(1_000));
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (store.JournalStatistics.Checkpoints == 0 && DateTime.UtcNow < deadline)
+        while (store.Diagnostics.JournalStatistics.Checkpoints == 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(1, store.JournalStatistics.Checkpoints);
+        Assert.Equal(1, store.Diagnostics.JournalStatistics.Checkpoints);
     }
 
     [Fact]
@@ -227,10 +243,10 @@ public sealed class InstanceJournalTests : IDisposable
         await inProgress.Content.WriteAsync(new byte[10]);
         await inProgress.Content.FlushAsync();
 
-        using var second = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = store.Root });
+        using var second = new FileSystemInstanceStore(new FileSystemStoreOptions { RootDirectory = store.Diagnostics.Root });
 
-        Assert.False(second.IsWritable);
-        Assert.Single(IncomingFiles.Written(store.IncomingDirectory));
+        Assert.False(second.Diagnostics.IsWritable);
+        Assert.Single(IncomingFiles.Written(store.Diagnostics.IncomingDirectory));
         Assert.Equal(3, (await second.GetInfoAsync(KeyA, default))!.Size);
         var refused = await Assert.ThrowsAsync<IOException>(() => second.BeginPutAsync(KeyA, default));
         Assert.Contains("in use by another process", refused.Message, StringComparison.Ordinal);
