@@ -4,18 +4,16 @@ using ImagingGateway.Infrastructure.Local.FileSystem;
 using ImagingGateway.Infrastructure.Local.Imaging;
 using ImagingGateway.Infrastructure.Local.Sqlite;
 using ImagingGateway.Infrastructure.Local.Workflow;
-using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImagingGateway.Infrastructure.Local;
 
 /// <summary>
 /// Registers the embedded adapters, all together (<see cref="AddLocalInfrastructure"/>) or one port at a time so a host
-/// can mix them with AWS adapters. Every adapter is a singleton (the use-case handlers are). The Application's
-/// <c>AddApplication</c> must be called too (the workflow and the dispatcher send its commands).
+/// can mix them with AWS adapters. Every adapter is a singleton (the use-case handlers are). These are the driven
+/// adapters only: the host drives them (the object-created dispatcher, the workflow's task steps, start and stop).
 /// </summary>
 public static class DependencyInjection
 {
@@ -28,8 +26,8 @@ public static class DependencyInjection
             .AddLocalImaging(options);
 
     /// <summary>
-    /// <see cref="IInstanceStore"/> on <c>{data}/instances</c>, its object-created events, and the dispatcher that turns
-    /// each new batch manifest into a TriggerImport (the local S3 event → Lambda).
+    /// <see cref="IInstanceStore"/> on <c>{data}/instances</c> and its object-created events
+    /// (<see cref="ObjectCreatedNotifications"/>, the local S3 event notifications).
     /// </summary>
     public static IServiceCollection AddFileSystemInstanceStore(this IServiceCollection services, LocalOptions options)
     {
@@ -41,12 +39,6 @@ public static class DependencyInjection
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<FileSystemInstanceStore>>()));
         services.TryAddSingleton<IInstanceStore>(sp => sp.GetRequiredService<FileSystemInstanceStore>());
-        services.AddHostedService(sp => new ObjectCreatedDispatcher(
-            sp.GetRequiredService<ObjectCreatedNotifications>(),
-            sp.GetRequiredService<IInstanceStore>(),
-            sp.GetRequiredService<IImportWorkflow>(),
-            sp.GetRequiredService<ISender>(),
-            sp.GetService<ILogger<ObjectCreatedDispatcher>>() ?? NullLogger<ObjectCreatedDispatcher>.Instance));
         return services;
     }
 
@@ -61,22 +53,25 @@ public static class DependencyInjection
 
     /// <summary>
     /// <see cref="IReceivedInstanceIndex"/> in SQLite (table <c>instances</c> of <c>{data}/gateway.db</c>, created at
-    /// start). It lists the instances received through this data directory, whichever instance store holds them.
+    /// start by the host through <see cref="SqliteReceivedInstanceIndex.EnsureCreatedAsync"/>). It lists the instances
+    /// received through this data directory, whichever instance store holds them.
     /// </summary>
     public static IServiceCollection AddSqliteInstanceIndex(this IServiceCollection services, LocalOptions options)
     {
         AddCommon(services, options);
         services.TryAddSingleton<SqliteReceivedInstanceIndex>();
         services.TryAddSingleton<IReceivedInstanceIndex>(sp => sp.GetRequiredService<SqliteReceivedInstanceIndex>());
-        services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
         return services;
     }
 
-    /// <summary><see cref="IImportWorkflow"/> run in process, durable in <c>{data}/gateway.db</c>, resumed at start.</summary>
+    /// <summary>
+    /// <see cref="IImportWorkflow"/> run in process, durable in <c>{data}/gateway.db</c>, registered also as
+    /// <see cref="InProcessImportWorkflow"/> for the host, which resumes and stops it. Its task states are the host's
+    /// <see cref="IImportWorkflowSteps"/>, which must be registered too.
+    /// </summary>
     public static IServiceCollection AddInProcessWorkflow(this IServiceCollection services, LocalOptions options)
     {
         AddCommon(services, options);
-        services.TryAddSingleton<IImportWorkflowSteps, MediatorImportWorkflowSteps>();
         services.TryAddSingleton(sp => new InProcessImportWorkflow(
             sp.GetRequiredService<SqliteDatabase>(),
             sp.GetRequiredService<IImportWorkflowSteps>(),
@@ -84,12 +79,12 @@ public static class DependencyInjection
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<InProcessImportWorkflow>>()));
         services.TryAddSingleton<IImportWorkflow>(sp => sp.GetRequiredService<InProcessImportWorkflow>());
-        services.AddHostedService(sp => new InProcessWorkflowHostedService(sp.GetRequiredService<InProcessImportWorkflow>()));
         return services;
     }
 
     /// <summary>
-    /// <see cref="IImagingService"/>: the local HealthImaging stand-in (<c>{data}/imaging</c>). Unless configured otherwise,
+    /// <see cref="IImagingService"/>: the local HealthImaging stand-in (<c>{data}/imaging</c>), registered also as
+    /// <see cref="LocalImagingService"/> for the host, which resumes and stops its worker. Unless configured otherwise,
     /// import results go to <c>{data}/results/</c>.
     /// </summary>
     public static IServiceCollection AddLocalImaging(this IServiceCollection services, LocalOptions options)
@@ -99,10 +94,8 @@ public static class DependencyInjection
             options.Imaging,
             new SqliteDatabase(options.ImagingDatabasePath),
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<LocalImagingService>>(),
-            sp.GetService<IReceptionActivity>()));
+            sp.GetService<ILogger<LocalImagingService>>()));
         services.TryAddSingleton<IImagingService>(sp => sp.GetRequiredService<LocalImagingService>());
-        services.AddHostedService(sp => new LocalImagingHostedService(sp.GetRequiredService<LocalImagingService>()));
         services.PostConfigure<ImportOptions>(import =>
         {
             if (string.IsNullOrEmpty(import.ResultsLocation) || import.ResultsLocation == new ImportOptions().ResultsLocation)

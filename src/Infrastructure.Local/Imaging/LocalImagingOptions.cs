@@ -35,12 +35,6 @@ public sealed class LocalImagingOptions
     public TimeSpan ProcessingDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// A job stays SUBMITTED while the host is receiving (<see cref="IReceptionActivity"/>), but no longer than this
-    /// after it was submitted; zero starts every job at once.
-    /// </summary>
-    public TimeSpan DeferWhileReceiving { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
     /// A deflated data set (PS3.5 A.5) that inflates to more than this is a failed file of its job, with the reason;
     /// it is inflated a block at a time, so the memory it takes does not depend on this.
     /// </summary>

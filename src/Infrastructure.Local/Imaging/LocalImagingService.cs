@@ -27,7 +27,6 @@ namespace ImagingGateway.Infrastructure.Local.Imaging;
 /// </summary>
 public sealed partial class LocalImagingService : IImagingService, IAsyncDisposable
 {
-    private static readonly TimeSpan ReceptionPollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly JsonSerializerOptions Ndjson = new() { WriteIndented = false };
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -42,21 +41,18 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
     private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _workersLock = new();
-    private readonly IReceptionActivity? _reception;
     private List<Task>? _workers;
 
     public LocalImagingService(
         LocalImagingOptions options,
         SqliteDatabase database,
         TimeProvider? time = null,
-        ILogger<LocalImagingService>? logger = null,
-        IReceptionActivity? reception = null)
+        ILogger<LocalImagingService>? logger = null)
     {
         _options = options;
         _catalog = new SqliteImagingCatalog(database);
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _reception = reception;
         _startPacing = new TokenBucket(options.StartImportJobTps, options.StartImportJobBurst, _time);
         ImageSetsDirectory = Path.GetFullPath(Path.Combine(options.Directory, "datastores"));
     }
@@ -316,7 +312,6 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
             return;
         }
 
-        await WaitWhileReceivingAsync(job, stopping).ConfigureAwait(false);
         await _catalog.UpdateJobStatusAsync(jobId, ImportJobStatus.InProgress, null, null, stopping).ConfigureAwait(false);
         if (_options.ProcessingDelay > TimeSpan.Zero)
         {
@@ -338,21 +333,6 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
         var status = failure is null ? ImportJobStatus.Completed : ImportJobStatus.Failed;
         await _catalog.UpdateJobStatusAsync(jobId, status, _time.GetUtcNow(), failure, stopping).ConfigureAwait(false);
         LogEnded(_logger, jobId, status.ToWire(), failure);
-    }
-
-    /// <summary>Holds a SUBMITTED job back while associations are receiving, until its deferral is over.</summary>
-    private async Task WaitWhileReceivingAsync(LocalImagingJob job, CancellationToken stopping)
-    {
-        if (_reception is null || _options.DeferWhileReceiving <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        var until = job.SubmittedAt + _options.DeferWhileReceiving;
-        while (_reception.IsReceiving && _time.GetUtcNow() < until)
-        {
-            await Task.Delay(ReceptionPollInterval, _time, stopping).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Runs one import; returns null when it completed, or why the whole job failed.</summary>

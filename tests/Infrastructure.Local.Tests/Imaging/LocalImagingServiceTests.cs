@@ -263,41 +263,6 @@ public sealed class LocalImagingServiceTests : IAsyncLifetime
         Assert.Single(results.ImageSets);
     }
 
-    [Fact]
-    public async Task GivenAnAssociationReceiving_WhenAJobStarts_ThenItStaysSubmittedUntilTheReceptionEnds()
-    {
-        WriteInput("in/ct.dcm", await File.ReadAllBytesAsync(CtSmall()));
-        var reception = new Reception { IsReceiving = true };
-        var imaging = CreateService(o => o.DeferWhileReceiving = TimeSpan.FromMinutes(5), reception);
-
-        var started = await imaging.StartImportJobAsync(Request("BATCH1", "in/"), default);
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-        var held = await imaging.GetImportJobAsync(Datastore, started.JobId, default);
-        reception.IsReceiving = false;
-        var ended = await WaitForEndAsync(imaging, started.JobId);
-
-        Assert.Equal(ImportJobStatus.Submitted, held.Status);
-        Assert.Equal(ImportJobStatus.Completed, ended.Status);
-    }
-
-    [Fact]
-    public async Task GivenReceptionThatNeverEnds_WhenAJobStarts_ThenItStartsOnceItsDeferralIsOver()
-    {
-        WriteInput("in/ct.dcm", await File.ReadAllBytesAsync(CtSmall()));
-        var reception = new Reception { IsReceiving = true };
-        var imaging = CreateService(o => o.DeferWhileReceiving = TimeSpan.FromSeconds(1), reception);
-
-        var clock = Stopwatch.StartNew();
-        var started = await imaging.StartImportJobAsync(Request("BATCH1", "in/"), default);
-        var held = await imaging.GetImportJobAsync(Datastore, started.JobId, default);
-        var ended = await WaitForEndAsync(imaging, started.JobId);
-
-        Assert.Equal(ImportJobStatus.Submitted, held.Status);
-        Assert.Equal(ImportJobStatus.Completed, ended.Status);
-        Assert.True(reception.IsReceiving);
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"the job ended {clock.Elapsed} after it started, inside its 1 s deferral");
-    }
-
     private static string CtSmall()
     {
         var source = Path.Combine(TestDicomFiles.PydicomTestFiles, "CT_small.dcm");
@@ -305,11 +270,11 @@ public sealed class LocalImagingServiceTests : IAsyncLifetime
         return source;
     }
 
-    private LocalImagingService CreateService(Action<LocalImagingOptions>? configure = null, IReceptionActivity? reception = null)
+    private LocalImagingService CreateService(Action<LocalImagingOptions>? configure = null)
     {
         var options = new LocalImagingOptions { Directory = _temp.Combine("imaging"), InputRoot = _temp.Combine("instances"), Durable = false };
         configure?.Invoke(options);
-        var service = new LocalImagingService(options, new SqliteDatabase(_temp.Combine("imaging", "imaging.db")), reception: reception);
+        var service = new LocalImagingService(options, new SqliteDatabase(_temp.Combine("imaging", "imaging.db")));
         _services.Add(service);
         return service;
     }
@@ -345,17 +310,6 @@ public sealed class LocalImagingServiceTests : IAsyncLifetime
 
             Assert.True(clock.Elapsed < Timeout, $"job {jobId} still {state.Status} after {Timeout}");
             await Task.Delay(20);
-        }
-    }
-
-    private sealed class Reception : IReceptionActivity
-    {
-        private volatile bool _receiving;
-
-        public bool IsReceiving
-        {
-            get => _receiving;
-            set => _receiving = value;
         }
     }
 }

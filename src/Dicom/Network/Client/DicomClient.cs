@@ -11,11 +11,11 @@ namespace ImagingGateway.Dicom.Network.Client;
 
 /// <summary>
 /// DICOM SCU: opens associations (TCP_NODELAY, optional TLS), C-ECHO, and C-STORE of Part 10 files streamed from disk,
-/// with several files per association and several associations in parallel.
+/// with several files per association, several associations in parallel, and progress per file.
 /// </summary>
 public sealed class DicomClient(DicomClientOptions options)
 {
-    /// <summary>At most 128 presentation contexts fit one association (odd ids 1..255).</summary>
+    /// <summary>At most 128 presentation contexts fit one association: their ids are the odd numbers 1..255 (PS3.8 9.3.2.2).</summary>
     public const int MaxPresentationContexts = 128;
 
     public DicomClientOptions Options { get; } = options;
@@ -176,10 +176,11 @@ public sealed class DicomClient(DicomClientOptions options)
     }
 
     /// <summary>
-    /// Sends the files over up to <paramref name="associations"/> parallel associations, each carrying its share of the
-    /// files in order. A file that cannot be read or sent yields a result with its error; others go on.
+    /// Reads the Part 10 header of each path, then sends as <see cref="StoreFilesAsync(string, int, IReadOnlyList{Part10FileInfo}, int, IProgress{StoreResult}?, CancellationToken)"/>.
+    /// A path that is not a readable Part 10 file yields a result with its error (reported to <paramref name="progress"/> too).
     /// </summary>
-    public async Task<IReadOnlyList<StoreResult>> StoreFilesAsync(string host, int port, IEnumerable<string> paths, int associations, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoreResult>> StoreFilesAsync(string host, int port, IEnumerable<string> paths, int associations,
+        IProgress<StoreResult>? progress, CancellationToken cancellationToken)
     {
         var results = new List<StoreResult>();
         var files = new List<Part10FileInfo>();
@@ -191,31 +192,44 @@ public sealed class DicomClient(DicomClientOptions options)
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                results.Add(new StoreResult(path, null, null, e.Message));
+                var unreadable = new StoreResult(path, null, null, e.Message);
+                results.Add(unreadable);
+                progress?.Report(unreadable);
             }
         }
 
-        var batches = Partition(files, Math.Max(1, associations));
-        var sent = await Task.WhenAll(batches.Select(batch => StoreBatchAsync(host, port, batch, cancellationToken))).ConfigureAwait(false);
-        results.AddRange(sent.SelectMany(r => r));
+        results.AddRange(await StoreFilesAsync(host, port, files, associations, progress, cancellationToken).ConfigureAwait(false));
         return results;
     }
 
-    private async Task<List<StoreResult>> StoreBatchAsync(string host, int port, List<Part10FileInfo> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the files over up to <paramref name="associations"/> parallel associations, each carrying a contiguous share
+    /// of about equal bytes (<see cref="StorePartitioner.ByBytes"/>). A share whose files need more presentation contexts
+    /// than one association can propose goes over several associations, one after the other
+    /// (<see cref="StorePartitioner.ByContexts"/>). A file that cannot be sent yields a result with its error; the others
+    /// go on. Each file's result is reported to <paramref name="progress"/> as soon as it is known, from the sending
+    /// tasks (concurrently when there are several associations).
+    /// </summary>
+    public async Task<IReadOnlyList<StoreResult>> StoreFilesAsync(string host, int port, IReadOnlyList<Part10FileInfo> files, int associations,
+        IProgress<StoreResult>? progress, CancellationToken cancellationToken)
+    {
+        var shares = StorePartitioner.ByBytes(files, Math.Max(1, associations));
+        var sent = await Task.WhenAll(shares.Select(share => StoreShareAsync(host, port, share, progress, cancellationToken))).ConfigureAwait(false);
+        return sent.SelectMany(r => r).ToList();
+    }
+
+    private async Task<List<StoreResult>> StoreShareAsync(string host, int port, IReadOnlyList<Part10FileInfo> files, IProgress<StoreResult>? progress,
+        CancellationToken cancellationToken)
     {
         var results = new List<StoreResult>(files.Count);
-        var index = 0;
-        while (index < files.Count)
+        void Add(StoreResult result)
         {
-            // Take as many files as fit in one association's 128 presentation contexts.
-            var group = new List<Part10FileInfo>();
-            var pairs = new HashSet<(string, string)>();
-            while (index < files.Count && pairs.Union(ContextsFor(files[index])).Count() <= MaxPresentationContexts - 1)
-            {
-                pairs.UnionWith(ContextsFor(files[index]));
-                group.Add(files[index++]);
-            }
+            results.Add(result);
+            progress?.Report(result);
+        }
 
+        foreach (var group in StorePartitioner.ByContexts(files))
+        {
             DicomClientAssociation association;
             try
             {
@@ -223,7 +237,11 @@ public sealed class DicomClient(DicomClientOptions options)
             }
             catch (DicomNetworkException e)
             {
-                results.AddRange(group.Select(f => new StoreResult(f.Path, f.SopInstanceUid, null, e.Message)));
+                foreach (var file in group)
+                {
+                    Add(new StoreResult(file.Path, file.SopInstanceUid, null, e.Message, file.Length));
+                }
+
                 continue;
             }
 
@@ -233,18 +251,18 @@ public sealed class DicomClient(DicomClientOptions options)
                 {
                     if (!association.IsOpen)
                     {
-                        results.Add(new StoreResult(file.Path, file.SopInstanceUid, null, "The association ended before this file was sent."));
+                        Add(new StoreResult(file.Path, file.SopInstanceUid, null, "The association ended before this file was sent.", file.Length));
                         continue;
                     }
 
                     try
                     {
                         var status = await association.StoreFileAsync(file, cancellationToken).ConfigureAwait(false);
-                        results.Add(new StoreResult(file.Path, file.SopInstanceUid, status, null));
+                        Add(new StoreResult(file.Path, file.SopInstanceUid, status, null, file.Length));
                     }
-                    catch (Exception e) when (e is DicomNetworkException or IOException)
+                    catch (Exception e) when (e is DicomNetworkException or IOException or InvalidDataException)
                     {
-                        results.Add(new StoreResult(file.Path, file.SopInstanceUid, null, e.Message));
+                        Add(new StoreResult(file.Path, file.SopInstanceUid, null, e.Message, file.Length));
                     }
                 }
 
@@ -256,17 +274,6 @@ public sealed class DicomClient(DicomClientOptions options)
         }
 
         return results;
-    }
-
-    private static List<List<Part10FileInfo>> Partition(List<Part10FileInfo> files, int count)
-    {
-        var batches = Enumerable.Range(0, Math.Min(count, Math.Max(1, files.Count))).Select(_ => new List<Part10FileInfo>()).ToList();
-        for (var i = 0; i < files.Count; i++)
-        {
-            batches[i % batches.Count].Add(files[i]);
-        }
-
-        return batches;
     }
 
     private bool ValidateServerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

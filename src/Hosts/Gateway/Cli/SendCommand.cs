@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using ImagingGateway.Dicom.Network.Client;
-using ImagingGateway.Dicom.Network.Dimse;
 
 namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
-/// <c>send HOST PORT PATH... [--concurrency N]</c>: C-STORE Part 10 files (directories recursively) with our SCU,
-/// over N parallel associations, with a progress bar and a summary. Exit code 0 only when every file was stored.
+/// <c>send HOST PORT PATH... [--concurrency N]</c>: C-STORE Part 10 files (directories recursively) with
+/// <see cref="DicomClient"/>, over N parallel associations, with a progress bar and a summary. Exit code 0 only when
+/// every file was stored.
 /// </summary>
 public static class SendCommand
 {
@@ -59,18 +59,16 @@ public static class SendCommand
         var totalBytes = files.Sum(f => f.Length);
         var progress = new Progress(files.Count, totalBytes);
         var watch = Stopwatch.StartNew();
-        var client = new DicomClient(options);
-        var groups = Split(files, concurrency);
-        var sent = await Task.WhenAll(groups.Select(g => SendGroupAsync(client, host, port, g, progress, cancellationToken)));
-        var results = sent.SelectMany(r => r).ToList();
+        var results = await new DicomClient(options).StoreFilesAsync(host, port, files, concurrency, progress, cancellationToken);
         progress.Finish();
         var elapsed = watch.Elapsed.TotalSeconds;
+        var lanes = Math.Min(concurrency, Math.Max(1, files.Count));
 
         failures.AddRange(results.Where(r => !r.Succeeded).Select(r => (r.Path, r.Error ?? $"status {r.Status}")));
         var ok = results.Count(r => r.Succeeded);
         var warnings = results.Count(r => r.Status is { IsWarning: true });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Sent {files.Count} file(s), {totalBytes / 1e6:F1} MB, in {elapsed:F2} s over {groups.Count} association(s): {ok} stored ({warnings} with warnings), {failures.Count} failed, {skipped} non-DICOM file(s) skipped; {files.Count / Math.Max(elapsed, 1e-6):F1} files/s, {totalBytes / 1e6 / Math.Max(elapsed, 1e-6):F1} MB/s"));
+            $"Sent {files.Count} file(s), {totalBytes / 1e6:F1} MB, in {elapsed:F2} s over {lanes} parallel association(s): {ok} stored ({warnings} with warnings), {failures.Count} failed, {skipped} non-DICOM file(s) skipped; {files.Count / Math.Max(elapsed, 1e-6):F1} files/s, {totalBytes / 1e6 / Math.Max(elapsed, 1e-6):F1} MB/s"));
         foreach (var (path, error) in failures.Take(50))
         {
             Console.WriteLine($"  FAILED {path}: {error}");
@@ -134,92 +132,8 @@ public static class SendCommand
         }
     }
 
-    /// <summary>Contiguous groups of about equal bytes, one per association.</summary>
-    private static List<List<Part10FileInfo>> Split(List<Part10FileInfo> files, int count)
-    {
-        var total = Math.Max(1, files.Sum(f => f.Length));
-        var groups = Enumerable.Range(0, count).Select(_ => new List<Part10FileInfo>()).ToList();
-        long cumulative = 0;
-        foreach (var file in files)
-        {
-            var g = (int)Math.Min(count - 1, (cumulative + file.Length / 2) * count / total);
-            cumulative += file.Length;
-            groups[g].Add(file);
-        }
-
-        return groups.Where(g => g.Count > 0).ToList();
-    }
-
-    private static async Task<List<StoreResult>> SendGroupAsync(DicomClient client, string host, int port, List<Part10FileInfo> files, Progress progress, CancellationToken cancellationToken)
-    {
-        var results = new List<StoreResult>(files.Count);
-        var index = 0;
-        while (index < files.Count)
-        {
-            // As many files as fit the 128 presentation contexts of one association (one is Verification).
-            var group = new List<Part10FileInfo>();
-            var pairs = new HashSet<(string, string)>();
-            while (index < files.Count
-                && (pairs.Contains((files[index].SopClassUid, files[index].TransferSyntaxUid)) || pairs.Count < DicomClient.MaxPresentationContexts - 1))
-            {
-                pairs.Add((files[index].SopClassUid, files[index].TransferSyntaxUid));
-                group.Add(files[index++]);
-            }
-
-            DicomClientAssociation association;
-            try
-            {
-                association = await client.ConnectAsync(host, port, DicomClient.ProposeContexts(group), cancellationToken);
-            }
-            catch (DicomNetworkException e)
-            {
-                foreach (var f in group)
-                {
-                    results.Add(new StoreResult(f.Path, f.SopInstanceUid, null, e.Message));
-                    progress.Add(f.Length, false);
-                }
-
-                continue;
-            }
-
-            await using (association)
-            {
-                foreach (var file in group)
-                {
-                    StoreResult result;
-                    if (!association.IsOpen)
-                    {
-                        result = new StoreResult(file.Path, file.SopInstanceUid, null, "The association ended before this file was sent.");
-                    }
-                    else
-                    {
-                        try
-                        {
-                            var status = await association.StoreFileAsync(file, cancellationToken);
-                            result = new StoreResult(file.Path, file.SopInstanceUid, status, status.IsFailure ? $"status {status}" : null);
-                        }
-                        catch (Exception e) when (e is DicomNetworkException or IOException or InvalidDataException)
-                        {
-                            result = new StoreResult(file.Path, file.SopInstanceUid, null, e.Message);
-                        }
-                    }
-
-                    results.Add(result);
-                    progress.Add(file.Length, result.Succeeded);
-                }
-
-                if (association.IsOpen)
-                {
-                    await association.ReleaseAsync(cancellationToken);
-                }
-            }
-        }
-
-        return results;
-    }
-
     /// <summary>A one-line progress bar on stderr when it is a terminal; silent otherwise (logs, scripts).</summary>
-    private sealed class Progress(int files, long bytes)
+    private sealed class Progress(int files, long bytes) : IProgress<StoreResult>
     {
         private readonly Lock _lock = new();
         private readonly bool _interactive = !Console.IsErrorRedirected;
@@ -229,13 +143,13 @@ public static class SendCommand
         private long _bytes;
         private long _lastDraw;
 
-        public void Add(long size, bool succeeded)
+        public void Report(StoreResult value)
         {
             lock (_lock)
             {
                 _done++;
-                _bytes += size;
-                if (!succeeded)
+                _bytes += value.Length;
+                if (!value.Succeeded)
                 {
                     _failed++;
                 }

@@ -1,5 +1,4 @@
 using ImagingGateway.Gateway.Configuration;
-using ImagingGateway.Infrastructure.Local.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImagingGateway.Gateway.Dicom;
@@ -7,9 +6,8 @@ namespace ImagingGateway.Gateway.Dicom;
 /// <summary>
 /// The associations open now: enforces <c>Gateway:MaxAssociations</c> and, once the host stops, gives every
 /// association the same deadline (<c>Gateway:ShutdownGracePeriod</c> after the stop began) before it is aborted.
-/// It is also the reception activity the local HealthImaging stand-in defers its imports to.
 /// </summary>
-public sealed class AssociationRegistry : IReceptionActivity, IDisposable
+public sealed class AssociationRegistry : IDisposable
 {
     private readonly int _max;
     private readonly TimeSpan _grace;
@@ -25,9 +23,6 @@ public sealed class AssociationRegistry : IReceptionActivity, IDisposable
     }
 
     public int Active => Volatile.Read(ref _active);
-
-    /// <summary>An association is open (<see cref="IReceptionActivity"/>).</summary>
-    public bool IsReceiving => Active > 0;
 
     public bool IsStopping => Volatile.Read(ref _stopping) == 1;
 

@@ -1,14 +1,23 @@
 using ImagingGateway.Application;
+using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Gateway.Configuration;
+using ImagingGateway.Gateway.Hosting.LocalPipeline;
 using ImagingGateway.Infrastructure.Aws;
 using ImagingGateway.Infrastructure.Local;
+using ImagingGateway.Infrastructure.Local.FileSystem;
+using ImagingGateway.Infrastructure.Local.Imaging;
+using ImagingGateway.Infrastructure.Local.Sqlite;
+using ImagingGateway.Infrastructure.Local.Workflow;
+using Mediator;
 
 namespace ImagingGateway.Gateway.Hosting;
 
 /// <summary>
 /// Registers the application core and the adapters <c>Gateway:Adapters:*</c> choose: everything local under
 /// <c>Gateway:DataDirectory</c> by default, or the AWS adapters configured by <c>Gateway:Aws:*</c>. Tunables of the
-/// local adapters (workflow pacing, the HealthImaging stand-in's quotas) bind from <c>Gateway:Local</c>.
+/// local adapters (workflow pacing, the HealthImaging stand-in's quotas) bind from <c>Gateway:Local</c>. The local
+/// adapters only implement ports; what drives them (the object-created dispatcher, the workflow's task steps, their
+/// start and stop) is registered here, from the host's <c>Hosting/LocalPipeline</c>.
 /// </summary>
 public static class GatewayComposition
 {
@@ -52,14 +61,16 @@ public static class GatewayComposition
             },
             receive => receive.MaxInflatedDataSetBytes = options.MaxInflatedDataSetBytes);
 
-        // The workflow before the store: the local store's event dispatcher needs the workflow.
-        if (options.Adapters.Workflow == WorkflowAdapter.StepFunctions)
+        var inProcessWorkflow = options.Adapters.Workflow != WorkflowAdapter.StepFunctions;
+        if (inProcessWorkflow)
         {
-            services.AddStepFunctionsWorkflow(configuration);
+            services.AddInProcessWorkflow(local);
+            services.AddSingleton<IImportWorkflowSteps, MediatorImportWorkflowSteps>();
+            services.AddHostedService(sp => new InProcessWorkflowHostedService(sp.GetRequiredService<InProcessImportWorkflow>()));
         }
         else
         {
-            services.AddInProcessWorkflow(local);
+            services.AddStepFunctionsWorkflow(configuration);
         }
 
         if (options.Adapters.Storage == StorageAdapter.S3)
@@ -69,6 +80,12 @@ public static class GatewayComposition
         else
         {
             services.AddFileSystemInstanceStore(local);
+            services.AddHostedService(sp => new ObjectCreatedDispatcher(
+                sp.GetRequiredService<ObjectCreatedNotifications>(),
+                sp.GetRequiredService<IInstanceStore>(),
+                sp.GetRequiredService<ISender>(),
+                inProcessWorkflow ? sp.GetRequiredService<InProcessImportWorkflow>() : null,
+                sp.GetRequiredService<ILogger<ObjectCreatedDispatcher>>()));
         }
 
         if (options.Adapters.Jobs == JobsAdapter.DynamoDb)
@@ -82,6 +99,7 @@ public static class GatewayComposition
 
         // Always local: with the AWS adapters it holds the instances received through this gateway's data directory.
         services.AddSqliteInstanceIndex(local);
+        services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
 
         if (options.Adapters.Imaging == ImagingAdapter.HealthImaging)
         {
@@ -90,6 +108,7 @@ public static class GatewayComposition
         else
         {
             services.AddLocalImaging(local);
+            services.AddHostedService(sp => new LocalImagingHostedService(sp.GetRequiredService<LocalImagingService>()));
         }
     }
 }

@@ -5,7 +5,6 @@ using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Dicom;
 using ImagingGateway.Gateway.Http;
 using ImagingGateway.Gateway.Observability;
-using ImagingGateway.Infrastructure.Local.Imaging;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -146,7 +145,6 @@ public static class GatewayHost
         GatewayComposition.AddPipeline(services, builder.Configuration, options);
         services.AddSingleton<AssociationRegistry>();
         services.AddSingleton<PendingConnections>();
-        services.AddSingleton<IReceptionActivity>(sp => sp.GetRequiredService<AssociationRegistry>());
         services.AddSingleton<DicomSettings>();
         services.AddSingleton<StoreBridge>();
         services.AddSingleton<DicomConnectionHandler>();

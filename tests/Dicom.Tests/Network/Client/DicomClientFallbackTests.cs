@@ -45,7 +45,7 @@ public class DicomClientFallbackTests
         await Storescp.RunAsync(["+xi"], async peer =>
         {
             var files = Corpus.Part10Files();
-            var results = await peer.Client.StoreFilesAsync("127.0.0.1", peer.Port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
+            var results = await peer.Client.StoreFilesAsync("127.0.0.1", peer.Port, files.Select(f => f.Path), associations: 2, progress: null, CancellationToken.None);
 
             var received = Storescp.ReceivedFiles(peer.Folder);
             AssertFallbackOutcome(files, results, received.Length, peer.Log.ToString());
@@ -60,7 +60,7 @@ public class DicomClientFallbackTests
         await using var server = TestServer.Start(new AssociationPolicy { IsTransferSyntaxAccepted = ts => ts == NetworkUids.ImplicitVrLittleEndian });
         var client = new DicomClient(new DicomClientOptions { CalledAeTitle = "IMAGINGGW" });
         var files = Corpus.Part10Files();
-        var results = await client.StoreFilesAsync("127.0.0.1", server.Port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
+        var results = await client.StoreFilesAsync("127.0.0.1", server.Port, files.Select(f => f.Path), associations: 2, progress: null, CancellationToken.None);
 
         await DicomServerDcmtkTestsWait(server);
         var received = Directory.GetFiles(server.Folder, "*.dcm");
@@ -77,7 +77,7 @@ public class DicomClientFallbackTests
         var source = Path.Combine(Corpus.RequireDirectory(), "MR_small_bigendian.dcm");
         Assert.Equal(NetworkUids.ExplicitVrBigEndian, Part10FileInfo.Read(source).TransferSyntaxUid);
 
-        var result = Assert.Single(await client.StoreFilesAsync("127.0.0.1", server.Port, [source], associations: 1, CancellationToken.None));
+        var result = Assert.Single(await client.StoreFilesAsync("127.0.0.1", server.Port, [source], associations: 1, progress: null, CancellationToken.None));
 
         Assert.Equal(DimseStatus.Success, result.Status);
         var received = Assert.Single(Directory.GetFiles(server.Folder, "*.dcm"));

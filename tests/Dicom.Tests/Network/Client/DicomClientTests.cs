@@ -17,7 +17,7 @@ public class DicomClientTests
             // byte) breaks PS3.5 7.1's even lengths: storescp +B answers it "Odd Fragment Length" and aborts the
             // association, taking the files after it down too. Every other file must arrive.
             var files = Corpus.Part10Files().Where(f => f.DataSetLength % 2 == 0).ToList();
-            var results = await peer.Client.StoreFilesAsync("127.0.0.1", peer.Port, files.Select(f => f.Path), associations: 2, CancellationToken.None);
+            var results = await peer.Client.StoreFilesAsync("127.0.0.1", peer.Port, files.Select(f => f.Path), associations: 2, progress: null, CancellationToken.None);
 
             var notStored = results.Where(r => r.Status != DimseStatus.Success).ToList();
             Assert.True(notStored.Count == 0, $"{notStored.Count} of {files.Count} not stored:\n{string.Join('\n', notStored.Select(r => $"{r.Path}: {r.Status} {r.Error}"))}\n{peer.Log}");
@@ -33,7 +33,7 @@ public class DicomClientTests
         await using var server = TestServer.Start();
         var client = new DicomClient(new DicomClientOptions { CalledAeTitle = "IMAGINGGW", Association = new() { MaxPduLength = 16384 } });
         var files = Corpus.Part10Files();
-        var results = await client.StoreFilesAsync("127.0.0.1", server.Port, files.Select(f => f.Path), associations: 4, CancellationToken.None);
+        var results = await client.StoreFilesAsync("127.0.0.1", server.Port, files.Select(f => f.Path), associations: 4, progress: null, CancellationToken.None);
 
         var notStored = results.Where(r => r.Status != DimseStatus.Success).ToList();
         Assert.True(notStored.Count == 0, $"{notStored.Count} of {files.Count} not stored:\n{string.Join('\n', notStored.Select(r => $"{r.Path}: {r.Status} {r.Error}"))}");

@@ -76,7 +76,7 @@ public class DicomServerTlsTests
         });
 
         Assert.Equal(DimseStatus.Success, await client.EchoAsync("127.0.0.1", server.Port, CancellationToken.None));
-        var results = await client.StoreFilesAsync("127.0.0.1", server.Port, [Path.Combine(Corpus.RequireDirectory(), "MR_small.dcm")], 1, CancellationToken.None);
+        var results = await client.StoreFilesAsync("127.0.0.1", server.Port, [Path.Combine(Corpus.RequireDirectory(), "MR_small.dcm")], 1, progress: null, CancellationToken.None);
         Assert.Equal(DimseStatus.Success, Assert.Single(results).Status);
         Assert.Equal(1, Corpus.AssertReceivedMatchSources(server.Folder, Corpus.Part10Files()));
     }

@@ -8,19 +8,21 @@ namespace ImagingGateway.Gateway.Tests.Dicom;
 public sealed class AssociationRegistryTests
 {
     [Fact]
-    public void GivenAssociationsOpeningAndClosing_WhenAskedWhetherTheGatewayIsReceiving_ThenItIsWhileAnyIsOpen()
+    public void GivenMaxTwoAssociations_WhenAssociationsOpenAndClose_ThenAThirdWaitsForAFreeSlot()
     {
         using var registry = new AssociationRegistry(Options.Create(new GatewayOptions { MaxAssociations = 2 }), new Lifetime());
 
-        Assert.False(registry.IsReceiving);
+        Assert.Equal(0, registry.Active);
         Assert.True(registry.TryEnter());
         Assert.True(registry.TryEnter());
         Assert.False(registry.TryEnter());
-        Assert.True(registry.IsReceiving);
+        Assert.Equal(2, registry.Active);
         registry.Exit();
-        Assert.True(registry.IsReceiving);
+        Assert.Equal(1, registry.Active);
+        Assert.True(registry.TryEnter());
         registry.Exit();
-        Assert.False(registry.IsReceiving);
+        registry.Exit();
+        Assert.Equal(0, registry.Active);
     }
 
     private sealed class Lifetime : IHostApplicationLifetime

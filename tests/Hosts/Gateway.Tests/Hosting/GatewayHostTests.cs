@@ -1,9 +1,12 @@
 using ImagingGateway.Dicom.Network.Client;
 using ImagingGateway.Gateway.Hosting;
+using ImagingGateway.Gateway.Hosting.LocalPipeline;
 using ImagingGateway.Gateway.Tests.Support;
+using ImagingGateway.Infrastructure.Local.Workflow;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ImagingGateway.Gateway.Tests.Hosting;
 
@@ -41,13 +44,17 @@ public sealed class GatewayHostTests
     }
 
     [Fact]
-    public void GivenTheComposedHost_WhenResolvingTheReceptionActivity_ThenItIsTheAssociationRegistryTheLocalImagingStandInDefersTo()
+    public void GivenTheLocalAdapters_WhenTheHostIsComposed_ThenTheHostDrivesTheLocalPipeline()
     {
         using var temp = new TempDirectory();
         Assert.True(GatewayHost.TryBuild([$"--Gateway:DataDirectory={temp.Path}"], new Dictionary<string, string?>(), out var app, out var errors), string.Join("; ", errors));
         using var _ = (IDisposable)app;
 
-        Assert.Same(app.Services.GetRequiredService<ImagingGateway.Gateway.Dicom.AssociationRegistry>(),
-            app.Services.GetRequiredService<ImagingGateway.Infrastructure.Local.Imaging.IReceptionActivity>());
+        var hosted = app.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
+        Assert.Contains(typeof(InProcessWorkflowHostedService), hosted);
+        Assert.Contains(typeof(ObjectCreatedDispatcher), hosted);
+        Assert.Contains(typeof(SqliteInstanceIndexHostedService), hosted);
+        Assert.Contains(typeof(LocalImagingHostedService), hosted);
+        Assert.IsType<MediatorImportWorkflowSteps>(app.Services.GetRequiredService<IImportWorkflowSteps>());
     }
 }

@@ -1,20 +1,19 @@
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Imports.TriggerImport;
+using ImagingGateway.Gateway.Hosting.LocalPipeline;
 using ImagingGateway.Infrastructure.Local.FileSystem;
-using ImagingGateway.Infrastructure.Local.Workflow;
 using Mediator;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
-namespace ImagingGateway.Infrastructure.Local.Tests.Workflow;
+namespace ImagingGateway.Gateway.Tests.Hosting.LocalPipeline;
 
 public class ObjectCreatedDispatcherTests
 {
     private const string ManifestKey = "batches/01JDQ5ZJ3K8X9F7N2B4C6D8E0G.json";
     private readonly ObjectCreatedNotifications _notifications = new();
     private readonly Mock<IInstanceStore> _store = new();
-    private readonly Mock<IImportWorkflow> _workflow = new(MockBehavior.Strict);
     private readonly Mock<ISender> _sender = new();
 
     [Theory]
@@ -65,5 +64,5 @@ public class ObjectCreatedDispatcherTests
         new ImportState { BatchId = "01JDQ5ZJ3K8X9F7N2B4C6D8E0G", InputS3Uri = "file:///in/", OutputS3Uri = "file:///out/" });
 
     private ObjectCreatedDispatcher Dispatcher() =>
-        new(_notifications, _store.Object, _workflow.Object, _sender.Object, NullLogger<ObjectCreatedDispatcher>.Instance);
+        new(_notifications, _store.Object, _sender.Object, inProcessWorkflow: null, NullLogger<ObjectCreatedDispatcher>.Instance);
 }

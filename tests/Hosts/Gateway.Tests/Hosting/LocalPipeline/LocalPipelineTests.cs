@@ -1,25 +1,30 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ImagingGateway.Application;
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Common.Serialization;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Domain.Dicom;
 using ImagingGateway.Domain.Imports;
+using ImagingGateway.Gateway.Configuration;
+using ImagingGateway.Gateway.Hosting;
+using ImagingGateway.Gateway.Tests.Support;
+using ImagingGateway.Infrastructure.Local;
 using ImagingGateway.Infrastructure.Local.FileSystem;
 using ImagingGateway.Infrastructure.Local.Sqlite;
 using ImagingGateway.Infrastructure.Local.Tests.TestSupport;
 using ImagingGateway.Infrastructure.Local.Workflow;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace ImagingGateway.Infrastructure.Local.Tests;
+namespace ImagingGateway.Gateway.Tests.Hosting.LocalPipeline;
 
 /// <summary>
-/// The whole embedded pipeline wired by <see cref="DependencyInjection.AddLocalInfrastructure"/> with the real use cases:
-/// a manifest committed to the file system store raises the event, the dispatcher triggers the import, the in-process
-/// workflow starts the local imaging job and polls it, and the SQLite job table ends COMPLETED with the result counts.
+/// The whole embedded pipeline as <see cref="GatewayComposition.AddPipeline"/> composes it, with the real use cases and
+/// without the DICOM and HTTP ports: a manifest committed to the file system store raises the event, the host's
+/// dispatcher triggers the import, the in-process workflow starts the local imaging job and polls it, and the SQLite
+/// job table ends COMPLETED with the result counts.
 /// </summary>
 public sealed class LocalPipelineTests : IAsyncLifetime
 {
@@ -101,10 +106,12 @@ public sealed class LocalPipelineTests : IAsyncLifetime
 
     private async Task StartAsync()
     {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"{GatewayComposition.LocalSectionName}:Workflow:WaitInterval"] = "00:00:00.100" })
+            .Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddApplication();
-        services.AddLocalInfrastructure(Options());
+        GatewayComposition.AddPipeline(services, configuration, new GatewayOptions { DataDirectory = _temp.Path });
         _provider = services.BuildServiceProvider();
         _hosted = _provider.GetServices<IHostedService>().ToList();
         foreach (var hosted in _hosted)

@@ -2,23 +2,23 @@ using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Imports.TriggerImport;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Infrastructure.Local.FileSystem;
+using ImagingGateway.Infrastructure.Local.Workflow;
 using Mediator;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
-namespace ImagingGateway.Infrastructure.Local.Workflow;
+namespace ImagingGateway.Gateway.Hosting.LocalPipeline;
 
 /// <summary>
 /// The local S3 event → TriggerImport Lambda: reads the store's object-created events and sends
 /// <see cref="TriggerImportCommand"/> for every batch manifest. The queue lives in memory, so at start it first
-/// triggers every manifest that has no workflow execution yet (with the in-process workflow) (the event was lost when the process died between
-/// writing the manifest and dispatching it). Starting is idempotent by batch id, so a manifest seen twice is harmless.
+/// triggers every manifest that has no execution in <paramref name="inProcessWorkflow"/> (the event was lost when the
+/// process died between writing the manifest and dispatching it); without the in-process engine (Step Functions) there
+/// is no cheap way to ask, and nothing is recovered. Starting is idempotent by batch id, so a manifest seen twice is harmless.
 /// </summary>
 public sealed partial class ObjectCreatedDispatcher(
     ObjectCreatedNotifications notifications,
     IInstanceStore store,
-    IImportWorkflow workflow,
     ISender sender,
+    InProcessImportWorkflow? inProcessWorkflow,
     ILogger<ObjectCreatedDispatcher> logger) : BackgroundService
 {
     private const int MaxAttempts = 3;
@@ -72,9 +72,8 @@ public sealed partial class ObjectCreatedDispatcher(
 
     private async Task RecoverMissedManifestsAsync(CancellationToken cancellationToken)
     {
-        if (workflow is not InProcessImportWorkflow local)
+        if (inProcessWorkflow is null)
         {
-            // Only the in-process engine can say cheaply which batches have an execution.
             return;
         }
 
@@ -82,7 +81,7 @@ public sealed partial class ObjectCreatedDispatcher(
         await foreach (var item in store.ListAsync(ObjectKeys.ManifestsRoot, cancellationToken).ConfigureAwait(false))
         {
             if (ObjectKeys.TryParseManifest(item.Key, out var batchId)
-                && !await local.ExistsAsync(batchId.Value, cancellationToken).ConfigureAwait(false)
+                && !await inProcessWorkflow.ExistsAsync(batchId.Value, cancellationToken).ConfigureAwait(false)
                 && await DispatchAsync(item.Key, cancellationToken).ConfigureAwait(false))
             {
                 recovered++;

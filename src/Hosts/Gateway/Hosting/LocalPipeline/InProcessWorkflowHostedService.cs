@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
+using ImagingGateway.Infrastructure.Local.Workflow;
 
-namespace ImagingGateway.Infrastructure.Local.Workflow;
+namespace ImagingGateway.Gateway.Hosting.LocalPipeline;
 
 /// <summary>At start, resumes every execution a previous run left unfinished; at stop, stops driving them.</summary>
 public sealed class InProcessWorkflowHostedService(InProcessImportWorkflow workflow) : IHostedService

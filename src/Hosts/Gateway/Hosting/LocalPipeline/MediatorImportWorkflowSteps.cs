@@ -1,9 +1,10 @@
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Imports.CheckImportStatus;
 using ImagingGateway.Application.Imports.StartImportJob;
+using ImagingGateway.Infrastructure.Local.Workflow;
 using Mediator;
 
-namespace ImagingGateway.Infrastructure.Local.Workflow;
+namespace ImagingGateway.Gateway.Hosting.LocalPipeline;
 
 /// <summary>The task states run as the use cases, through the mediator (so validation and logging apply, as in the Lambdas).</summary>
 public sealed class MediatorImportWorkflowSteps(ISender sender) : IImportWorkflowSteps
