@@ -281,8 +281,14 @@ public sealed class IncrementalDataSetReader<TVisitor>
             }
             else
             {
-                _carry.AsSpan((int)read.Consumed, joined - (int)read.Consumed).CopyTo(_carry);
-                _carryLength = joined - (int)read.Consumed;
+                // Moved only when elements were completed, so a long value arriving a byte at a time costs no more than its length.
+                var consumed = (int)read.Consumed;
+                if (consumed > 0)
+                {
+                    _carry.AsSpan(consumed, joined - consumed).CopyTo(_carry);
+                }
+
+                _carryLength = joined - consumed;
                 data = data.Slice(take);
             }
         }

@@ -204,6 +204,52 @@ public class InstanceHeaderReaderTests
         Assert.Contains("corrupt", result.Error!.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(60_000)]
+    [InlineData(200_000)]
+    public void GivenALongElementBeforeTheUidsFedOneByteAtATime_WhenRead_ThenTheHeaderFollowsIt(int length)
+    {
+        // One value held whole (under MaxHeldValueBytes) and one skipped as it arrives.
+        var dataSet = new MemoryStream();
+        WriteElement(dataSet, 0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.2\0"u8);
+        WriteElement(dataSet, 0x0008, 0x0018, "UI", "1.2.3.4\0"u8);
+        WriteElement(dataSet, 0x0009, 0x1010, "OB", new byte[length]);
+        WriteElement(dataSet, 0x0020, 0x000D, "UI", "1.2.3.5\0"u8);
+        WriteElement(dataSet, 0x0020, 0x000E, "UI", "1.2.3.6\0"u8);
+        var bytes = dataSet.ToArray();
+
+        var reader = InstanceHeaderReader.ForDataSet(TransferSyntax.ExplicitVRLittleEndian);
+        for (var offset = 0; offset < bytes.Length && reader.Write(new ReadOnlySequence<byte>(bytes, offset, 1)); offset++)
+        {
+        }
+
+        var result = reader.Finish();
+        Assert.Equal(HeaderReadStatus.Completed, result.Status);
+        Assert.Equal("1.2.3.6", result.Header!.SeriesInstanceUid);
+        Assert.Equal(bytes.Length, result.Header.EndOffset);
+    }
+
+    private static void WriteElement(Stream output, ushort group, ushort element, string vr, ReadOnlySpan<byte> value)
+    {
+        Span<byte> header = stackalloc byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header, group);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header[2..], element);
+        header[4] = (byte)vr[0];
+        header[5] = (byte)vr[1];
+        if (vr == "OB")
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)value.Length);
+            output.Write(header);
+        }
+        else
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)value.Length);
+            output.Write(header[..8]);
+        }
+
+        output.Write(value);
+    }
+
     private static ReadOnlySequence<byte> TwoSegments(byte[] bytes, int split)
     {
         var first = new Segment(bytes.AsMemory(0, split));
