@@ -70,6 +70,10 @@ public sealed class S3InstanceStore(
             // The range starts past the end: nothing to read, but the object exists.
             return new MemoryStream([], writable: false);
         }
+        catch (Exception e) when (S3StoreFailure.Is(e))
+        {
+            throw S3StoreFailure.Wrap("GetObject", key, e);
+        }
     }
 
     public async Task<StoredObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
@@ -91,6 +95,10 @@ public sealed class S3InstanceStore(
         {
             return null;
         }
+        catch (Exception e) when (S3StoreFailure.Is(e))
+        {
+            throw S3StoreFailure.Wrap("HeadObject", key, e);
+        }
     }
 
     public async IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -98,15 +106,23 @@ public sealed class S3InstanceStore(
         string? continuation = null;
         do
         {
-            var response = await s3.ListObjectsV2Async(
-                new ListObjectsV2Request
-                {
-                    BucketName = Bucket,
-                    Prefix = prefix,
-                    MaxKeys = ListPageSize,
-                    ContinuationToken = continuation,
-                },
-                cancellationToken);
+            ListObjectsV2Response response;
+            try
+            {
+                response = await s3.ListObjectsV2Async(
+                    new ListObjectsV2Request
+                    {
+                        BucketName = Bucket,
+                        Prefix = prefix,
+                        MaxKeys = ListPageSize,
+                        ContinuationToken = continuation,
+                    },
+                    cancellationToken);
+            }
+            catch (Exception e) when (S3StoreFailure.Is(e))
+            {
+                throw S3StoreFailure.Wrap("ListObjectsV2", prefix, e);
+            }
             foreach (var o in response.S3Objects ?? [])
             {
                 yield return new StoredObjectInfo(o.Key, o.Size ?? 0, null, ToOffset(o.LastModified));

@@ -79,6 +79,11 @@ public sealed class S3InstanceUpload : IInstanceUpload
             ReturnBuffer();
             return new StoredObjectInfo(Key, _size, ObjectChecksum.Sha256(digest), _time.GetUtcNow());
         }
+        catch (Exception e) when (S3StoreFailure.Is(e))
+        {
+            await FailAsync();
+            throw S3StoreFailure.Wrap("commit", Key, e);
+        }
         catch
         {
             await FailAsync();
@@ -113,6 +118,11 @@ public sealed class S3InstanceUpload : IInstanceUpload
                 try
                 {
                     await UploadPartAsync(cancellationToken);
+                }
+                catch (Exception e) when (S3StoreFailure.Is(e))
+                {
+                    await FailAsync();
+                    throw S3StoreFailure.Wrap("part upload", Key, e);
                 }
                 catch
                 {

@@ -131,6 +131,15 @@ internal sealed class CommitPipeline : IDisposable
     /// <summary>Makes everything committed through the journal durable in place now.</summary>
     public void Checkpoint() => _journal?.Checkpoint();
 
+    /// <summary>Replaces the journal's data flush (no effect without a journal).</summary>
+    public void OverrideJournalFlush(Action<SafeFileHandle> flush)
+    {
+        if (_journal is not null)
+        {
+            _journal.FlushOverride = flush;
+        }
+    }
+
     /// <summary>Stops as a killed process would: no checkpoint, so the next start replays the journal.</summary>
     public void Abandon()
     {

@@ -88,15 +88,17 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
             return Task.FromResult<Stream?>(file);
         }
 
-        var size = file.Length;
-        if (r.Offset < 0 || r.Length < 0 || (r.Offset >= size && !(size == 0 && r.Offset == 0)))
+        if (r.Offset < 0 || r.Length < 0)
         {
             file.Dispose();
-            throw new ArgumentOutOfRangeException(nameof(range), $"range {r.Offset}+{r.Length} is not within the {size} bytes of '{key}'");
+            throw new ArgumentOutOfRangeException(nameof(range), $"range {r.Offset}+{r.Length} of '{key}' has a negative offset or length");
         }
 
-        file.Position = r.Offset;
-        return Task.FromResult<Stream?>(new RangeReadStream(file, Math.Min(r.Length, size - r.Offset)));
+        // A range from the end or past it reads nothing, as S3's does.
+        var size = file.Length;
+        var offset = Math.Min(r.Offset, size);
+        file.Position = offset;
+        return Task.FromResult<Stream?>(new RangeReadStream(file, Math.Min(r.Length, size - offset)));
     }
 
     public Task<StoredObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)

@@ -45,6 +45,9 @@ internal sealed class FileSystemStoreDiagnostics(FileSystemStoreRoot root, Commi
     /// <summary>Makes everything committed through the journal durable in place now.</summary>
     public void Checkpoint() => pipeline?.Checkpoint();
 
+    /// <summary>Replaces the journal's data flush of a segment, to make a slow disk deterministic.</summary>
+    public void OverrideJournalFlush(Action<Microsoft.Win32.SafeHandles.SafeFileHandle> flush) => pipeline?.OverrideJournalFlush(flush);
+
     /// <summary>
     /// Lets go of the root as a killed process would: no checkpoint, the lock released, temp files left where they are.
     /// The next store opened on the root recovers.

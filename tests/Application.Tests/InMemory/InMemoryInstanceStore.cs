@@ -94,6 +94,11 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
         public Task<StoredObjectInfo> CommitAsync(CancellationToken cancellationToken)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_committed)
+            {
+                throw new InvalidOperationException($"the upload of {key} is already committed");
+            }
+
             if (store.FailCommits?.Invoke(key) == true)
             {
                 throw new IOException($"injected commit failure for {key}");

@@ -19,6 +19,27 @@ const { Readable } = require('stream');
 const http = require('http');
 
 const [toolsDir, dataDir, ...buckets] = process.argv.slice(2);
+// S3 lists keys in UTF-8 binary order; s3rver walks its folders in name order, which lists "a/0" before "a-c/3"
+// ('/' sorts after '-'). Its folder walk is replaced, before s3rver loads it, by one that visits each folder's entries
+// in the order of the keys they hold: a folder as its name and '/', an object file as its key's last segment.
+const s3rverUtils = require(path.join(toolsDir, 'node_modules', 's3rver', 'lib', 'utils'));
+const objectFileSuffix = '._S3rver_object';
+s3rverUtils.walk = function* walkInKeyOrder(dir, recurseFilter) {
+  const entries = fs.readdirSync(dir).map(name => {
+    const filePath = path.posix.join(dir, name);
+    const isDirectory = fs.statSync(filePath).isDirectory();
+    const sortKey = isDirectory ? name + '/' : name.endsWith(objectFileSuffix) ? name.slice(0, -objectFileSuffix.length) : name;
+    return { filePath, isDirectory, sortKey };
+  });
+  entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  for (const entry of entries) {
+    if (!entry.isDirectory) {
+      yield entry.filePath;
+    } else if (!recurseFilter || recurseFilter(entry.filePath)) {
+      yield* walkInKeyOrder(entry.filePath, recurseFilter);
+    }
+  }
+};
 const S3rver = require(path.join(toolsDir, 'node_modules', 's3rver'));
 
 const uploadsDir = bucket => path.join(dataDir, bucket, '._S3rver_uploads');

@@ -26,18 +26,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task GivenUploadInProgress_WhenReadingTheKey_ThenItIsInvisible()
-    {
-        await using var upload = await _store.BeginPutAsync(Key, default);
-        await upload.Content.WriteAsync(new byte[1000]);
-        await upload.Content.FlushAsync();
-
-        Assert.Null(await _store.OpenReadAsync(Key, null, default));
-        Assert.Null(await _store.GetInfoAsync(Key, default));
-        Assert.Empty(await ListAsync(""));
-    }
-
-    [Fact]
     public async Task GivenUploadWritten_WhenDisposedWithoutCommit_ThenNothingRemainsAnywhere()
     {
         var upload = await _store.BeginPutAsync(Key, default);
@@ -72,15 +60,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         Assert.Equal(content, await File.ReadAllBytesAsync(_store.Diagnostics.PathOf(Key)));
         Assert.Equal(content.Length, (await _store.GetInfoAsync(Key, default))!.Size);
         Assert.Empty(IncomingFiles.Written(_store.Diagnostics.IncomingDirectory));
-    }
-
-    [Fact]
-    public async Task GivenCommittedObject_WhenCommittedAgain_ThenTheNewContentReplacesItAtomically()
-    {
-        await PutAsync(Key, "first version");
-        await PutAsync(Key, "second");
-
-        Assert.Equal("second", await ReadTextAsync(Key, null));
     }
 
     [Fact]
@@ -310,35 +289,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task GivenObjectsInSeveralFolders_WhenListingPrefixes_ThenKeysComeInOrdinalOrder()
-    {
-        string[] keys = ["dicom/a/1.dcm", "dicom/a.b/2.dcm", "dicom/a-c/3.dcm", "dicom/ab/4.dcm", "dicom/b.dcm", "batches/X.json", "dicom/a/0.dcm"];
-        foreach (var key in keys)
-        {
-            await PutAsync(key, key);
-        }
-
-        var all = await ListAsync("");
-        Assert.Equal(keys.Order(StringComparer.Ordinal).ToArray(), all.Select(i => i.Key).ToArray());
-        Assert.Equal(["dicom/a/0.dcm", "dicom/a/1.dcm"], (await ListAsync("dicom/a/")).Select(i => i.Key).ToArray());
-        Assert.Equal(["dicom/a-c/3.dcm", "dicom/a.b/2.dcm", "dicom/a/0.dcm", "dicom/a/1.dcm", "dicom/ab/4.dcm"],
-            (await ListAsync("dicom/a")).Select(i => i.Key).ToArray());
-        Assert.Empty(await ListAsync("nothing/"));
-        Assert.Equal("dicom/a/0.dcm".Length, all.Single(i => i.Key == "dicom/a/0.dcm").Size);
-    }
-
-    [Fact]
-    public async Task GivenObject_WhenReadingARange_ThenOnlyThoseBytesAreReturned()
-    {
-        await PutAsync(Key, "0123456789");
-
-        Assert.Equal("345", await ReadTextAsync(Key, new ByteRange(3, 3)));
-        Assert.Equal("789", await ReadTextAsync(Key, new ByteRange(7, 100)));
-        Assert.Equal("0123456789", await ReadTextAsync(Key, null));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.OpenReadAsync(Key, new ByteRange(10, 1), default));
-    }
-
-    [Fact]
     public async Task GivenStaleTempFilesFromACrash_WhenStoreStarts_ThenTheyAreRemoved()
     {
         var upload = await _store.BeginPutAsync(Key, default);
@@ -393,25 +343,6 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
         Assert.NotNull(stream);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync();
-    }
-
-    private async Task<string> ReadTextAsync(string key, ByteRange? range)
-    {
-        await using var stream = await _store.OpenReadAsync(key, range, default);
-        Assert.NotNull(stream);
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync();
-    }
-
-    private async Task<List<StoredObjectInfo>> ListAsync(string prefix)
-    {
-        var items = new List<StoredObjectInfo>();
-        await foreach (var item in _store.ListAsync(prefix, default))
-        {
-            items.Add(item);
-        }
-
-        return items;
     }
 
     private static async Task WaitForPreparedFilesAsync(FileSystemInstanceStore store, int count)

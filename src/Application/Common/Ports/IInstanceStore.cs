@@ -10,20 +10,29 @@ namespace ImagingGateway.Application.Common.Ports;
 /// (or <see cref="UnauthorizedAccessException"/> / <see cref="TimeoutException"/>): StoreInstance answers those
 /// with DIMSE 0xA700 "out of resources" so the sender retries. Wrap SDK exceptions in an IOException.
 /// </para>
+/// <para>InstanceStoreContract (tests/Application.Tests/Common/Ports/Contracts) holds every adapter to this.</para>
 /// </summary>
 public interface IInstanceStore
 {
     Task<IInstanceUpload> BeginPutAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Opens the object for reading, or returns null when it does not exist. A range reads only those bytes.</summary>
+    /// <summary>
+    /// Opens the object for reading, or returns null when it does not exist. A range reads at most its length from its
+    /// offset: nothing when it starts at or past the end. A negative offset or length is an
+    /// <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
     Task<Stream?> OpenReadAsync(string key, ByteRange? range, CancellationToken cancellationToken);
 
+    /// <summary>The object's size and time, or null when it does not exist; its checksum when the store has it at hand.</summary>
     Task<StoredObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Every object whose key starts with <paramref name="prefix"/>, in key order.</summary>
+    /// <summary>Every object whose key starts with <paramref name="prefix"/>, in ordinal key order.</summary>
     IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken);
 
-    /// <summary>The URI the import service reads a key or prefix at (s3://bucket/key, or file:///…).</summary>
+    /// <summary>
+    /// The URI the import service reads a key or prefix at (s3://bucket/key, or file:///…); a prefix's URI is a prefix of
+    /// its keys' URIs.
+    /// </summary>
     string LocationOf(string keyOrPrefix);
 }
 
@@ -36,7 +45,8 @@ public interface IInstanceUpload : IAsyncDisposable
 
     /// <summary>
     /// Makes the object durable and visible, replacing any object of the same key whole. Returns its size and its
-    /// checksum in the store's own algorithm (<see cref="ObjectChecksum"/>).
+    /// checksum in the store's own algorithm (<see cref="ObjectChecksum"/>). An upload commits once: a second commit
+    /// is an <see cref="InvalidOperationException"/>.
     /// </summary>
     Task<StoredObjectInfo> CommitAsync(CancellationToken cancellationToken);
 }

@@ -60,6 +60,9 @@ internal sealed class InstanceJournal : IDisposable
     /// <summary>Checkpoints done, and data flushes of the journal (commits / flushes = the sharing achieved).</summary>
     public (long Checkpoints, long Flushes) Statistics => (Interlocked.Read(ref _checkpoints), Interlocked.Read(ref _flushes));
 
+    /// <summary>Replaces the data flush of a segment (<see cref="FileSystemStoreDiagnostics"/>: a slow disk, made deterministic).</summary>
+    public Action<SafeFileHandle>? FlushOverride { get; set; }
+
     /// <summary>Whether an object of this size is committed through the journal.</summary>
     public bool Accepts(long size) => size <= _options.MaxObjectBytes;
 
@@ -398,7 +401,7 @@ internal sealed class InstanceJournal : IDisposable
             ExceptionDispatchInfo? error = null;
             try
             {
-                (_options.FlushOverride ?? NativeFileOperations.FlushData)(segment.Handle);
+                (FlushOverride ?? NativeFileOperations.FlushData)(segment.Handle);
                 Interlocked.Increment(ref _flushes);
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)

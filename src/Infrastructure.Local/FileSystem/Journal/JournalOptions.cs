@@ -29,9 +29,6 @@ public sealed class JournalOptions
     /// <summary>How long a commit waits for a free segment before it fails (A700 for the sender).</summary>
     public TimeSpan SegmentWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Replaces the data flush of a segment (tests: a slow disk, made deterministic).</summary>
-    internal Action<Microsoft.Win32.SafeHandles.SafeFileHandle>? FlushOverride { get; set; }
-
     /// <summary>Throws, naming the setting, when the values cannot work together.</summary>
     public void Validate()
     {

@@ -170,7 +170,8 @@ public sealed class InstanceJournalTests : IDisposable
     public async Task GivenManyConcurrentSmallCommits_WhenFlushed_ThenTheJournalFlushesAreShared()
     {
         // A slow disk (20 ms per flush, then the real fdatasync): commits arriving during one flush share the next.
-        var store = Open(o => o.Journal.FlushOverride = handle =>
+        var store = Open();
+        store.Diagnostics.OverrideJournalFlush(handle =>
         {
             Thread.Sleep(20);
             NativeFileOperations.FlushData(handle);
