@@ -1,5 +1,5 @@
 using ImagingGateway.Dicom.Metadata;
-using ImagingGateway.Domain.Dicom;
+using ImagingGateway.Dicom.Network.Dimse;
 
 namespace ImagingGateway.Application.Instances;
 
@@ -7,7 +7,7 @@ namespace ImagingGateway.Application.Instances;
 public static class InstanceChecks
 {
     /// <summary>Null when the header is fit to store for this command, else the failure status and its detail.</summary>
-    public static (ushort Status, string Detail)? Check(HeaderReadResult read, string sopClassUid, string sopInstanceUid)
+    public static (DimseStatus Status, string Detail)? Check(HeaderReadResult read, string sopClassUid, string sopInstanceUid)
     {
         if (read.Status != HeaderReadStatus.Completed || read.Header is null)
         {
@@ -18,15 +18,6 @@ public static class InstanceChecks
         if (missing.Count > 0)
         {
             return (DimseStatus.CannotUnderstand, string.Join("; ", missing.Select(e => e.Message)));
-        }
-
-        // The domain's UID rule builds keys and records from these; hold them to it as well.
-        foreach (var (name, uid) in new[] { ("SOP Class UID", read.Header.SopClassUid), ("SOP Instance UID", read.Header.SopInstanceUid), ("Study Instance UID", read.Header.StudyInstanceUid), ("Series Instance UID", read.Header.SeriesInstanceUid) })
-        {
-            if (DicomUid.Validate(uid) is { } problem)
-            {
-                return (DimseStatus.CannotUnderstand, $"{name} '{uid}' is invalid: {problem}");
-            }
         }
 
         var mismatched = InstanceValidator.Validate(read.Header, null, sopClassUid, sopInstanceUid);

@@ -1,5 +1,6 @@
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Reading;
 
 namespace ImagingGateway.Application.Instances.StoreInstance;
@@ -16,7 +17,7 @@ namespace ImagingGateway.Application.Instances.StoreInstance;
 internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffer sniffer, IDataSetStructureWalk? walker, string sopClassUid, string sopInstanceUid, Exception? storeFailure) : Stream
 {
     /// <summary>The header's refusal (status and detail), once the header was read and refused.</summary>
-    public (ushort Status, string Detail)? Rejection { get; private set; }
+    public (DimseStatus Status, string Detail)? Rejection { get; private set; }
 
     /// <summary>The store's own failure (disk full, S3 unreachable); nothing is written after it.</summary>
     public Exception? StoreFailure { get; private set; } = storeFailure;
@@ -90,7 +91,7 @@ internal sealed class DataSetIntake(Part10FileWriter writer, DataSetHeaderSniffe
         }
     }
 
-    private (ushort Status, string Detail) Refusal(DicomReadError error) =>
+    private (DimseStatus Status, string Detail) Refusal(DicomReadError error) =>
         walker is DeflatedDataSetWalker { InflatedSizeExceeded: true } deflated
             ? (DimseStatus.OutOfResources, $"inflates past Gateway:MaxInflatedDataSetBytes ({deflated.MaxInflatedBytes})")
             : (DimseStatus.CannotUnderstand, $"data set is not well formed: {error}");

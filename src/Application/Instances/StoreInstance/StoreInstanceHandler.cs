@@ -4,6 +4,7 @@ using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Reading;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Domain.Dicom;
@@ -99,7 +100,7 @@ public sealed partial class StoreInstanceHandler(
             storeFailure = intake.StoreFailure;
             if (intake.Rejection is { } r)
             {
-                LogRejected(logger, command.AssociationId, command.SopInstanceUid, r.Status, r.Detail);
+                LogRejected(logger, command.AssociationId, command.SopInstanceUid, r.Status.Code, r.Detail);
                 return (StoreInstanceResult.Failure(r.Status, r.Detail, batch.Id.Value), null);
             }
 

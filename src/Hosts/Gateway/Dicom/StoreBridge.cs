@@ -51,11 +51,11 @@ public sealed partial class StoreBridge(ISender sender, GatewayStats stats, Gate
 
         if (!result.IsSuccess)
         {
-            LogRefused(logger, context.AssociationId, context.SopInstanceUid, result.Status, result.Detail ?? result.ErrorComment ?? string.Empty);
+            LogRefused(logger, context.AssociationId, context.SopInstanceUid, result.Status.Code, result.Detail ?? result.ErrorComment ?? string.Empty);
         }
 
         // PS3.7 C.4.2: the sender learns why, within the 64 characters of Error Comment (0000,0902).
-        return new StoreOutcome(new DimseStatus(result.Status), result.IsSuccess ? null : result.ErrorComment);
+        return new StoreOutcome(result.Status, result.IsSuccess ? null : result.ErrorComment);
     }
 
     private void Completed(StoreRequestContext context, DimseStatus status, long bytes, TimeSpan elapsed)
