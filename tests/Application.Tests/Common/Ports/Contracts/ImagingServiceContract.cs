@@ -5,14 +5,15 @@ namespace ImagingGateway.Tests.Contracts;
 
 /// <summary>
 /// What every <see cref="IImagingService"/> promises, run against each adapter: a started job is SUBMITTED in its
-/// data store, a client token starts at most one job, and polling moves a job only forward until it ends with endedAt.
+/// data store, a client token starts at most one job, polling moves a job only forward until it ends with endedAt,
+/// and a completed job's results count what it imported.
 /// </summary>
 public abstract class ImagingServiceContract
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Puts valid DICOM instances where the adapter reads a batch's input and returns the request that imports them,
+    /// Puts one valid DICOM instance where the adapter reads a batch's input and returns the request that imports it,
     /// with <paramref name="clientToken"/> as its client token.
     /// </summary>
     protected abstract Task<StartImportRequest> PrepareImportAsync(string clientToken);
@@ -55,12 +56,33 @@ public abstract class ImagingServiceContract
         var request = await PrepareImportAsync("01JDQ8Z6Y3N6S0V5K8E2M4T7A4");
         var started = await Imaging.StartImportJobAsync(request, CancellationToken.None);
 
+        var state = await WaitForEndAsync(request, started);
+
+        Assert.Equal(ImportJobStatus.Completed, state.Status);
+        Assert.Equal(started.SubmittedAt, state.SubmittedAt);
+    }
+
+    [Fact]
+    public async Task GivenACompletedJob_WhenItsResultsAreRead_ThenThePreparedInstanceIsCountedAsImported()
+    {
+        var request = await PrepareImportAsync("01JDQ8Z6Y3N6S0V5K8E2M4T7A5");
+        var started = await Imaging.StartImportJobAsync(request, CancellationToken.None);
+        await WaitForEndAsync(request, started);
+
+        var results = await Imaging.ReadJobResultsAsync(request.DatastoreId, started.JobId, request.OutputS3Uri, CancellationToken.None);
+
+        Assert.Equal((1, 1, 0), (results.TotalFiles, results.SucceededFiles, results.FailedFiles));
+        Assert.Empty(results.Failures);
+        Assert.Single(results.ImageSets);
+    }
+
+    private async Task<ImportJobState> WaitForEndAsync(StartImportRequest request, StartedImportJob started)
+    {
         var seen = new List<ImportJobStatus> { started.Status };
-        ImportJobState state;
         var deadline = DateTime.UtcNow + Patience;
-        do
+        while (true)
         {
-            state = await Imaging.GetImportJobAsync(request.DatastoreId, started.JobId, CancellationToken.None);
+            var state = await Imaging.GetImportJobAsync(request.DatastoreId, started.JobId, CancellationToken.None);
             Assert.Equal(started.JobId, state.JobId);
             Assert.Equal(request.DatastoreId, state.DatastoreId);
             if (state.Status != seen[^1])
@@ -70,15 +92,13 @@ public abstract class ImagingServiceContract
             }
 
             Assert.Equal(state.Status.IsTerminal(), state.EndedAt is not null);
-            if (!state.Status.IsTerminal())
+            if (state.Status.IsTerminal())
             {
-                Assert.True(DateTime.UtcNow < deadline, $"job {started.JobId} did not end within {Patience}");
-                await Task.Delay(PollInterval);
+                return state;
             }
-        }
-        while (!state.Status.IsTerminal());
 
-        Assert.Equal(ImportJobStatus.Completed, state.Status);
-        Assert.Equal(started.SubmittedAt, state.SubmittedAt);
+            Assert.True(DateTime.UtcNow < deadline, $"job {started.JobId} did not end within {Patience}");
+            await Task.Delay(PollInterval);
+        }
     }
 }
