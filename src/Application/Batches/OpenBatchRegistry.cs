@@ -130,7 +130,16 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
     {
         lock (_lock)
         {
-            return _batches.Values.Where(b => b.TryClaimForClose()).ToList();
+            var ready = new List<ImportBatch>();
+            foreach (var batch in _batches.Values)
+            {
+                if (batch.TryClaimForClose())
+                {
+                    ready.Add(batch);
+                }
+            }
+
+            return ready;
         }
     }
 
