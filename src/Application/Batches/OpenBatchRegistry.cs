@@ -8,20 +8,17 @@ using Microsoft.Extensions.Options;
 namespace ImagingGateway.Application.Batches;
 
 /// <summary>
-/// The batches open in this process, by association. Thread-safe: many associations store at once.
-/// <para>
-/// Life of a batch: opened by the first <see cref="Reserve"/> of an association (per <see cref="GroupingPolicy"/>);
-/// <em>sealed</em> when it is full, when its association ends, or (PerInstance) after its one instance; once sealed
-/// and with no store in flight it is handed out exactly once to be closed (<see cref="TryClaimForClose"/>), and it
-/// leaves the registry when its manifest is written (<see cref="Remove"/>). A failed close gives the claim back
-/// (<see cref="ReleaseClaim"/>) so recovery can try again.
-/// </para>
+/// The batches open in this process: which batch is current for which association, and the lock that serialises
+/// their lifecycle calls (many associations store at once). The lifecycle itself, sealed, pending, claimed and the
+/// room for another instance, is <see cref="ImportBatch"/>'s: a batch is opened by the first <see cref="Reserve"/> of an
+/// association (per <see cref="GroupingPolicy"/>), handed out exactly once to be closed when it is sealed with nothing
+/// in flight, and leaves the registry when its manifest is written (<see cref="Remove"/>).
 /// </summary>
 public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOptions<BatchingOptions> options)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<BatchId, Entry> _batches = [];
-    private readonly Dictionary<string, Entry> _currentByAssociation = new(StringComparer.Ordinal);
+    private readonly Dictionary<BatchId, ImportBatch> _batches = [];
+    private readonly Dictionary<string, ImportBatch> _currentByAssociation = new(StringComparer.Ordinal);
 
     public GroupingPolicy Policy => options.Value.Policy;
 
@@ -31,32 +28,26 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
         var settings = options.Value;
         lock (_lock)
         {
-            _currentByAssociation.TryGetValue(associationId, out var current);
-            if (current is not null && (current.Sealed || !HasRoomForAnother(current, settings.Limits)))
+            if (_currentByAssociation.TryGetValue(associationId, out var current) && current.TryReserve())
             {
-                // Full (counting stores in flight): no new instance joins; the last one in flight closes it.
-                current.Sealed = true;
-                _currentByAssociation.Remove(associationId);
-                current = null;
+                return new BatchReservation(current);
             }
 
-            if (current is null)
+            // No current batch, or it is full counting stores in flight: the last of those closes it.
+            _currentByAssociation.Remove(associationId);
+            var batch = new ImportBatch(ids.NewBatchId(), callingAeTitle, calledAeTitle, associationId, time.GetUtcNow(), settings.Limits);
+            _batches.Add(batch.Id, batch);
+            batch.Reserve();
+            if (settings.Policy == GroupingPolicy.PerInstance)
             {
-                var batch = new ImportBatch(ids.NewBatchId(), callingAeTitle, calledAeTitle, associationId, time.GetUtcNow(), settings.Limits);
-                current = new Entry(batch);
-                _batches.Add(batch.Id, current);
-                if (settings.Policy == GroupingPolicy.PerInstance)
-                {
-                    current.Sealed = true; // one instance, then closed
-                }
-                else
-                {
-                    _currentByAssociation[associationId] = current;
-                }
+                batch.Seal();
+            }
+            else
+            {
+                _currentByAssociation[associationId] = batch;
             }
 
-            current.Pending++;
-            return new BatchReservation(current.Batch);
+            return new BatchReservation(batch);
         }
     }
 
@@ -74,25 +65,18 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
             }
 
             reservation.Completed = true;
-            if (!_batches.TryGetValue(reservation.Batch.Id, out var entry))
+            if (!_batches.TryGetValue(reservation.Batch.Id, out var batch))
             {
                 throw new InvalidOperationException($"batch {reservation.Batch.Id} left the registry while a store was in flight");
             }
 
-            entry.Pending--;
-            if (instance is not null && !IsOlderDuplicate(entry.Batch, instance))
+            batch.Complete(instance);
+            if (batch.IsSealed)
             {
-                entry.Batch.Add(instance);
-                entry.LargestInstance = Math.Max(entry.LargestInstance, instance.Size);
+                RemoveCurrent(batch);
             }
 
-            if (!entry.Sealed && !HasRoomForAnother(entry, entry.Batch.Limits))
-            {
-                entry.Sealed = true;
-                RemoveCurrent(entry);
-            }
-
-            return ClaimIfReady(entry);
+            return batch.TryClaimForClose() ? batch : null;
         }
     }
 
@@ -106,10 +90,10 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
         {
             _currentByAssociation.Remove(associationId);
             var ready = new List<ImportBatch>();
-            foreach (var entry in _batches.Values.Where(e => e.Batch.AssociationId == associationId).ToList())
+            foreach (var batch in _batches.Values.Where(b => b.AssociationId == associationId))
             {
-                entry.Sealed = true;
-                if (ClaimIfReady(entry) is { } batch)
+                batch.Seal();
+                if (batch.TryClaimForClose())
                 {
                     ready.Add(batch);
                 }
@@ -129,15 +113,15 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
         lock (_lock)
         {
             deferred = false;
-            if (!_batches.TryGetValue(batchId, out var entry))
+            if (!_batches.TryGetValue(batchId, out var batch))
             {
                 return null;
             }
 
-            entry.Sealed = true;
-            RemoveCurrent(entry);
-            deferred = entry.Pending > 0;
-            return ClaimIfReady(entry);
+            batch.Seal();
+            RemoveCurrent(batch);
+            deferred = batch.Pending > 0;
+            return batch.TryClaimForClose() ? batch : null;
         }
     }
 
@@ -147,9 +131,9 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
         lock (_lock)
         {
             var ready = new List<ImportBatch>();
-            foreach (var entry in _batches.Values.ToList())
+            foreach (var batch in _batches.Values)
             {
-                if (entry.Sealed && ClaimIfReady(entry) is { } batch)
+                if (batch.TryClaimForClose())
                 {
                     ready.Add(batch);
                 }
@@ -164,9 +148,9 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
     {
         lock (_lock)
         {
-            if (_batches.Remove(batchId, out var entry))
+            if (_batches.Remove(batchId, out var batch))
             {
-                RemoveCurrent(entry);
+                RemoveCurrent(batch);
             }
         }
     }
@@ -176,9 +160,9 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
     {
         lock (_lock)
         {
-            if (_batches.TryGetValue(batchId, out var entry))
+            if (_batches.TryGetValue(batchId, out var batch))
             {
-                entry.Claimed = false;
+                batch.ReleaseClaim();
             }
         }
     }
@@ -204,47 +188,11 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
         }
     }
 
-    // A batch takes another instance while it is under the file limit counting stores in flight, and while the
-    // next instance, if it is no larger than the largest so far, keeps it within the byte limit. The size of an
-    // instance is known only once it is stored, so a larger one can still take a batch over the byte limit.
-    private static bool HasRoomForAnother(Entry entry, BatchLimits limits) =>
-        entry.Batch.Instances.Count + entry.Pending < limits.MaxFiles
-        && entry.Batch.TotalBytes + entry.LargestInstance <= limits.MaxBytes;
-
-    // The same SOP instance stored twice at once overwrites one key: the later commit is what the store holds, so
-    // an earlier one completing last must not replace its facts (the manifest's size would not match the object).
-    private static bool IsOlderDuplicate(ImportBatch batch, ReceivedInstance instance) =>
-        batch.Find(instance.SopInstanceUid) is { } existing && existing.ReceivedAt > instance.ReceivedAt;
-
-    private ImportBatch? ClaimIfReady(Entry entry)
+    private void RemoveCurrent(ImportBatch batch)
     {
-        if (!entry.Sealed || entry.Pending > 0 || entry.Claimed)
+        if (_currentByAssociation.TryGetValue(batch.AssociationId, out var current) && ReferenceEquals(current, batch))
         {
-            return null;
+            _currentByAssociation.Remove(batch.AssociationId);
         }
-
-        entry.Claimed = true;
-        return entry.Batch;
-    }
-
-    private void RemoveCurrent(Entry entry)
-    {
-        if (_currentByAssociation.TryGetValue(entry.Batch.AssociationId, out var current) && ReferenceEquals(current, entry))
-        {
-            _currentByAssociation.Remove(entry.Batch.AssociationId);
-        }
-    }
-
-    private sealed class Entry(ImportBatch batch)
-    {
-        public ImportBatch Batch { get; } = batch;
-
-        public int Pending { get; set; }
-
-        public bool Sealed { get; set; }
-
-        public bool Claimed { get; set; }
-
-        public long LargestInstance { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Reading;
 using ImagingGateway.Domain.Dicom;
 using DicomTag = ImagingGateway.Dicom.Dictionary.DicomTag;
@@ -15,7 +16,7 @@ public static class InstanceChecks
     public static ReadOptions HeaderOptions { get; } = new() { StopAtTag = new DicomTag(0x0020, 0x000F), SkipValuesLongerThan = InstanceHeaderReader.MaxHeldValueBytes };
 
     /// <summary>Null when the header is fit to store for this command, else the failure status and its detail.</summary>
-    public static (ushort Status, string Detail)? Check(HeaderReadResult read, string sopClassUid, string sopInstanceUid)
+    public static (DimseStatus Status, string Detail)? Check(HeaderReadResult read, string sopClassUid, string sopInstanceUid)
     {
         if (read.Status != HeaderReadStatus.Completed || read.Header is null)
         {

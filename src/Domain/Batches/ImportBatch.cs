@@ -6,7 +6,13 @@ namespace ImagingGateway.Domain.Batches;
 
 /// <summary>
 /// The unit that becomes one import job: the instances stored under one prefix, bounded by <see cref="BatchLimits"/>.
-/// A batch is open until it is closed; a closed batch never takes another instance.
+/// <para>
+/// Life of a batch: stores take places in it (<see cref="TryReserve"/>) and give them back with what they stored
+/// (<see cref="Complete"/>); it is <em>sealed</em> when it has no room for another instance or its owner says so
+/// (<see cref="Seal"/>), and a sealed batch with nothing in flight is <em>claimed</em> exactly once for closing
+/// (<see cref="TryClaimForClose"/>), given back if closing fails (<see cref="ReleaseClaim"/>), and <em>closed</em> when
+/// its manifest is written. Not thread-safe: its owner serialises the calls.
+/// </para>
 /// </summary>
 public sealed class ImportBatch
 {
@@ -46,12 +52,88 @@ public sealed class ImportBatch
 
     public bool IsClosed => ClosedAt is not null;
 
-    /// <summary>True when no further instance fits: the file limit or the byte limit is reached.</summary>
-    public bool IsFull => _instances.Count >= Limits.MaxFiles || TotalBytes >= Limits.MaxBytes;
+    /// <summary>Stores that hold a place in the batch and have not completed yet.</summary>
+    public int Pending { get; private set; }
 
-    /// <summary>Whether an instance of <paramref name="size"/> bytes may still join. An empty batch takes any one instance.</summary>
-    public bool CanAccept(long size) =>
-        !IsClosed && (_instances.Count == 0 || (_instances.Count < Limits.MaxFiles && TotalBytes + size <= Limits.MaxBytes));
+    /// <summary>No new store joins a sealed batch; it closes once the stores in flight complete.</summary>
+    public bool IsSealed { get; private set; }
+
+    /// <summary>Someone is closing the batch (its manifest is being written).</summary>
+    public bool IsClaimed { get; private set; }
+
+    /// <summary>The largest instance so far: the size the next one is assumed to have, since a size is known only once stored.</summary>
+    public long LargestInstance { get; private set; }
+
+    /// <summary>
+    /// Whether another instance fits: under the file limit counting stores in flight, and within the byte limit if the
+    /// next one is no larger than <see cref="LargestInstance"/>. An empty batch takes any one instance, so a single
+    /// instance larger than the byte limit still gets a batch of its own.
+    /// </summary>
+    public bool HasRoomForAnother =>
+        _instances.Count + Pending < Limits.MaxFiles && TotalBytes + LargestInstance <= Limits.MaxBytes;
+
+    /// <summary>Takes a place for one store; false (sealing the batch if it is full) when no further instance may join.</summary>
+    public bool TryReserve()
+    {
+        if (!IsSealed && !HasRoomForAnother)
+        {
+            IsSealed = true;
+        }
+
+        if (IsSealed || IsClosed)
+        {
+            return false;
+        }
+
+        Pending++;
+        return true;
+    }
+
+    /// <summary>Takes a place for one store in a batch that must have room (a batch just opened).</summary>
+    public void Reserve()
+    {
+        if (!TryReserve())
+        {
+            throw new DomainException($"batch {Id} takes no further instance", "batchId");
+        }
+    }
+
+    /// <summary>Gives a place back with the instance its store wrote (null when nothing was stored); seals a full batch.</summary>
+    public void Complete(ReceivedInstance? instance)
+    {
+        if (Pending == 0)
+        {
+            throw new DomainException($"batch {Id} has no store in flight", "batchId");
+        }
+
+        Pending--;
+        if (instance is not null)
+        {
+            Add(instance);
+        }
+
+        if (!HasRoomForAnother)
+        {
+            IsSealed = true;
+        }
+    }
+
+    public void Seal() => IsSealed = true;
+
+    /// <summary>Claims the batch for closing when it is sealed, nothing is in flight and nobody claimed it yet.</summary>
+    public bool TryClaimForClose()
+    {
+        if (!IsSealed || Pending > 0 || IsClaimed || IsClosed)
+        {
+            return false;
+        }
+
+        IsClaimed = true;
+        return true;
+    }
+
+    /// <summary>Closing failed: the batch stays sealed and may be claimed again.</summary>
+    public void ReleaseClaim() => IsClaimed = false;
 
     public string KeyFor(DicomUid sopInstanceUid) => ObjectKeys.Instance(Id, sopInstanceUid);
 
@@ -67,9 +149,15 @@ public sealed class ImportBatch
             throw new DomainException($"instance belongs to batch {instance.BatchId}, not {Id}", "batchId");
         }
 
-        // A duplicate SOP instance in one batch overwrote the same key: count it once, keep the newest facts.
+        // A duplicate SOP instance in one batch overwrote the same key: count it once and keep the facts of the later
+        // commit, which is what the store holds, even when an earlier store completes last.
         if (_indexBySopInstanceUid.TryGetValue(instance.SopInstanceUid, out var existing))
         {
+            if (_instances[existing].ReceivedAt > instance.ReceivedAt)
+            {
+                return;
+            }
+
             TotalBytes -= _instances[existing].Size;
             _instances[existing] = instance;
         }
@@ -80,6 +168,7 @@ public sealed class ImportBatch
         }
 
         TotalBytes += instance.Size;
+        LargestInstance = Math.Max(LargestInstance, instance.Size);
     }
 
     /// <summary>The instance of the batch with this SOP Instance UID, if any.</summary>

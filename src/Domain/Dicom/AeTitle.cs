@@ -1,15 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
+using ImagingGateway.Dicom.Values;
 using ImagingGateway.Domain.Common;
 
 namespace ImagingGateway.Domain.Dicom;
 
 /// <summary>
-/// An application entity title (PS3.5 6.2, VR AE): 1 to 16 characters of the default repertoire, no backslash,
-/// no control characters, not all spaces. Leading and trailing spaces are not significant and are trimmed.
+/// An application entity title (PS3.5 6.2, VR AE) that has passed <see cref="DicomAeTitleRules"/>, trimmed of the
+/// leading and trailing spaces that are not significant. The grammar lives in the toolkit, the one home of VR rules.
 /// </summary>
 public readonly record struct AeTitle
 {
-    public const int MaxLength = 16;
+    public const int MaxLength = DicomAeTitleRules.MaxLength;
 
     private AeTitle(string value) => Value = value;
 
@@ -40,39 +41,8 @@ public readonly record struct AeTitle
 
     public static bool IsValid(string? value) => Validate(value) is null;
 
-    public static string? Validate(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "an AE title must not be empty";
-        }
-
-        if (value.Length > MaxLength)
-        {
-            return $"an AE title is at most {MaxLength} characters, this one has {value.Length}";
-        }
-
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c == '\\')
-            {
-                return $"backslash at offset {i} is not allowed in an AE title";
-            }
-
-            if (c < 0x20 || c > 0x7E)
-            {
-                return $"character U+{(int)c:X4} at offset {i} is not allowed in an AE title";
-            }
-        }
-
-        if (value.Trim(' ').Length == 0)
-        {
-            return "an AE title must not be all spaces";
-        }
-
-        return null;
-    }
+    /// <summary>Returns null when <paramref name="value"/> is a valid AE title, otherwise why it is not.</summary>
+    public static string? Validate(string? value) => DicomAeTitleRules.Validate(value);
 
     public override string ToString() => Value ?? string.Empty;
 }

@@ -56,6 +56,27 @@ public sealed class ImportJob
     };
 
     /// <summary>
+    /// Moves the job towards the status the imaging service reports, ignoring a report that would move it backwards
+    /// or out of a terminal state (a stale or replayed poll). Returns false when the job does not change.
+    /// </summary>
+    public bool Advance(ImportJobStatus status, DateTimeOffset at, string? message = null) =>
+        (status == Status || IsLegalTransition(Status, status)) && TransitionTo(status, at, message);
+
+    /// <summary>
+    /// Throws <see cref="DomainException"/> unless this job's state may replace a stored job whose status is
+    /// <paramref name="stored"/>: a legal transition, or a new message on a job still running. Every repository asks
+    /// this before its conditional write, so no adapter holds a transition rule of its own.
+    /// </summary>
+    public void EnsureCanReplace(ImportJobStatus stored)
+    {
+        var allowed = Status == stored ? !stored.IsTerminal() : IsLegalTransition(stored, Status);
+        if (!allowed)
+        {
+            throw new DomainException($"job {JobId} cannot go from {stored.ToWire()} to {Status.ToWire()}", "jobStatus");
+        }
+    }
+
+    /// <summary>
     /// Moves the job to <paramref name="status"/>. Returns false (and changes nothing) when the job already has that
     /// status, so a replayed poll is harmless; throws <see cref="DomainException"/> for an illegal transition.
     /// </summary>

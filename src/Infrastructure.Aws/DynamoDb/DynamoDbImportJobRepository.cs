@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ImagingGateway.Application.Common.Ports;
-using ImagingGateway.Domain.Common;
 using ImagingGateway.Domain.Imports;
 using Microsoft.Extensions.Options;
 using static ImagingGateway.Infrastructure.Aws.DynamoDb.ImportJobItem;
@@ -48,17 +47,7 @@ public sealed class DynamoDbImportJobRepository(IAmazonDynamoDB dynamo, IOptions
 
     public async Task<bool> TryUpdateAsync(ImportJob job, ImportJobStatus expectedStatus, CancellationToken cancellationToken)
     {
-        if (expectedStatus.IsTerminal())
-        {
-            // A terminal job never changes again; there is nothing a write could legally do.
-            return false;
-        }
-
-        if (job.Status != expectedStatus && !ImportJob.IsLegalTransition(expectedStatus, job.Status))
-        {
-            throw new DomainException(
-                $"job {job.JobId} cannot go from {expectedStatus.ToWire()} to {job.Status.ToWire()}", JobStatus);
-        }
+        job.EnsureCanReplace(expectedStatus);
 
         var names = new Dictionary<string, string>
         {
@@ -199,6 +188,42 @@ public sealed class DynamoDbImportJobRepository(IAmazonDynamoDB dynamo, IOptions
         }
 
         return new Page<ImportJob>(taken.Select(c => FromItem(c.Item)).ToList(), anyLeft ? ContinuationToken.Encode(next) : null);
+    }
+
+    /// <summary>
+    /// One Select=COUNT query of the byStatus index per status: DynamoDB counts on its side and returns no items,
+    /// and the index the listing already uses needs no further grant.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<ImportJobStatus, long>();
+        foreach (var status in Statuses)
+        {
+            long count = 0;
+            Dictionary<string, AttributeValue>? start = null;
+            do
+            {
+                var response = await dynamo.QueryAsync(
+                    new QueryRequest
+                    {
+                        TableName = _table,
+                        IndexName = ByStatusIndex,
+                        KeyConditionExpression = "#pk = :pk",
+                        ExpressionAttributeNames = new() { ["#pk"] = JobStatus },
+                        ExpressionAttributeValues = new() { [":pk"] = S(status.ToWire()) },
+                        Select = Select.COUNT,
+                        ExclusiveStartKey = start,
+                    },
+                    cancellationToken);
+                count += response.Count ?? 0;
+                start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            }
+            while (start is not null);
+
+            counts[status] = count;
+        }
+
+        return counts;
     }
 
     private async Task<Page<ImportJob>> QueryPageAsync(string index, string attribute, string value, PageRequest page, CancellationToken cancellationToken)

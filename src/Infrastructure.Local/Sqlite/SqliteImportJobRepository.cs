@@ -6,8 +6,8 @@ namespace ImagingGateway.Infrastructure.Local.Sqlite;
 
 /// <summary>
 /// The job table in SQLite, with exactly DicomImportJobTable's attributes (plus batchId, instanceCount, totalBytes)
-/// and the same conditional writes as the DynamoDB adapter: create only if absent, update only if the stored status
-/// is the expected one. On top of that the table itself refuses to move a job backwards or out of a terminal state.
+/// and the conditional writes <see cref="IImportJobRepository"/> defines: create only if absent, update only if the
+/// stored status is the expected one and the aggregate allows the move.
 /// </summary>
 public sealed class SqliteImportJobRepository : IImportJobRepository
 {
@@ -81,15 +81,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
 
     public async Task<bool> TryUpdateAsync(ImportJob job, ImportJobStatus expectedStatus, CancellationToken cancellationToken)
     {
-        // Same status: only a message change of a job still running. Otherwise only a legal forward transition.
-        var allowed = job.Status == expectedStatus
-            ? !expectedStatus.IsTerminal()
-            : ImportJob.IsLegalTransition(expectedStatus, job.Status);
-        if (!allowed)
-        {
-            return false;
-        }
-
+        job.EnsureCanReplace(expectedStatus);
         var s = job.Snapshot;
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -135,7 +127,6 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
-    /// <summary>How many jobs have each status.</summary>
     public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);

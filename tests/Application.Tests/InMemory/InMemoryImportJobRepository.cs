@@ -4,7 +4,7 @@ using ImagingGateway.Domain.Imports;
 
 namespace ImagingGateway.Application.Tests.InMemory;
 
-/// <summary>The job table in memory, with DynamoDB's conditional semantics (create if absent, update if status is as expected).</summary>
+/// <summary>The job table in memory, with the conditional writes <see cref="IImportJobRepository"/> defines.</summary>
 public sealed class InMemoryImportJobRepository : IImportJobRepository
 {
     private readonly Lock _lock = new();
@@ -34,6 +34,7 @@ public sealed class InMemoryImportJobRepository : IImportJobRepository
 
     public Task<bool> TryUpdateAsync(ImportJob job, ImportJobStatus expectedStatus, CancellationToken cancellationToken)
     {
+        job.EnsureCanReplace(expectedStatus);
         var before = BeforeNextUpdate;
         BeforeNextUpdate = null;
         before?.Invoke(this);
@@ -74,6 +75,16 @@ public sealed class InMemoryImportJobRepository : IImportJobRepository
 
     public Task<Page<ImportJob>> ListAsync(PageRequest page, CancellationToken cancellationToken) =>
         Task.FromResult(Query(_ => true, page));
+
+    public Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyDictionary<ImportJobStatus, long> counts = Enum.GetValues<ImportJobStatus>()
+                .ToDictionary(s => s, s => (long)_jobs.Values.Count(j => j.Status == s));
+            return Task.FromResult(counts);
+        }
+    }
 
     private Page<ImportJob> Query(Func<ImportJobSnapshot, bool> filter, PageRequest page)
     {

@@ -36,37 +36,101 @@ public sealed class ImportBatchTests
     }
 
     [Fact]
-    public void GivenAFileLimit_WhenReached_ThenTheBatchIsFullAndAcceptsNoMore()
+    public void GivenAFileLimit_WhenReached_ThenTheBatchIsSealedAndTakesNoMore()
     {
         var batch = NewBatch(new BatchLimits(maxFiles: 2));
-        batch.Add(Instance(batch, 1, 10));
-        Assert.False(batch.IsFull);
-        Assert.True(batch.CanAccept(10));
+        Store(batch, Instance(batch, 1, 10));
+        Assert.True(batch.HasRoomForAnother);
+        Assert.False(batch.IsSealed);
 
-        batch.Add(Instance(batch, 2, 10));
+        Store(batch, Instance(batch, 2, 10));
 
-        Assert.True(batch.IsFull);
-        Assert.False(batch.CanAccept(1));
+        Assert.True(batch.IsSealed);
+        Assert.False(batch.HasRoomForAnother);
+        Assert.False(batch.TryReserve());
     }
 
     [Fact]
-    public void GivenAByteLimit_WhenAnInstanceWouldPassIt_ThenItIsNotAcceptedButOneThatFitsIs()
+    public void GivenStoresInFlight_WhenTheyReachTheFileLimit_ThenNoFurtherStoreJoinsAndOnlyTheLastCompletionLetsItBeClaimed()
     {
-        var batch = NewBatch(new BatchLimits(maxBytes: 100));
-        batch.Add(Instance(batch, 1, 60));
+        var batch = NewBatch(new BatchLimits(maxFiles: 2));
 
-        Assert.False(batch.CanAccept(41));
-        Assert.True(batch.CanAccept(40));
-        batch.Add(Instance(batch, 2, 40));
-        Assert.True(batch.IsFull);
+        Assert.True(batch.TryReserve());
+        Assert.True(batch.TryReserve());
+        Assert.False(batch.TryReserve());
+        Assert.True(batch.IsSealed);
+
+        batch.Complete(Instance(batch, 1, 10));
+        Assert.False(batch.TryClaimForClose());
+        batch.Complete(Instance(batch, 2, 10));
+        Assert.True(batch.TryClaimForClose());
+        Assert.Equal(0, batch.Pending);
     }
 
     [Fact]
-    public void GivenAnEmptyBatch_WhenAnInstanceLargerThanTheByteLimitArrives_ThenItIsAcceptedAlone()
+    public void GivenAByteLimit_WhenTheNextInstanceOfTheLargestSizeSoFarWouldPassIt_ThenThereIsNoRoom()
+    {
+        var batch = NewBatch(new BatchLimits(maxBytes: 250));
+
+        Store(batch, Instance(batch, 1, 100));
+        Assert.True(batch.HasRoomForAnother);
+        Store(batch, Instance(batch, 2, 40));
+
+        // 140 + the largest so far (100) = 240 fits; after a third of 100, 240 + 100 does not.
+        Assert.Equal(100, batch.LargestInstance);
+        Assert.True(batch.HasRoomForAnother);
+        Store(batch, Instance(batch, 3, 100));
+        Assert.False(batch.HasRoomForAnother);
+        Assert.True(batch.IsSealed);
+    }
+
+    [Fact]
+    public void GivenAnEmptyBatch_WhenAnInstanceLargerThanTheByteLimitArrives_ThenItIsTakenAloneAndSealsTheBatch()
     {
         var batch = NewBatch(new BatchLimits(maxBytes: 100));
 
-        Assert.True(batch.CanAccept(1_000));
+        Assert.True(batch.TryReserve());
+        batch.Complete(Instance(batch, 1, 1_000));
+
+        Assert.Equal(1_000, batch.TotalBytes);
+        Assert.True(batch.IsSealed);
+    }
+
+    [Fact]
+    public void GivenASealedBatch_WhenClaimedTwice_ThenOnlyTheFirstClaimWinsUntilItIsReleased()
+    {
+        var batch = NewBatch();
+        Store(batch, Instance(batch, 1, 10));
+        Assert.False(batch.TryClaimForClose());
+
+        batch.Seal();
+
+        Assert.True(batch.TryClaimForClose());
+        Assert.False(batch.TryClaimForClose());
+        batch.ReleaseClaim();
+        Assert.True(batch.TryClaimForClose());
+    }
+
+    [Fact]
+    public void GivenNoStoreInFlight_WhenCompleted_ThenADomainErrorIsThrown()
+    {
+        var batch = NewBatch();
+
+        Assert.Equal("batchId", Assert.Throws<DomainException>(() => batch.Complete(null)).Field);
+    }
+
+    [Fact]
+    public void GivenTheSameSopInstanceCompletingOutOfOrder_WhenTheEarlierStoreCompletesLast_ThenTheLaterFactsStay()
+    {
+        var batch = NewBatch();
+        var later = Instance(batch, 1, 120) with { ReceivedAt = Opened.AddSeconds(2) };
+        var earlier = Instance(batch, 1, 100) with { ReceivedAt = Opened.AddSeconds(1) };
+
+        Store(batch, later);
+        Store(batch, earlier);
+
+        Assert.Equal(120, Assert.Single(batch.Instances).Size);
+        Assert.Equal(120, batch.TotalBytes);
     }
 
     [Fact]
@@ -76,7 +140,7 @@ public sealed class ImportBatchTests
         batch.Close(Opened.AddMinutes(1));
 
         Assert.Equal("batchId", Assert.Throws<DomainException>(() => batch.Add(Instance(batch, 1, 1))).Field);
-        Assert.False(batch.CanAccept(1));
+        Assert.False(batch.TryReserve());
     }
 
     [Fact]
@@ -106,6 +170,12 @@ public sealed class ImportBatchTests
         Assert.Equal("maxFiles", Assert.Throws<DomainException>(() => new BatchLimits(maxFiles: 0)).Field);
         Assert.Equal("maxBytes", Assert.Throws<DomainException>(() => new BatchLimits(maxBytes: 0)).Field);
         Assert.Equal((5_000, 10_000_000_000L), (BatchLimits.Default.MaxFiles, BatchLimits.Default.MaxBytes));
+    }
+
+    private static void Store(ImportBatch batch, ReceivedInstance instance)
+    {
+        Assert.True(batch.TryReserve());
+        batch.Complete(instance);
     }
 
     private static ImportBatch NewBatch(BatchLimits? limits = null, byte seed = 1) =>

@@ -25,8 +25,8 @@ public sealed class AeTitleTests
     [InlineData("", "empty")]
     [InlineData(" ", "all spaces")] // PS3.5 6.2: a value of only spaces shall not be used
     [InlineData("                ", "all spaces")]
-    [InlineData("0123456789ABCDEFG", "at most 16")]
-    [InlineData("AE\\TITLE", "backslash")] // the value delimiter
+    [InlineData("0123456789ABCDEFG", "more than 16")]
+    [InlineData("AE\\TITLE", "U+005C")] // the value delimiter
     [InlineData("AE\tTITLE", "U+0009")]
     [InlineData("AE\nTITLE", "U+000A")]
     [InlineData("AE\u001bTITLE", "U+001B")] // ESC

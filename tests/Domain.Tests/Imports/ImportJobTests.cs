@@ -136,6 +136,54 @@ public sealed class ImportJobTests
         Assert.Equal(Snapshot() with { Status = ImportJobStatus.Completed, EndedAt = Later, Message = "imported 2 of 2 files" }, job.Snapshot);
     }
 
+    [Theory]
+    [MemberData(nameof(Illegal))]
+    public void GivenAStaleOrReplayedReport_WhenAdvanced_ThenTheJobDoesNotChange(ImportJobStatus from, ImportJobStatus reported)
+    {
+        var job = JobIn(from);
+        var before = job.Snapshot;
+
+        Assert.False(job.Advance(reported, Later, "stale"));
+
+        Assert.Equal(before, job.Snapshot);
+    }
+
+    [Theory]
+    [MemberData(nameof(Legal))]
+    public void GivenAForwardReport_WhenAdvanced_ThenTheJobMovesAsTransitionToWould(ImportJobStatus from, ImportJobStatus reported)
+    {
+        var job = JobIn(from);
+
+        Assert.True(job.Advance(reported, Later, "moved"));
+
+        Assert.Equal((reported, reported.IsTerminal() ? Later : (DateTimeOffset?)null, "moved"), (job.Status, job.EndedAt, job.Message));
+    }
+
+    [Fact]
+    public void GivenEveryPairOfStoredAndNewStatus_WhenAskedToReplace_ThenOnlyLegalMovesAndMessagesOfRunningJobsPass()
+    {
+        var allowed = Legal.Select(r => ((ImportJobStatus)r[0], (ImportJobStatus)r[1]))
+            .Append((ImportJobStatus.Submitted, ImportJobStatus.Submitted))
+            .Append((ImportJobStatus.InProgress, ImportJobStatus.InProgress))
+            .ToHashSet();
+        foreach (var stored in Enum.GetValues<ImportJobStatus>())
+        {
+            foreach (var next in Enum.GetValues<ImportJobStatus>())
+            {
+                var error = Record.Exception(() => JobIn(next).EnsureCanReplace(stored));
+
+                if (allowed.Contains((stored, next)))
+                {
+                    Assert.Null(error);
+                }
+                else
+                {
+                    Assert.Equal("jobStatus", Assert.IsType<DomainException>(error).Field);
+                }
+            }
+        }
+    }
+
     private static ImportJob JobIn(ImportJobStatus status)
     {
         var job = ImportJob.Submit(Snapshot());

@@ -10,7 +10,10 @@ public interface IImportJobRepository
 
     /// <summary>
     /// Writes <paramref name="job"/>'s status, endedAt and message only if the stored status is still
-    /// <paramref name="expectedStatus"/>; returns false when it is not (someone else moved it first).
+    /// <paramref name="expectedStatus"/>. Returns false, changing nothing, when it is not or the job is absent (a lost
+    /// race: read again and decide again). Throws <see cref="Domain.Common.DomainException"/>, writing nothing, when
+    /// <see cref="ImportJob.EnsureCanReplace"/> refuses the move from <paramref name="expectedStatus"/>: only the
+    /// aggregate decides transitions, and asking for an illegal one is the caller's bug, not a race.
     /// </summary>
     Task<bool> TryUpdateAsync(ImportJob job, ImportJobStatus expectedStatus, CancellationToken cancellationToken);
 
@@ -24,6 +27,9 @@ public interface IImportJobRepository
 
     /// <summary>Every job, newest first.</summary>
     Task<Page<ImportJob>> ListAsync(PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>How many jobs have each status, every status present (0 when none), without reading the jobs.</summary>
+    Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>At most <see cref="Limit"/> items after the position <see cref="ContinuationToken"/> names (null: the start).</summary>

@@ -110,14 +110,8 @@ public sealed partial class CheckImportStatusHandler(
                 }
             }
 
-            if (job.IsTerminal || (target != job.Status && !ImportJob.IsLegalTransition(job.Status, target)))
-            {
-                // Terminal is final, and a stale read from the service never moves a job backwards.
-                return job;
-            }
-
             var expected = job.Status;
-            if (!job.TransitionTo(target, at, message))
+            if (!job.Advance(target, at, message))
             {
                 return job;
             }

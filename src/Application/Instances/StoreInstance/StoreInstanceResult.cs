@@ -1,14 +1,15 @@
 using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Dicom.Network.Dimse;
 
 namespace ImagingGateway.Application.Instances.StoreInstance;
 
 /// <summary>
-/// The C-STORE outcome. <see cref="Status"/> is a DIMSE status (<see cref="DimseStatus"/>); 0x0000 only once the
+/// The C-STORE outcome. <see cref="Status"/> is a DIMSE status (PS3.7 Annex C); Success only once the
 /// instance is durably stored. <see cref="ErrorComment"/> fits Error Comment (0000,0902), at most 64 characters;
 /// <see cref="Detail"/> is the full explanation for the log.
 /// </summary>
 public sealed record StoreInstanceResult(
-    ushort Status,
+    DimseStatus Status,
     string? ErrorComment,
     string? Detail,
     string? BatchId,
@@ -20,7 +21,7 @@ public sealed record StoreInstanceResult(
 
     public bool IsSuccess => Status == DimseStatus.Success;
 
-    public static StoreInstanceResult Failure(ushort status, string detail, string? batchId) =>
+    public static StoreInstanceResult Failure(DimseStatus status, string detail, string? batchId) =>
         new(status, Comment(detail), detail, batchId, null, 0, null);
 
     /// <summary>

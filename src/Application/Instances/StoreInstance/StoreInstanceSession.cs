@@ -4,6 +4,7 @@ using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Dictionary;
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Reading;
 using ImagingGateway.Domain.Batches;
 using ImagingGateway.Domain.Dicom;
@@ -37,7 +38,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
     private readonly DataSetStructureWalker _walker;
     private IInstanceUpload? _upload;
     private Part10FileWriter? _writer;
-    private (ushort Status, string Detail)? _refusal;
+    private (DimseStatus Status, string Detail)? _refusal;
     private Exception? _storeFailure;
     private bool _ended;
 
@@ -232,7 +233,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
 
         if (_refusal is { } refusal)
         {
-            LogRejected(_logger, _command.AssociationId, _command.SopInstanceUid, refusal.Status, refusal.Detail);
+            LogRejected(_logger, _command.AssociationId, _command.SopInstanceUid, refusal.Status.Code, refusal.Detail);
             return (StoreInstanceResult.Failure(refusal.Status, refusal.Detail, BatchId), null);
         }
 
@@ -272,15 +273,15 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         return (new StoreInstanceResult(DimseStatus.Success, null, null, BatchId, _key, info.Size, info.Checksum), instance);
     }
 
-    private (ushort Status, string Detail)? Refusal(InstanceHeaderReader header) =>
+    private (DimseStatus Status, string Detail)? Refusal(InstanceHeaderReader header) =>
         header.InflatedSizeExceeded
             ? InflatedTooLarge(_walker.MaxInflatedBytes)
             : InstanceChecks.Check(header.Result!, _command.SopClassUid, _command.SopInstanceUid);
 
-    private (ushort Status, string Detail) Refusal(DicomReadError error) =>
+    private (DimseStatus Status, string Detail) Refusal(DicomReadError error) =>
         _walker.InflatedSizeExceeded ? InflatedTooLarge(_walker.MaxInflatedBytes) : (DimseStatus.CannotUnderstand, $"data set is not well formed: {error}");
 
-    private static (ushort Status, string Detail) InflatedTooLarge(long limit) =>
+    private static (DimseStatus Status, string Detail) InflatedTooLarge(long limit) =>
         (DimseStatus.OutOfResources, $"inflates past Gateway:MaxInflatedDataSetBytes ({limit})");
 
     private StoreInstanceResult OutOfResources(Exception ex)

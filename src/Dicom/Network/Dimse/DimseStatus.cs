@@ -1,26 +1,30 @@
 namespace ImagingGateway.Dicom.Network.Dimse;
 
-/// <summary>A DIMSE status code (PS3.7 Annex C; C-STORE codes in PS3.4 B.2.3).</summary>
+/// <summary>
+/// A DIMSE status code (PS3.7 Annex C: success C.1, pending C.2, cancel C.3, warning C.4, failure C.5), the one
+/// table of codes for the toolkit and the use cases alike; the C-STORE codes are PS3.4 Table B.2-1.
+/// </summary>
 public readonly record struct DimseStatus(ushort Code)
 {
+    /// <summary>Success (PS3.7 C.1; PS3.4 Table B.2-1).</summary>
     public static DimseStatus Success { get; } = new(0x0000);
 
-    /// <summary>Refused: out of resources (A7xx) — used when the instance could not be stored.</summary>
+    /// <summary>Refused: out of resources (A7xx, PS3.4 Table B.2-1), used when the instance could not be stored.</summary>
     public static DimseStatus OutOfResources { get; } = new(0xA700);
 
-    /// <summary>Error: data set does not match SOP class (A9xx).</summary>
+    /// <summary>Error: data set does not match SOP class (A9xx, PS3.4 Table B.2-1).</summary>
     public static DimseStatus DataSetDoesNotMatchSopClass { get; } = new(0xA900);
 
-    /// <summary>Error: cannot understand (Cxxx).</summary>
+    /// <summary>Error: cannot understand (Cxxx, PS3.4 Table B.2-1): unparsable, or a required UID missing or invalid.</summary>
     public static DimseStatus CannotUnderstand { get; } = new(0xC000);
 
-    /// <summary>Warning: coercion of data elements.</summary>
+    /// <summary>Warning: coercion of data elements (PS3.4 Table B.2-1).</summary>
     public static DimseStatus CoercionOfDataElements { get; } = new(0xB000);
 
-    /// <summary>Warning: data set does not match SOP class.</summary>
+    /// <summary>Warning: data set does not match SOP class (PS3.4 Table B.2-1).</summary>
     public static DimseStatus DataSetDoesNotMatchSopClassWarning { get; } = new(0xB007);
 
-    /// <summary>Warning: elements discarded.</summary>
+    /// <summary>Warning: elements discarded (PS3.4 Table B.2-1).</summary>
     public static DimseStatus ElementsDiscarded { get; } = new(0xB006);
 
     /// <summary>Failure: invalid SOP instance (PS3.7 C.5.7).</summary>
@@ -34,10 +38,13 @@ public readonly record struct DimseStatus(ushort Code)
 
     public bool IsSuccess => Code == 0x0000;
 
+    /// <summary>Warning class (PS3.7 C.4): 0001 or Bxxx.</summary>
     public bool IsWarning => Code is 0x0001 or (>= 0xB000 and <= 0xBFFF);
 
+    /// <summary>Pending class (PS3.7 C.2): FF00 or FF01.</summary>
     public bool IsPending => Code is 0xFF00 or 0xFF01;
 
+    /// <summary>Failure class (PS3.7 C.5): anything that is not success, warning, pending or cancel (FE00, C.3).</summary>
     public bool IsFailure => !IsSuccess && !IsWarning && !IsPending && Code != 0xFE00;
 
     public override string ToString() => $"0x{Code:X4}";

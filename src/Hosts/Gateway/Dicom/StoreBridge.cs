@@ -48,11 +48,11 @@ public sealed partial class StoreBridge(ISender sender, GatewayStats stats, Gate
     {
         if (!result.IsSuccess)
         {
-            LogRefused(logger, context.AssociationId, context.SopInstanceUid, result.Status, result.Detail ?? result.ErrorComment ?? string.Empty);
+            LogRefused(logger, context.AssociationId, context.SopInstanceUid, result.Status.Code, result.Detail ?? result.ErrorComment ?? string.Empty);
         }
 
-        Report(context, new DimseStatus(result.Status), bytes, started);
-        return new StoreOutcome(new DimseStatus(result.Status), result.IsSuccess ? null : result.ErrorComment);
+        Report(context, result.Status, bytes, started);
+        return new StoreOutcome(result.Status, result.IsSuccess ? null : result.ErrorComment);
     }
 
     /// <summary>Completing threw (the SCP answers A700): counted as a failed store.</summary>

@@ -6,39 +6,19 @@ namespace ImagingGateway.Gateway.Observability;
 
 /// <summary>
 /// Counts import jobs by status: on demand for <c>/api/stats</c>, and every few seconds in the background for the
-/// <c>gateway.jobs</c> gauge (an observable instrument must not query a database on the exporter's thread).
+/// <c>gateway.jobs</c> gauge (an observable instrument must not query a database on the exporter's thread). The
+/// repository counts on its side, so a sample costs a few queries however many jobs there are.
 /// </summary>
 public sealed class JobStatusSampler(IServiceScopeFactory scopes, ILogger<JobStatusSampler> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private const int PageSize = 1000;
-    private const int MaxPages = 1000;
 
     private volatile IReadOnlyDictionary<ImportJobStatus, long> _last = new Dictionary<ImportJobStatus, long>();
 
     public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var jobs = scope.ServiceProvider.GetRequiredService<IImportJobRepository>();
-        var counts = new Dictionary<ImportJobStatus, long>();
-        foreach (var status in Enum.GetValues<ImportJobStatus>())
-        {
-            long count = 0;
-            string? token = null;
-            for (var page = 0; page < MaxPages; page++)
-            {
-                var result = await jobs.ListByStatusAsync(status, new PageRequest(PageSize, token), cancellationToken);
-                count += result.Items.Count;
-                token = result.ContinuationToken;
-                if (token is null)
-                {
-                    break;
-                }
-            }
-
-            counts[status] = count;
-        }
-
+        var counts = await scope.ServiceProvider.GetRequiredService<IImportJobRepository>().CountByStatusAsync(cancellationToken);
         _last = counts;
         return counts;
     }

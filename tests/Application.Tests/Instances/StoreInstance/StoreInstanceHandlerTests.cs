@@ -8,6 +8,7 @@ using ImagingGateway.Application.Instances;
 using ImagingGateway.Application.Instances.StoreInstance;
 using ImagingGateway.Dicom.Files;
 using ImagingGateway.Dicom.Metadata;
+using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Domain.Batches;
 
 namespace ImagingGateway.Application.Tests.Instances.StoreInstance;

@@ -6,6 +6,7 @@ using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Instances;
 using ImagingGateway.Application.Instances.StoreInstance;
+using ImagingGateway.Dicom.Network.Dimse;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -153,7 +154,6 @@ public sealed class StoreInstanceSessionTests
 
         public IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
 
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
         public string LocationOf(string keyOrPrefix) => inner.LocationOf(keyOrPrefix);
 
