@@ -88,14 +88,28 @@ def cmdline(pid):
 
 
 class Gateway:
-    """One Gateway process in AWS mode: the task definition's environment from tools/AwsLocal, S3 through the proxy."""
+    """
+    One Gateway process. AWS mode: the task definition's environment from tools/AwsLocal, S3 through the proxy.
+    Local mode (run None): `serve` with its defaults on a data folder, for the CPU comparison.
+    """
 
     def __init__(self, label, dll, run, principal, s3_endpoint, work):
         self.label = label
+        self.local = run is None
         self.dicom_port = free_port()
         self.http_port = free_port()
         data = os.path.join(work, f"gateway-{label}")
         os.makedirs(data, exist_ok=True)
+        self.log = open(os.path.join(work, f"gateway-{label}.log"), "w")
+        if self.local:
+            self.ae = "ANY-SCP"
+            self.proc = subprocess.Popen(["dotnet", dll, "serve", "--port", str(self.dicom_port), "--http-port",
+                                          str(self.http_port), "--data", data],
+                                         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": data},
+                                         stdout=self.log, stderr=subprocess.STDOUT, cwd=data, start_new_session=True)
+            wait_port(self.dicom_port, 120, self.proc)
+            wait_port(self.http_port, 60, self.proc)
+            return
         env = dict(run["gatewayEnvironment"])
         env.update({
             "AWS_REGION": run["region"], "AWS_DEFAULT_REGION": run["region"],
@@ -111,7 +125,6 @@ class Gateway:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": data,
         })
         self.ae = run.get("aeTitle") or "ANY-SCP"
-        self.log = open(os.path.join(work, f"gateway-{label}.log"), "w")
         self.proc = subprocess.Popen(["dotnet", dll], env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=data,
                                      start_new_session=True)
         wait_port(self.dicom_port, 120, self.proc)
@@ -153,6 +166,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--gateway", action="append", required=True, metavar="LABEL=DLL",
                     help="a Gateway build to measure (ImagingGateway.Gateway.dll); repeat to interleave builds")
+    ap.add_argument("--local-gateway", action="append", default=[], metavar="LABEL=DLL",
+                    help="a Gateway build run in local mode (serve --data), measured at the first delay only")
     ap.add_argument("--awslocal-run", required=True, help="run folder of a running tools/AwsLocal (its run.json)")
     ap.add_argument("--data", default="/tmp/s3-latency/data", help="gen_data.py output (ct/ and tiny/ below it)")
     ap.add_argument("--datasets", default="ct,tiny")
@@ -180,6 +195,9 @@ def main():
         for spec in args.gateway:
             label, dll = spec.split("=", 1)
             gateways.append(Gateway(label, os.path.abspath(dll), run, principal, proxy_url, args.work))
+        for spec in args.local_gateway:
+            label, dll = spec.split("=", 1)
+            gateways.append(Gateway(label, os.path.abspath(dll), None, None, None, args.work))
         data = {d: sorted(os.path.join(r, n) for r, _, ns in os.walk(os.path.join(args.data, d)) for n in ns)
                 for d in args.datasets.split(",")}
         # Warm-up (JIT, connection pools), not recorded.
@@ -195,9 +213,12 @@ def main():
         rows = []
         for rep in range(args.runs):
             for d, files in data.items():
-                for delay in [int(x) for x in args.delays.split(",")]:
+                delays = [int(x) for x in args.delays.split(",")]
+                for delay in delays:
                     for conc in [int(x) for x in args.concs.split(",")]:
                         for g in (gateways if rep % 2 == 0 else list(reversed(gateways))):
+                            if g.local and delay != delays[0]:
+                                continue
                             http("POST", f"{proxy_url}/_proxy/delay?ms={delay}")
                             http("POST", f"{proxy_url}/_proxy/reset")
                             before_stored = g.stored()
