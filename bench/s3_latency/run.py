@@ -93,7 +93,7 @@ class Gateway:
     Local mode (run None): `serve` with its defaults on a data folder, for the CPU comparison.
     """
 
-    def __init__(self, label, dll, run, principal, s3_endpoint, work):
+    def __init__(self, label, dll, run, principal, s3_endpoint, work, extra_env=()):
         self.label = label
         self.local = run is None
         self.dicom_port = free_port()
@@ -124,6 +124,7 @@ class Gateway:
             "GATEWAY__DATADIRECTORY": data, "GATEWAY__AWS__FORCEPATHSTYLE": "true",
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": data,
         })
+        env.update(kv.split("=", 1) for kv in extra_env)
         self.ae = run.get("aeTitle") or "ANY-SCP"
         self.proc = subprocess.Popen(["dotnet", dll], env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=data,
                                      start_new_session=True)
@@ -168,6 +169,8 @@ def main():
                     help="a Gateway build to measure (ImagingGateway.Gateway.dll); repeat to interleave builds")
     ap.add_argument("--local-gateway", action="append", default=[], metavar="LABEL=DLL",
                     help="a Gateway build run in local mode (serve --data), measured at the first delay only")
+    ap.add_argument("--gateway-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="added to the environment of the AWS-mode Gateways, e.g. GATEWAY__RECOVERYINTERVAL=01:00:00")
     ap.add_argument("--awslocal-run", required=True, help="run folder of a running tools/AwsLocal (its run.json)")
     ap.add_argument("--data", default="/tmp/s3-latency/data", help="gen_data.py output (ct/ and tiny/ below it)")
     ap.add_argument("--datasets", default="ct,tiny")
@@ -185,16 +188,20 @@ def main():
     with open(os.path.join(args.awslocal_run, "principals.json")) as f:
         principal = next(k for k, v in json.load(f).items() if v["kind"] == "ecs-task")
 
-    proxy_log = os.path.join(args.work, "proxy.log")
-    proxy = subprocess.Popen(["node", os.path.join(HERE, "delay-proxy.js"), run["endpoints"]["s3"], "0"],
-                             stdout=open(proxy_log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
-    proxy_url = "http://127.0.0.1:" + wait_line(proxy_log, "listening ", 30, proxy)
-
     gateways = []
+    proxies = []
     try:
+        # One proxy per Gateway, so each counts only its own Gateway's requests.
         for spec in args.gateway:
             label, dll = spec.split("=", 1)
-            gateways.append(Gateway(label, os.path.abspath(dll), run, principal, proxy_url, args.work))
+            proxy_log = os.path.join(args.work, f"proxy-{label}.log")
+            proxy = subprocess.Popen(["node", os.path.join(HERE, "delay-proxy.js"), run["endpoints"]["s3"], "0"],
+                                     stdout=open(proxy_log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+            proxies.append(proxy)
+            proxy_url = "http://127.0.0.1:" + wait_line(proxy_log, "listening ", 30, proxy)
+            gateway = Gateway(label, os.path.abspath(dll), run, principal, proxy_url, args.work, args.gateway_env)
+            gateway.proxy_url = proxy_url
+            gateways.append(gateway)
         for spec in args.local_gateway:
             label, dll = spec.split("=", 1)
             gateways.append(Gateway(label, os.path.abspath(dll), None, None, None, args.work))
@@ -219,14 +226,17 @@ def main():
                         for g in (gateways if rep % 2 == 0 else list(reversed(gateways))):
                             if g.local and delay != delays[0]:
                                 continue
-                            http("POST", f"{proxy_url}/_proxy/delay?ms={delay}")
-                            http("POST", f"{proxy_url}/_proxy/reset")
+                            if not g.local:
+                                http("POST", f"{g.proxy_url}/_proxy/delay?ms={delay}")
+                                http("POST", f"{g.proxy_url}/_proxy/reset")
                             before_stored = g.stored()
                             before_cpu = cpu_ticks(g.proc.pid)
                             wall = send(g, files, conc)
                             time.sleep(args.settle)
                             cpu = cpu_ticks(g.proc.pid) - before_cpu
-                            stats = http("GET", f"{proxy_url}/_proxy/stats")
+                            stats = (http("GET", f"{g.proxy_url}/_proxy/stats") if not g.local else
+                                     {"requests": 0, "byOperation": {}, "expect100": 0, "checksumHeaders": {},
+                                      "payloadHash": {}})
                             stored = g.stored() - before_stored
                             if stored != len(files):
                                 raise SystemExit(f"{g.label} {d} c={conc}: {stored} of {len(files)} stored")
@@ -252,8 +262,9 @@ def main():
     finally:
         for g in gateways:
             g.stop()
-        proxy.terminate()
-        proxy.wait(10)
+        for proxy in proxies:
+            proxy.terminate()
+            proxy.wait(10)
 
 
 if __name__ == "__main__":
