@@ -12,7 +12,7 @@ namespace ImagingGateway.Infrastructure.Aws.S3;
 /// <summary>
 /// <see cref="IInstanceStore"/> on the DICOM bucket. Uploads stream: bytes are buffered up to one part
 /// (<see cref="AwsOptions.MultipartPartSize"/>) and a larger object becomes a multipart upload, part by part, so an
-/// instance is never held whole in memory. Every write carries its SHA-256 and asks for server-side encryption.
+/// instance is never held whole in memory. Every write carries its CRC32C and asks for server-side encryption.
 /// </summary>
 public sealed class S3InstanceStore(
     IAmazonS3 s3,
@@ -20,7 +20,7 @@ public sealed class S3InstanceStore(
     ILogger<S3InstanceStore> logger,
     TimeProvider? timeProvider = null) : IInstanceStore
 {
-    /// <summary>User metadata holding the object's SHA-256 (hex) when it is known at write time.</summary>
+    /// <summary>User metadata holding an object's SHA-256 (hex), read when S3 has no whole-object CRC32C for it.</summary>
     public const string Sha256MetadataKey = "x-amz-meta-sha256";
 
     private readonly AwsOptions _options = Validate(options.Value);
@@ -83,6 +83,11 @@ public sealed class S3InstanceStore(
             var response = await s3.GetObjectMetadataAsync(
                 new GetObjectMetadataRequest { BucketName = Bucket, Key = key, ChecksumMode = ChecksumMode.ENABLED },
                 cancellationToken);
+            if (ToCrc32C(response.ChecksumCRC32C) is { } crc32c)
+            {
+                return new StoredObjectInfo(key, response.ContentLength, crc32c, ToOffset(response.LastModified));
+            }
+
             var sha256 = response.Metadata?[Sha256MetadataKey];
             if (string.IsNullOrEmpty(sha256) && response.ChecksumSHA256 is { Length: > 0 } checksum && !checksum.Contains('-', StringComparison.Ordinal))
             {
@@ -144,6 +149,18 @@ public sealed class S3InstanceStore(
         Span<byte> digest = stackalloc byte[32];
         return sha256Hex is { Length: 64 } && Convert.FromHexString(sha256Hex, digest, out _, out var written) == OperationStatus.Done && written == 32
             ? ObjectChecksum.Sha256(digest)
+            : null;
+    }
+
+    /// <summary>
+    /// S3's whole-object CRC32C (base64 of four big-endian bytes) as an <see cref="ObjectChecksum"/>; null when there is
+    /// none or it is a composite checksum of parts (<c>…-N</c>).
+    /// </summary>
+    private static string? ToCrc32C(string? base64)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        return base64 is { Length: 8 } && Convert.TryFromBase64String(base64, bytes, out var written) && written == 4
+            ? ObjectChecksum.Crc32C(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes))
             : null;
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Security.Cryptography;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ImagingGateway.Application.Common.Ports;
@@ -11,6 +12,8 @@ namespace ImagingGateway.Infrastructure.Aws.S3;
 /// One object being written. Bytes are buffered up to one part; when more arrive the multipart upload is created
 /// and the full part sent. Commit sends the rest (a single PutObject when the object fits one part) and completes;
 /// a failure, or disposal before commit, aborts the multipart upload so no parts are left behind.
+/// Every request body carries its CRC32C (<c>x-amz-checksum-crc32c</c>), which S3 verifies; a multipart upload is a
+/// full-object CRC32C upload, so S3 also verifies the whole object's CRC32C at completion.
 /// </summary>
 public sealed class S3InstanceUpload : IInstanceUpload
 {
@@ -18,7 +21,8 @@ public sealed class S3InstanceUpload : IInstanceUpload
     private readonly AwsOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly IncrementalHash _objectHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly bool _unsignedPayload;
+    private readonly Crc32 _objectCrc = new(Crc32ParameterSet.Crc32C);
     private readonly List<PartETag> _parts = [];
     private byte[]? _buffer;
     private int _buffered;
@@ -32,6 +36,10 @@ public sealed class S3InstanceUpload : IInstanceUpload
         _options = options;
         _logger = logger;
         _time = time;
+        // Over HTTPS the body is not hashed for the signature (UNSIGNED-PAYLOAD): TLS protects it and the signed
+        // CRC32C header lets S3 detect corruption; the SDK refuses an unsigned payload over plain HTTP.
+        _unsignedPayload = !s3.Config.UseHttp
+            && (s3.Config.ServiceURL is not { } url || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
         Key = key;
         _buffer = ArrayPool<byte>.Shared.Rent(options.MultipartPartSize);
         Content = new UploadStream(this);
@@ -59,11 +67,10 @@ public sealed class S3InstanceUpload : IInstanceUpload
         EnsureOpen();
         try
         {
-            var digest = _objectHash.GetHashAndReset();
-            var sha256 = Convert.ToHexStringLower(digest);
+            uint crc;
             if (_uploadId is null)
             {
-                await PutSingleAsync(sha256, cancellationToken);
+                crc = await PutSingleAsync(cancellationToken);
             }
             else
             {
@@ -72,12 +79,13 @@ public sealed class S3InstanceUpload : IInstanceUpload
                     await UploadPartAsync(cancellationToken);
                 }
 
-                await CompleteAsync(cancellationToken);
+                crc = _objectCrc.GetCurrentHashAsUInt32();
+                await CompleteAsync(crc, cancellationToken);
             }
 
             _state = State.Committed;
             ReturnBuffer();
-            return new StoredObjectInfo(Key, _size, ObjectChecksum.Sha256(digest), _time.GetUtcNow());
+            return new StoredObjectInfo(Key, _size, ObjectChecksum.Crc32C(crc), _time.GetUtcNow());
         }
         catch (Exception e) when (S3StoreFailure.Is(e))
         {
@@ -104,7 +112,6 @@ public sealed class S3InstanceUpload : IInstanceUpload
         }
 
         ReturnBuffer();
-        _objectHash.Dispose();
     }
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -133,17 +140,18 @@ public sealed class S3InstanceUpload : IInstanceUpload
 
             var n = Math.Min(PartSize - _buffered, data.Length);
             data.Span[..n].CopyTo(_buffer.AsSpan(_buffered));
-            _objectHash.AppendData(data.Span[..n]);
             _buffered += n;
             _size += n;
             data = data[n..];
         }
     }
 
-    private async Task PutSingleAsync(string sha256Hex, CancellationToken cancellationToken)
+    /// <summary>The object in one PutObject, one round trip: the body is sent with the headers (no 100-continue wait).</summary>
+    private async Task<uint> PutSingleAsync(CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(_buffer!, 0, _buffered, writable: false);
-        var checksum = Base64Sha256(_buffer.AsSpan(0, _buffered));
+        var crc = Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, _buffer.AsSpan(0, _buffered));
+        var checksum = Base64(crc);
         var request = new PutObjectRequest
         {
             BucketName = _options.DicomBucket,
@@ -152,22 +160,14 @@ public sealed class S3InstanceUpload : IInstanceUpload
             AutoCloseStream = false,
             ContentType = ContentTypeOf(Key),
             UseChunkEncoding = false,
-            ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-            ChecksumSHA256 = checksum,
+            DisablePayloadSigning = _unsignedPayload,
+            ChecksumAlgorithm = ChecksumAlgorithm.CRC32C,
+            ChecksumCRC32C = checksum,
         };
-        request.Metadata.Add(S3InstanceStore.Sha256MetadataKey, sha256Hex);
         ApplyEncryption(request);
         var response = await _s3.PutObjectAsync(request, cancellationToken);
-        try
-        {
-            VerifyChecksum(checksum, response.ChecksumSHA256, "PutObject");
-        }
-        catch (InvalidDataException)
-        {
-            // What is stored is not what we wrote: it must not stay visible.
-            await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.DicomBucket, Key = Key }, CancellationToken.None);
-            throw;
-        }
+        VerifyChecksum(checksum, response.ChecksumCRC32C, "PutObject");
+        return crc;
     }
 
     private async Task UploadPartAsync(CancellationToken cancellationToken)
@@ -179,7 +179,8 @@ public sealed class S3InstanceUpload : IInstanceUpload
                 BucketName = _options.DicomBucket,
                 Key = Key,
                 ContentType = ContentTypeOf(Key),
-                ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+                ChecksumAlgorithm = ChecksumAlgorithm.CRC32C,
+                ChecksumType = ChecksumType.FULL_OBJECT,
             };
             if (string.IsNullOrEmpty(_options.KmsKeyId))
             {
@@ -197,7 +198,9 @@ public sealed class S3InstanceUpload : IInstanceUpload
         }
 
         var partNumber = _parts.Count + 1;
-        var checksum = Base64Sha256(_buffer.AsSpan(0, _buffered));
+        var part = _buffer.AsSpan(0, _buffered);
+        var checksum = Base64(Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, part));
+        _objectCrc.Append(part);
         using var body = new MemoryStream(_buffer!, 0, _buffered, writable: false);
         var response = await _s3.UploadPartAsync(
             new UploadPartRequest
@@ -209,29 +212,36 @@ public sealed class S3InstanceUpload : IInstanceUpload
                 PartSize = _buffered,
                 InputStream = body,
                 UseChunkEncoding = false,
-                ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-                ChecksumSHA256 = checksum,
+                DisablePayloadSigning = _unsignedPayload,
+                ChecksumAlgorithm = ChecksumAlgorithm.CRC32C,
+                ChecksumCRC32C = checksum,
             },
             cancellationToken);
-        VerifyChecksum(checksum, response.ChecksumSHA256, $"UploadPart {partNumber}");
-        _parts.Add(new PartETag { PartNumber = partNumber, ETag = response.ETag, ChecksumSHA256 = checksum });
+        VerifyChecksum(checksum, response.ChecksumCRC32C, $"UploadPart {partNumber}");
+        _parts.Add(new PartETag { PartNumber = partNumber, ETag = response.ETag, ChecksumCRC32C = checksum });
         _buffered = 0;
     }
 
-    private async Task CompleteAsync(CancellationToken cancellationToken)
+    private async Task CompleteAsync(uint objectCrc, CancellationToken cancellationToken)
     {
-        await _s3.CompleteMultipartUploadAsync(
+        // S3 combines the parts' CRC32C into the object's and refuses the completion when it is not ours.
+        var checksum = Base64(objectCrc);
+        var response = await _s3.CompleteMultipartUploadAsync(
             new CompleteMultipartUploadRequest
             {
                 BucketName = _options.DicomBucket,
                 Key = Key,
                 UploadId = _uploadId,
                 PartETags = _parts,
+                ChecksumType = ChecksumType.FULL_OBJECT,
+                ChecksumCRC32C = checksum,
+                MpuObjectSize = _size,
             },
             cancellationToken);
+        VerifyChecksum(checksum, response.ChecksumCRC32C, "CompleteMultipartUpload");
     }
 
-    private void ApplyEncryption(PutObjectRequest request)
+    private void ApplyEncryption(Amazon.S3.Model.PutObjectRequest request)
     {
         if (string.IsNullOrEmpty(_options.KmsKeyId))
         {
@@ -282,11 +292,11 @@ public sealed class S3InstanceUpload : IInstanceUpload
 
     private void VerifyChecksum(string sent, string? returned, string operation)
     {
-        // S3 rejects a body that does not match the checksum we sent (BadDigest); when it echoes the value,
-        // it must be ours, or something between us rewrote the request.
+        // S3 rejects a body that does not match the checksum we sent (BadDigest); an echoed value other than ours means
+        // something between us rewrote the request: a store failure (A700), and the batch never lists the instance.
         if (!string.IsNullOrEmpty(returned) && returned != sent)
         {
-            throw new InvalidDataException($"{operation} of {Key}: S3 reports SHA-256 {returned}, we sent {sent}");
+            throw new IOException($"{operation} of {Key}: S3 reports CRC32C {returned}, we sent {sent}");
         }
     }
 
@@ -307,17 +317,28 @@ public sealed class S3InstanceUpload : IInstanceUpload
         }
     }
 
-    private static string Base64Sha256(ReadOnlySpan<byte> data)
+    /// <summary>A CRC32C as S3 writes it: the four bytes big-endian, in base64.</summary>
+    private static string Base64(uint crc)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(data, hash);
-        return Convert.ToBase64String(hash);
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, crc);
+        return Convert.ToBase64String(bytes);
     }
 
     private static string ContentTypeOf(string key) =>
         key.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) ? "application/dicom"
         : key.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "application/json"
         : "application/octet-stream";
+
+    /// <summary>
+    /// A PutObject sent without <c>Expect: 100-continue</c>, which AWSSDK.S3 asks for on every PutObject: the body fits
+    /// one part, so waiting for the go-ahead would only add a round trip before each acknowledgement. It keeps the
+    /// SDK type's name because the SDK maps a request to its endpoint parameters (the bucket) by that name.
+    /// </summary>
+    private sealed class PutObjectRequest : Amazon.S3.Model.PutObjectRequest
+    {
+        protected override bool Expect100Continue => false;
+    }
 
     /// <summary>The write side handed to the caller; everything goes to the part buffer.</summary>
     private sealed class UploadStream(S3InstanceUpload upload) : Stream

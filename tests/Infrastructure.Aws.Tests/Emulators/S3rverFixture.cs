@@ -5,7 +5,7 @@ namespace ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 
 /// <summary>
 /// s3rver on 127.0.0.1 (OS-chosen port) with the buckets <c>dicom</c> and <c>results</c>, through s3rver-host.js,
-/// which adds AbortMultipartUpload, ListMultipartUploads and SHA-256 checksum checking to it.
+/// which adds AbortMultipartUpload, ListMultipartUploads and SHA-256 and CRC32C checksum checking to it.
 /// </summary>
 public sealed class S3rverFixture : IDisposable
 {

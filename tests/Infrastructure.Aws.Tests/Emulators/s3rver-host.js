@@ -3,8 +3,8 @@
 // "listening <port>". s3rver lacks three S3 behaviours the adapter relies on; they are added here, per the S3 API:
 //   AbortMultipartUpload  DELETE /{bucket}/{key}?uploadId=…   → 204, the parts are removed (404 NoSuchUpload if unknown)
 //   ListMultipartUploads  GET /{bucket}?uploads[&prefix=…]      → ListMultipartUploadsResult
-//   x-amz-checksum-sha256 on PUT (PutObject, UploadPart): the body is hashed, a mismatch is 400 BadDigest, and the
-//                         checksum is echoed in the response as S3 does.
+//   x-amz-checksum-sha256 or x-amz-checksum-crc32c on PUT (PutObject, UploadPart): the body is hashed, a mismatch
+//                         is 400 BadDigest, and the checksum is echoed in the response as S3 does.
 // Optional, for tools/AwsLocal (environment variables):
 //   S3RVER_REQUEST_LOG=<file>      appends {"principal", "action", "resource"} per request (IAM action and ARN, the
 //                                  principal is the session token, X-Amz-Security-Token)
@@ -45,6 +45,24 @@ const S3rver = require(path.join(toolsDir, 'node_modules', 's3rver'));
 const uploadsDir = bucket => path.join(dataDir, bucket, '._S3rver_uploads');
 const xml = body => '<?xml version="1.0" encoding="UTF-8"?>\n' + body;
 const esc = s => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) as S3 writes it: the four bytes big-endian, in base64.
+const crc32cTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  return c >>> 0;
+});
+const crc32c = body => {
+  let c = 0xffffffff;
+  for (let i = 0; i < body.length; i++) c = crc32cTable[(c ^ body[i]) & 0xff] ^ (c >>> 8);
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE((c ^ 0xffffffff) >>> 0);
+  return out.toString('base64');
+};
+const checksums = {
+  'x-amz-checksum-sha256': body => crypto.createHash('sha256').update(body).digest('base64'),
+  'x-amz-checksum-crc32c': crc32c,
+};
+
 const error = (ctx, status, code, message) => {
   ctx.status = status;
   ctx.type = 'application/xml';
@@ -79,20 +97,21 @@ const extension = async (ctx, next) => {
       `<IsTruncated>false</IsTruncated>${entries}</ListMultipartUploadsResult>`);
     return;
   }
-  const expected = ctx.get('x-amz-checksum-sha256');
-  if (ctx.method === 'PUT' && key && expected) {
+  const header = Object.keys(checksums).find(h => ctx.get(h));
+  if (ctx.method === 'PUT' && key && header) {
+    const expected = ctx.get(header);
     const chunks = [];
     for await (const chunk of ctx.req) chunks.push(chunk);
     const body = Buffer.concat(chunks);
-    const actual = crypto.createHash('sha256').update(body).digest('base64');
+    const actual = checksums[header](body);
     if (actual !== expected) {
-      return error(ctx, 400, 'BadDigest', `The SHA256 you specified did not match the calculated checksum (${actual}).`);
+      return error(ctx, 400, 'BadDigest', `The ${header} you specified did not match the calculated checksum (${actual}).`);
     }
     const replay = Readable.from([body]);
     replay.headers = ctx.req.headers;
     ctx.req = replay;
     await next();
-    if (ctx.status === 200) ctx.set('x-amz-checksum-sha256', expected);
+    if (ctx.status === 200) ctx.set(header, expected);
     return;
   }
   return next();

@@ -26,15 +26,10 @@ public sealed class S3InstanceStoreTests(S3rverFixture s3rver) : IClassFixture<S
         var (written, info) = await PutAsync(store, key, length, seed: (ulong)length);
 
         Assert.Equal(length, info.Size);
-        Assert.Equal("sha256:" + written, info.Checksum);
-        // A single PUT's SHA-256 reads back; a multipart upload's whole-object SHA-256 is known only at its end, and
-        // S3's own checksum of it is a checksum of the parts' checksums, so none reads back.
-        Assert.Equal(length <= PartSize ? info.Checksum : null, (await store.GetInfoAsync(key, CancellationToken.None))!.Checksum);
-        await using var read = await store.OpenReadAsync(key, null, CancellationToken.None);
-        Assert.NotNull(read);
-        var (readLength, readHash) = await DeterministicContent.HashAsync(read);
+        var (readLength, readHash, readCrc) = await ReadBackAsync(store, key);
         Assert.Equal(length, readLength);
         Assert.Equal(written, readHash);
+        Assert.Equal(ObjectChecksum.Crc32C(readCrc.Value), info.Checksum);
     }
 
     [Fact]
@@ -47,30 +42,124 @@ public sealed class S3InstanceStoreTests(S3rverFixture s3rver) : IClassFixture<S
         var (written, info) = await PutAsync(store, key, length, seed: 200);
 
         Assert.Equal(length, info.Size);
-        Assert.Equal("sha256:" + written, info.Checksum);
-        var parts = http.Requests.Count(r => r.Method == HttpMethod.Put && r.RequestUri!.Query.Contains("partNumber=", StringComparison.Ordinal));
-        Assert.Equal(25, parts);
-        Assert.Contains(http.Requests, r => r.Method == HttpMethod.Post && r.RequestUri!.Query.Contains("uploads", StringComparison.Ordinal));
-        await using var read = await store.OpenReadAsync(key, null, CancellationToken.None);
-        var (readLength, readHash) = await DeterministicContent.HashAsync(read!);
+        var parts = http.Requests.Where(r => r.Method == HttpMethod.Put && r.RequestUri!.Query.Contains("partNumber=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(25, parts.Count);
+        // Each part's CRC32C is checked by the emulator as by S3 (BadDigest otherwise).
+        Assert.All(parts, p => Assert.False(string.IsNullOrEmpty(Header(p, "x-amz-checksum-crc32c"))));
+        var create = Assert.Single(http.Requests, r => r.Method == HttpMethod.Post && r.RequestUri!.Query.Contains("uploads", StringComparison.Ordinal));
+        Assert.Equal("CRC32C", Header(create, "x-amz-checksum-algorithm"));
+        Assert.Equal("FULL_OBJECT", Header(create, "x-amz-checksum-type"));
+        var (readLength, readHash, readCrc) = await ReadBackAsync(store, key);
         Assert.Equal(length, readLength);
         Assert.Equal(written, readHash);
+        Assert.Equal(ObjectChecksum.Crc32C(readCrc.Value), info.Checksum);
+        // The completion carries the whole object's CRC32C, which S3 checks against the parts it combines.
+        var complete = Assert.Single(http.Requests, r => r.Method == HttpMethod.Post && r.RequestUri!.Query.Contains("uploadId=", StringComparison.Ordinal));
+        Assert.Equal(readCrc.Base64, Header(complete, "x-amz-checksum-crc32c"));
+        Assert.Equal("FULL_OBJECT", Header(complete, "x-amz-checksum-type"));
         Assert.Empty(s3rver.PendingUploadDirectories(S3rverFixture.DicomBucket));
     }
 
     [Fact]
-    public async Task GivenSmallObject_WhenCommitted_ThenOnePutObjectCarriesSha256AndSseS3()
+    public async Task GivenSmallObject_WhenCommitted_ThenOnePutObjectWithoutExpectContinueCarriesItsCrc32cAndSseS3()
     {
         var (store, _, http) = CreateStore();
         var key = _prefix + "small.dcm";
+        byte[]? sent = null;
+        http.Intercept = async request =>
+        {
+            if (request.Method == HttpMethod.Put && request.Content is not null)
+            {
+                sent = await request.Content.ReadAsByteArrayAsync();
+                request.Content = Copy(request.Content, sent);
+            }
 
-        await PutAsync(store, key, 4096, seed: 7);
+            return null;
+        };
+
+        var (_, info) = await PutAsync(store, key, 4096, seed: 7);
 
         var put = Assert.Single(http.Requests, r => r.Method == HttpMethod.Put);
+        Assert.NotEqual(true, put.Headers.ExpectContinue);
+        Assert.False(put.Headers.Contains("Expect"));
         Assert.Equal("AES256", Header(put, "x-amz-server-side-encryption"));
-        Assert.False(string.IsNullOrEmpty(Header(put, "x-amz-checksum-sha256")));
-        Assert.NotEqual("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", Header(put, "x-amz-content-sha256"));
+        Assert.NotNull(sent);
+        Assert.Equal(4096, sent.Length);
+        var crc = ReferenceCrc32C.Of(sent);
+        Assert.Equal(crc.Base64, Header(put, "x-amz-checksum-crc32c"));
+        Assert.Equal(ObjectChecksum.Crc32C(crc.Value), info.Checksum);
+        Assert.Null(Header(put, "x-amz-checksum-sha256"));
+        // Plain HTTP (the emulator): the SDK signs the payload's SHA-256; over HTTPS it is UNSIGNED-PAYLOAD (below).
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(sent)), Header(put, "x-amz-content-sha256"));
         Assert.DoesNotContain(http.Requests, r => r.RequestUri!.Query.Contains("uploads", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GivenHttpsEndpoint_WhenCommitted_ThenThePayloadIsNotHashedForTheSignature()
+    {
+        var http = new RecordingHttpClientFactory
+        {
+            Intercept = request => Task.FromResult<HttpResponseMessage?>(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Headers = { { "ETag", "\"0123\"" } },
+                Content = new ByteArrayContent([]),
+            }),
+        };
+        using var client = new AmazonS3Client(
+            S3rverFixture.Credentials,
+            new AmazonS3Config { ServiceURL = "https://s3.eu-west-1.amazonaws.com", ForcePathStyle = true, AuthenticationRegion = "eu-west-1", HttpClientFactory = http, MaxErrorRetry = 0 });
+        var store = new S3InstanceStore(client, Options.Create(new AwsOptions { DicomBucket = S3rverFixture.DicomBucket, MultipartPartSize = PartSize }), NullLogger<S3InstanceStore>.Instance);
+
+        await PutAsync(store, _prefix + "tls.dcm", 4096, seed: 17);
+
+        var put = Assert.Single(http.Requests);
+        Assert.Equal("https", put.RequestUri!.Scheme);
+        Assert.Equal("UNSIGNED-PAYLOAD", Header(put, "x-amz-content-sha256"));
+        Assert.False(string.IsNullOrEmpty(Header(put, "x-amz-checksum-crc32c")));
+        Assert.Contains("x-amz-checksum-crc32c", Assert.Single(put.Headers.GetValues("Authorization")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenS3EchoesAnotherChecksum_WhenCommitted_ThenIOExceptionAndNothingIsDeleted()
+    {
+        var (store, _, http) = CreateStore();
+        var key = _prefix + "rewritten.dcm";
+        http.Intercept = request => Task.FromResult(
+            request.Method == HttpMethod.Put
+                ? new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Headers = { { "ETag", "\"0123\"" }, { "x-amz-checksum-crc32c", "AAAAAA==" } },
+                    Content = new ByteArrayContent([]),
+                }
+                : null);
+
+        var e = await Assert.ThrowsAsync<IOException>(() => PutAsync(store, key, 1000, seed: 16));
+
+        Assert.Contains("CRC32C", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(http.Requests, r => r.Method == HttpMethod.Delete);
+    }
+
+    [Theory]
+    [InlineData("4waSgw==", "crc32c:e3069283")]
+    [InlineData("4waSgw==-3", null)]
+    public async Task GivenS3ReportsACrc32c_WhenInfoIsRead_ThenItIsTheChecksumUnlessComposite(string header, string? expected)
+    {
+        var (store, _, http) = CreateStore();
+        http.Intercept = request => Task.FromResult(
+            request.Method == HttpMethod.Head
+                ? new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Headers = { { "ETag", "\"0123\"" }, { "x-amz-checksum-crc32c", header } },
+                    Content = new ByteArrayContent([]) { Headers = { ContentLength = 9 } },
+                }
+                : null);
+
+        var info = await store.GetInfoAsync(_prefix + "head.dcm", CancellationToken.None);
+
+        Assert.NotNull(info);
+        Assert.Equal(expected, info.Checksum);
+        Assert.Equal(9, info.Size);
+        Assert.Equal("ENABLED", Header(Assert.Single(http.Requests), "x-amz-checksum-mode"));
     }
 
     [Fact]
@@ -96,13 +185,7 @@ public sealed class S3InstanceStoreTests(S3rverFixture s3rver) : IClassFixture<S
             {
                 var body = await request.Content.ReadAsByteArrayAsync();
                 body[body.Length / 2] ^= 0xFF;
-                var content = new ByteArrayContent(body);
-                foreach (var h in request.Content.Headers)
-                {
-                    content.Headers.TryAddWithoutValidation(h.Key, h.Value);
-                }
-
-                request.Content = content;
+                request.Content = Copy(request.Content, body);
             }
 
             return null;
@@ -263,6 +346,37 @@ public sealed class S3InstanceStoreTests(S3rverFixture s3rver) : IClassFixture<S
         request.Headers.TryGetValues(name, out var v) ? v.First()
         : request.Content?.Headers.TryGetValues(name, out var c) == true ? c.First()
         : null;
+
+    private static ByteArrayContent Copy(HttpContent original, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        foreach (var h in original.Headers)
+        {
+            content.Headers.TryAddWithoutValidation(h.Key, h.Value);
+        }
+
+        return content;
+    }
+
+    /// <summary>The stored object's length, SHA-256 (hex) and CRC32C, read back through the store.</summary>
+    private static async Task<(long Length, string Sha256, ReferenceCrc32C Crc)> ReadBackAsync(IInstanceStore store, string key)
+    {
+        await using var read = await store.OpenReadAsync(key, null, CancellationToken.None);
+        Assert.NotNull(read);
+        using var sha256 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var crc = new ReferenceCrc32C();
+        var buffer = new byte[64 * 1024];
+        long length = 0;
+        int n;
+        while ((n = await read.ReadAsync(buffer)) > 0)
+        {
+            sha256.AppendData(buffer, 0, n);
+            crc.Append(buffer.AsSpan(0, n));
+            length += n;
+        }
+
+        return (length, Convert.ToHexStringLower(sha256.GetHashAndReset()), crc);
+    }
 
     private static async Task<(string Sha256, StoredObjectInfo Info)> PutAsync(IInstanceStore store, string key, long length, ulong seed)
     {
