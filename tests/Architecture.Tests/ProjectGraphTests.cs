@@ -4,14 +4,14 @@ namespace ImagingGateway.Architecture.Tests;
 
 /// <summary>
 /// The layering, pinned: the project graph points inward (hosts compose, adapters implement Application's ports, Domain
-/// stands alone), the adapters neither drive use cases nor touch the mediator, and Domain does no I/O.
+/// borrows only the toolkit's value grammar), the adapters neither drive use cases nor touch the mediator, and Domain does no I/O.
 /// </summary>
 public class ProjectGraphTests
 {
     private static readonly Dictionary<string, string[]> PinnedGraph = new(StringComparer.Ordinal)
     {
         ["Dicom"] = [],
-        ["Domain"] = [],
+        ["Domain"] = ["Dicom"],
         ["Application"] = ["Domain", "Dicom"],
         ["Infrastructure.Local"] = ["Application"],
         ["Infrastructure.Aws"] = ["Application"],
@@ -86,10 +86,15 @@ public class ProjectGraphTests
 
         Assert.Empty(RepositoryFiles.PackageReferences(project));
         var assemblies = AssemblyReferences.AssemblyNames(assembly);
-        Assert.All(assemblies, a => Assert.True(a.StartsWith("System.", StringComparison.Ordinal) || a == "netstandard", $"Domain references {a}"));
+        Assert.All(assemblies, a => Assert.True(a.StartsWith("System.", StringComparison.Ordinal) || a is "netstandard" or "ImagingGateway.Dicom", $"Domain references {a}"));
         Assert.DoesNotContain(assemblies, a => a.StartsWith("System.Net.", StringComparison.Ordinal) || a.StartsWith("System.Data", StringComparison.Ordinal));
         string[] io = ["System.IO.File", "System.IO.Directory", "System.IO.FileStream", "System.IO.Pipelines.", "System.Net.", "System.Data.", "System.Diagnostics.Process"];
         var found = AssemblyReferences.TypeNames(assembly).Where(t => io.Any(prefix => t.StartsWith(prefix, StringComparison.Ordinal))).ToList();
         Assert.True(found.Count == 0, $"Domain does I/O through {string.Join(", ", found)}");
+
+        // The UID and AE title grammar has its one home in the toolkit's Values; nothing else of the toolkit (its network and file code) may reach Domain.
+        var toolkit = AssemblyReferences.TypeNames(assembly).Where(t => t.StartsWith("ImagingGateway.Dicom.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(toolkit);
+        Assert.All(toolkit, t => Assert.StartsWith("ImagingGateway.Dicom.Values.", t, StringComparison.Ordinal));
     }
 }
