@@ -18,6 +18,8 @@ Configurations (CONFIGS, any of):
   tiered        DOTNET_TieredCompilation=1 (tiered PGO on, the runtime's default), no warm-up
   tiered-warmup DOTNET_TieredCompilation=1 and the warm-up
   nowarmup      TieredCompilation=false, no warm-up
+The warm-up (Gateway:WarmUpAtStart) exists only in builds before bench/startup/README.md's decision; later builds
+ignore the key, so there "today" and "nowarmup" are the same published settings.
 """
 import os
 import signal
