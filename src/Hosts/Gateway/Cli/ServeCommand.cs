@@ -43,7 +43,7 @@ public static partial class ServeCommand
         }
 
         var configArgs = parseResult.UnmatchedTokens.ToArray();
-        if (!GatewayHost.TryConfigure(configArgs, overrides, out var builder, out var options, out var errors))
+        if (!GatewayHost.TryConfigure(configArgs, overrides, out var builder, out _, out var errors))
         {
             await Console.Error.WriteLineAsync("The gateway cannot start: the configuration is invalid.");
             foreach (var error in errors)
@@ -54,16 +54,9 @@ public static partial class ServeCommand
             return 2;
         }
 
-        // The warm-up's scratch gateway is gone before this one is built: its meters never meet this one's exporter.
-        var warmUp = options.WarmUpAtStart ? await StartupWarmUp.RunAsync(configArgs, overrides, options, cancellationToken) : null;
         var app = GatewayHost.Build(builder);
         await using (app)
         {
-            if (warmUp is not null)
-            {
-                Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupWarmUp)), warmUp);
-            }
-
             try
             {
                 // The host stops on SIGTERM/SIGINT itself (graceful shutdown); the token here is not used to stop it.
@@ -79,24 +72,6 @@ public static partial class ServeCommand
 
         return 0;
     }
-
-    private static void Log(ILogger logger, WarmUpOutcome outcome)
-    {
-        if (outcome.Succeeded)
-        {
-            LogWarmedUp(logger, outcome.Stored, outcome.Imported ? "and imported " : string.Empty, outcome.Elapsed.TotalSeconds);
-        }
-        else
-        {
-            LogWarmUpFailed(logger, outcome.Error ?? "unknown", outcome.Elapsed.TotalSeconds);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up: {Count} synthetic instances stored {Imported}by a scratch gateway in {Seconds:F1} s; nothing of it is kept")]
-    private static partial void LogWarmedUp(ILogger logger, int count, string imported, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up skipped after {Seconds:F1} s ({Error}); the gateway starts without it")]
-    private static partial void LogWarmUpFailed(ILogger logger, string error, double seconds);
 
     /// <summary>A listening port that cannot be had: taken by another process, or reserved (below 1024 without the right).</summary>
     private static bool IsBindFailure(Exception e)

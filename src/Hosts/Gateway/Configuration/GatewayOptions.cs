@@ -72,12 +72,6 @@ public sealed class GatewayOptions
     /// <summary>How often batches left open (by a crash, or by another gateway) are looked for and closed.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// Before accepting associations, run a scratch copy of the gateway through a few synthetic C-STOREs and their
-    /// import, so the first real study does not pay for compiling that code (<see cref="Hosting.StartupWarmUp"/>).
-    /// </summary>
-    public bool WarmUpAtStart { get; set; } = true;
-
     public TlsOptions Tls { get; set; } = new();
 
     public AdapterOptions Adapters { get; set; } = new();

@@ -9,8 +9,8 @@ namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// One accepted DICOM connection as Kestrel sees it: pipes over the socket with blocking calls on a receive thread of
-/// the connection's own (<see cref="BlockingSocketPipe"/>), reads of <see cref="IConnectionStreamFeature.ReadSize"/>
-/// (Kestrel's own socket transport reads 4 KiB blocks), TCP_NODELAY on (Nagle plus delayed ACK would stall every C-STORE
+/// the connection's own (<see cref="BlockingSocketPipe"/>; why: <see cref="DicomSocketTransportFactory"/>), reads of
+/// <see cref="IConnectionStreamFeature.ReadSize"/>, TCP_NODELAY on (Nagle plus delayed ACK would stall every C-STORE
 /// response about 40 ms). The TLS middleware reads the socket through <see cref="Stream"/> instead, and then the receive
 /// thread never starts. Kestrel disposes the connection once its middleware and handler have returned, and the
 /// connection then ends with an orderly shutdown (FIN), so the peer reads everything sent, a final A-ABORT included

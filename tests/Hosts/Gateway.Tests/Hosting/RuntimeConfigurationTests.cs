@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ImagingGateway.Gateway.Tests.Hosting;
 
 /// <summary>
-/// The runtime settings docs/performance.md measured are the ones the build writes into the gateway's
+/// The runtime settings Gateway.csproj states with their measurements are the ones the build writes into the gateway's
 /// runtimeconfig.json (an MSBuild property the SDK does not know is ignored without a warning).
 /// </summary>
 public sealed class RuntimeConfigurationTests

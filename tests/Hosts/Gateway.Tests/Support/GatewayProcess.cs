@@ -81,9 +81,6 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["Logging__LogLevel__Default"] = "Information";
-        // No start-up warm-up unless a test asks for it: its seconds between FreePorts choosing the ports and the
-        // gateway binding them let other tests' sockets take those ports (StartupWarmUpTests cover the warm-up).
-        psi.Environment["GATEWAY__WARMUPATSTART"] = "false";
         foreach (var (k, v) in env ?? new Dictionary<string, string>())
         {
             psi.Environment[k] = v;
