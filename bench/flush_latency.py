@@ -11,7 +11,7 @@ from getrusage), and removes its file.
 
 A durable SCP cannot answer a C-STORE before such a write is done, and with one association the sender waits for
 each answer before it sends the next. So with one association no durable server can take more files per second
-than 1 / (sender's work per file + this latency); docs/performance.md ("What the targets ask of a durable server")
+than 1 / (sender's work per file + this latency); docs/performance.md ("Local mode against DCMTK")
 uses it that way.
 """
 import argparse

@@ -5,7 +5,7 @@ Repeats what the benchmark harness does between runs: write 2,000 files of 8 KB,
 create 1,000 empty files in a new `instances/.incoming/`, either plain or below an `instances/` marked with ext4's
 top-directory attribute (as the Gateway's file-system store does, `TopDirectoryFlag`). Prints the new folder's inode
 number and the system CPU per create. On ext4 without a journal the allocator steps over every inode freed in the
-last 60 s (docs/performance.md, session 10).
+last 60 s (docs/performance.md, "An upload folder per start").
 
 Usage: bench/fs/create_after_delete.py [BASE]   (BASE defaults to /tmp/bench-data/run/exp10, on the harness's disk)
 Modes are run in the order plain, marked, plain, marked.

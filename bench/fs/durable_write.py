@@ -7,7 +7,7 @@
    overwrite of written blocks (pwrite 0.5 MB, fdatasync). Files/s and MB/s.
 
 Usage: bench/fs/durable_write.py [appends|files|all] [DIR]   (DIR defaults to /tmp/bench-data/run/fs, the harness's disk)
-Results and reading: docs/performance.md, session 10.
+Results and reading: docs/performance.md, "An upload folder per start".
 """
 import os, shutil, sys, threading, time
 

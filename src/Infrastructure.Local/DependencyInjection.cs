@@ -11,20 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace ImagingGateway.Infrastructure.Local;
 
 /// <summary>
-/// Registers the embedded adapters, all together (<see cref="AddLocalInfrastructure"/>) or one port at a time so a host
-/// can mix them with AWS adapters. Every adapter is a singleton (the use-case handlers are). These are the driven
+/// Registers the embedded adapters one port at a time, so a host can mix them with AWS adapters. Every adapter is a singleton (the use-case handlers are). These are the driven
 /// adapters only: the host drives them (the object-created dispatcher, the workflow's task steps, start and stop).
 /// </summary>
 public static class DependencyInjection
 {
-    public static IServiceCollection AddLocalInfrastructure(this IServiceCollection services, LocalOptions options) =>
-        services
-            .AddFileSystemInstanceStore(options)
-            .AddSqliteImportJobs(options)
-            .AddSqliteInstanceIndex(options)
-            .AddInProcessWorkflow(options)
-            .AddLocalImaging(options);
-
     /// <summary>
     /// <see cref="IInstanceStore"/> on <c>{data}/instances</c> and its object-created events
     /// (<see cref="ObjectCreatedNotifications"/>, the local S3 event notifications).

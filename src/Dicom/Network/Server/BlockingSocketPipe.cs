@@ -14,7 +14,7 @@ namespace ImagingGateway.Dicom.Network.Server;
 /// Why: with asynchronous receives every C-STORE takes a detour through .NET's socket engine. Its epoll thread sees the
 /// data, wakes a thread-pool worker to read it, and the pool wakes one more worker in case there is more work; on two
 /// cores shared with the sender that is three thread wake-ups per instance. A thread blocked in <c>recv</c> is woken by
-/// the kernel when the data arrives, once (docs/performance.md, session 11).
+/// the kernel when the data arrives, once (docs/performance.md, "The DICOM transport").
 /// </para>
 /// <para>
 /// The thread starts at the first read of <see cref="Input"/>, so a connection that turns out to need TLS, and then
