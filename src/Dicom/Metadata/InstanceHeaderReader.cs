@@ -103,6 +103,7 @@ public sealed class InstanceHeaderReader
         else if (_reader.DataSetPosition > _maxHeaderBytes)
         {
             Result = TooLarge();
+            _reader.Release();
         }
 
         return Result is null;

@@ -105,17 +105,20 @@ public sealed class IncrementalDataSetReader<TVisitor>
             return false;
         }
 
-        if (_fileStart is not null)
+        if (WriteSegment(segment))
         {
-            segment = ReadFileMeta(segment, isFinalBlock: false, out var head);
-            if (_fileStart is not null || Result is not null || !WriteDataSet(head))
-            {
-                return Result is null;
-            }
+            return true;
         }
 
-        return WriteDataSet(segment);
+        Release();
+        return false;
     }
+
+    /// <summary>
+    /// No more input will be read (the outcome is decided, or the caller stops early): frees the inflater's native zlib
+    /// state now rather than at finalization. Idempotent.
+    /// </summary>
+    public void Release() => _inflater?.Dispose();
 
     /// <summary>The input ended: decides with what there is.</summary>
     public DataSetReadResult Finish()
@@ -143,8 +146,22 @@ public sealed class IncrementalDataSetReader<TVisitor>
                 : result;
         }
 
-        _inflater?.Dispose();
+        Release();
         return Result.Value;
+    }
+
+    private bool WriteSegment(ReadOnlySequence<byte> segment)
+    {
+        if (_fileStart is not null)
+        {
+            segment = ReadFileMeta(segment, isFinalBlock: false, out var head);
+            if (_fileStart is not null || Result is not null || !WriteDataSet(head))
+            {
+                return Result is null;
+            }
+        }
+
+        return WriteDataSet(segment);
     }
 
     private bool WriteDataSet(ReadOnlySequence<byte> segment)
