@@ -17,7 +17,7 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null, long maxInflatedDataSetBytes = ReceiveOptions.DefaultMaxInflatedDataSetBytes)
+    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null, long maxInflatedDataSetBytes = ReceiveOptions.DefaultMaxInflatedDataSetBytes, bool withIndex = true)
     {
         Time = sharingStoreWith?.Time ?? new FakeTimeProvider(Start);
         Store = sharingStoreWith?.Store ?? new InMemoryInstanceStore(Time);
@@ -33,7 +33,11 @@ public sealed class TestHost : IAsyncDisposable
         services.AddSingleton<IImportJobRepository>(Jobs);
         services.AddSingleton<IImagingService>(Imaging);
         services.AddSingleton<IImportWorkflow>(Workflow);
-        services.AddSingleton<IReceivedInstanceIndex>(Index);
+        if (withIndex)
+        {
+            services.AddSingleton<IReceivedInstanceIndex>(Index);
+        }
+
         services.AddApplication(
             import =>
             {

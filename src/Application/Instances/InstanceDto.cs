@@ -6,7 +6,8 @@ namespace ImagingGateway.Application.Instances;
 
 /// <summary>
 /// A received instance as the JSON API shows it: the batch manifest's facts, where the object is stored
-/// (<see cref="Location"/> as the instance store reports it), and the import job of its batch once one exists.
+/// (<see cref="Location"/> as the instance store reports it), the import job of its batch once one exists, and
+/// <see cref="ImportOutcome"/>, where its import landed, once that job has ended.
 /// </summary>
 public sealed record InstanceDto
 {
@@ -26,6 +27,7 @@ public sealed record InstanceDto
     [JsonPropertyName("calledAeTitle")] public string? CalledAeTitle { get; init; }
     [JsonPropertyName("jobId")] public string? JobId { get; init; }
     [JsonPropertyName("jobStatus")] public string? JobStatus { get; init; }
+    [JsonPropertyName("importOutcome")] public ImportOutcomeDto? ImportOutcome { get; init; }
 
     public static InstanceDto From(ReceivedInstanceRecord record, string location, ImportJob? job) => new()
     {
@@ -45,5 +47,6 @@ public sealed record InstanceDto
         CalledAeTitle = record.CalledAeTitle,
         JobId = job?.JobId,
         JobStatus = job?.Status.ToWire(),
+        ImportOutcome = ImportOutcomeDto.From(record.ImportOutcome),
     };
 }

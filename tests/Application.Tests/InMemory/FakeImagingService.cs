@@ -6,13 +6,16 @@ namespace ImagingGateway.Application.Tests.InMemory;
 /// <summary>
 /// HealthImaging's import semantics in memory: idempotent start by client token; each poll moves a job one step,
 /// SUBMITTED → IN_PROGRESS → COMPLETED (or FAILED when told to); results count the .dcm objects under the input
-/// prefix of an <see cref="InMemoryInstanceStore"/>, minus the files told to fail.
+/// prefix of an <see cref="InMemoryInstanceStore"/>, minus the files told to fail, which land in one image set.
 /// </summary>
 public sealed class FakeImagingService(InMemoryInstanceStore store, TimeProvider time) : IImagingService
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Job> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Job> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>The image set every job's good files land in, at version 1.</summary>
+    public const string ImageSetId = "imageset1";
 
     public int StartCalls { get; private set; }
 
@@ -111,7 +114,9 @@ public sealed class FakeImagingService(InMemoryInstanceStore store, TimeProvider
 
         var failures = files.Where(FailingFiles.ContainsKey).Select(f => new ImportFailure(f, FailingFiles[f])).ToList();
         var succeeded = files.Except(FailingFiles.Keys).ToList();
-        return new ImportJobResults(files.Count, succeeded.Count, failures.Count, [new ImportedImageSet("imageset1", null, null, succeeded)], failures);
+        // As HealthImaging's success.ndjson names each file, and our keys end in {sopInstanceUid}.dcm.
+        var sops = succeeded.Select(f => Path.GetFileNameWithoutExtension(f)).ToList();
+        return new ImportJobResults(files.Count, succeeded.Count, failures.Count, [new ImportedImageSet(ImageSetId, null, null, sops, "1")], failures);
     }
 
     private sealed class Job(string id, StartImportRequest request, DateTimeOffset submittedAt, string? failWith)

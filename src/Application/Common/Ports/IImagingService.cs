@@ -47,7 +47,13 @@ public sealed record ImportJobResults(
     IReadOnlyList<ImportedImageSet> ImageSets,
     IReadOnlyList<ImportFailure> Failures);
 
-public sealed record ImportedImageSet(string ImageSetId, string? StudyInstanceUid, string? SeriesInstanceUid, IReadOnlyList<string> SopInstanceUids);
+/// <summary>An image set the job created or added to, with the version it made when the service names it.</summary>
+public sealed record ImportedImageSet(
+    string ImageSetId,
+    string? StudyInstanceUid,
+    string? SeriesInstanceUid,
+    IReadOnlyList<string> SopInstanceUids,
+    string? ImageSetVersion = null);
 
 public sealed record ImportFailure(string InputFile, string Reason);
 

@@ -13,6 +13,13 @@ namespace ImagingGateway.Application.Imports.CheckImportStatus;
 /// <summary>
 /// Moves the stored job only forward (conditional on the status read), never out of a terminal state, and writes
 /// the import's result counts into the message when the job ends.
+/// <para>
+/// When the job has ended, it also records where each instance of the batch landed (<see cref="InstanceOutcomes"/>)
+/// in the <see cref="IReceivedInstanceIndex"/>, after the job's own transition, so a failure to record never loses
+/// that. Such a failure propagates: the workflow retries CheckStatus as for any task error, and the next poll finds
+/// the job already terminal and records the same outcomes again (idempotent). A host without an index (a CheckStatus
+/// function composed without one) records none and logs why.
+/// </para>
 /// </summary>
 public sealed partial class CheckImportStatusHandler(
     IImagingService imaging,
@@ -20,7 +27,8 @@ public sealed partial class CheckImportStatusHandler(
     BatchJobFinder finder,
     TimeProvider time,
     IOptions<ImportOptions> options,
-    ILogger<CheckImportStatusHandler> logger) : ICommandHandler<CheckImportStatusCommand, ImportState>
+    ILogger<CheckImportStatusHandler> logger,
+    IReceivedInstanceIndex? index = null) : ICommandHandler<CheckImportStatusCommand, ImportState>
 {
     private const int MaxConflictRetries = 5;
 
@@ -37,29 +45,64 @@ public sealed partial class CheckImportStatusHandler(
         var datastoreId = options.Value.DatastoreId;
         var remote = await imaging.GetImportJobAsync(datastoreId, jobId, cancellationToken);
         string? message = remote.Message;
+        ImportJobResults? results = null;
         if (remote.Status.IsTerminal())
         {
-            message = await ResultsMessageAsync(datastoreId, jobId, state.OutputS3Uri, remote, cancellationToken);
+            (message, results) = await ReadResultsAsync(datastoreId, jobId, state.OutputS3Uri, remote, cancellationToken);
         }
 
         var job = await ApplyAsync(state, jobId, remote.Status, remote.EndedAt ?? time.GetUtcNow(), message, cancellationToken);
+        if (results is not null && job.IsTerminal)
+        {
+            await RecordOutcomesAsync(state.BatchId, job.JobId, results, cancellationToken);
+        }
+
         return Output(state, job);
     }
 
-    private async Task<string> ResultsMessageAsync(string datastoreId, string jobId, string outputS3Uri, ImportJobState remote, CancellationToken cancellationToken)
+    private async Task<(string Message, ImportJobResults? Results)> ReadResultsAsync(
+        string datastoreId, string jobId, string outputS3Uri, ImportJobState remote, CancellationToken cancellationToken)
     {
         try
         {
             var results = await imaging.ReadJobResultsAsync(datastoreId, jobId, outputS3Uri, cancellationToken);
-            return ImportResultsMessage.Format(results, remote.Message);
+            return (ImportResultsMessage.Format(results, remote.Message), results);
         }
         catch (Exception ex) when (remote.Status == ImportJobStatus.Failed && ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {
             // A job that failed early (e.g. no access to its input) writes no output: keep the service's reason.
             // A COMPLETED job's missing output is not excused: the error propagates and the poll is retried.
             LogNoResults(logger, jobId, ex.Message);
-            return $"{remote.Message ?? "import failed"}; no results: {ex.Message}";
+            return ($"{remote.Message ?? "import failed"}; no results: {ex.Message}", null);
         }
+    }
+
+    private async Task RecordOutcomesAsync(string batchId, string jobId, ImportJobResults results, CancellationToken cancellationToken)
+    {
+        if (index is null)
+        {
+            LogNoIndex(logger, jobId, batchId);
+            return;
+        }
+
+        var unmapped = new List<string>();
+        var outcomes = InstanceOutcomes.From(batchId, jobId, results, time.GetUtcNow(), unmapped);
+        if (unmapped.Count > 0)
+        {
+            LogUnmapped(logger, jobId, unmapped.Count, batchId, unmapped[0]);
+        }
+
+        try
+        {
+            await index.RecordOutcomesAsync(outcomes, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogOutcomesFailed(logger, ex, jobId, outcomes.Count);
+            throw;
+        }
+
+        LogOutcomes(logger, jobId, outcomes.Count(o => o.Status == InstanceImportStatus.Imported), outcomes.Count(o => o.Status == InstanceImportStatus.Failed));
     }
 
     private async Task<ImportState> RecordWorkflowFailureAsync(ImportState state, WorkflowError error, CancellationToken cancellationToken)
@@ -139,6 +182,18 @@ public sealed partial class CheckImportStatusHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId} failed without readable results: {Reason}")]
     private static partial void LogNoResults(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import job {JobId}: outcomes recorded for {Imported} imported and {Failed} failed instances")]
+    private static partial void LogOutcomes(ILogger logger, string jobId, int imported, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId} of batch {BatchId} ended, but this host has no received-instance index: where each instance landed is not recorded (the job output still holds it)")]
+    private static partial void LogNoIndex(ILogger logger, string jobId, string batchId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId}: {Count} rejected input files name no instance of batch {BatchId} (first: {InputFile})")]
+    private static partial void LogUnmapped(ILogger logger, string jobId, int count, string batchId, string inputFile);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import job {JobId} ended and is recorded, but recording its {Count} instance outcomes failed; CheckStatus is retried")]
+    private static partial void LogOutcomesFailed(ILogger logger, Exception exception, string jobId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}, job {JobId}: workflow failed: {Message}")]
     private static partial void LogWorkflowFailed(ILogger logger, string batchId, string jobId, string message);

@@ -1,8 +1,10 @@
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Imports.CheckImportStatus;
 using ImagingGateway.Application.Imports.StartImportJob;
 using ImagingGateway.Application.Tests.Imports.StartImportJob;
+using ImagingGateway.Application.Tests.InMemory;
 using ImagingGateway.Domain.Imports;
 
 namespace ImagingGateway.Application.Tests.Imports.CheckImportStatus;
@@ -197,6 +199,67 @@ public sealed class CheckImportStatusHandlerTests
         var ex = await Assert.ThrowsAsync<RequestValidationException>(async () => await host.Mediator.Send(new CheckImportStatusCommand(input)));
 
         Assert.Equal("State.JobId", Assert.Single(ex.Failures).Field);
+    }
+
+    [Fact]
+    public async Task GivenAJobThatRejectsOneFile_WhenItCompletes_ThenEachInstanceRecordsItsImageSetOrTheReason()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 3);
+        var bad = host.Store.Keys.First(k => k.EndsWith(Seed.SopUid(2) + ".dcm", StringComparison.Ordinal));
+        host.Imaging.FailingFiles[bad] = "ValidationException: missing pixel data";
+
+        var done = await PollUntilCompleteAsync(host, state);
+
+        var recordedAt = host.Time.GetUtcNow();
+        foreach (var n in new[] { 1, 3 })
+        {
+            var record = (await host.Index.FindAsync(Seed.SopUid(n), CancellationToken.None))!;
+            Assert.Equal(
+                new InstanceImportOutcome(Seed.SopUid(n), state.BatchId, done.JobId!, InstanceImportStatus.Imported, FakeImagingService.ImageSetId, "1", null, recordedAt),
+                record.ImportOutcome);
+        }
+
+        var failed = (await host.Index.FindAsync(Seed.SopUid(2), CancellationToken.None))!.ImportOutcome;
+        Assert.Equal(
+            new InstanceImportOutcome(Seed.SopUid(2), state.BatchId, done.JobId!, InstanceImportStatus.Failed, null, null, "ValidationException: missing pixel data", recordedAt),
+            failed);
+    }
+
+    [Fact]
+    public async Task GivenRecordingOutcomesFails_WhenTheJobCompletes_ThenTheJobStaysCompletedAndTheRetriedPollRecordsThem()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 2);
+        var inProgress = await host.Mediator.Send(new CheckImportStatusCommand(state));
+        host.Index.FailNextRecordOutcomes = new IOException("index unavailable");
+
+        await Assert.ThrowsAsync<IOException>(async () => await host.Mediator.Send(new CheckImportStatusCommand(inProgress)));
+        var afterFailure = (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!;
+        Assert.Null((await host.Index.FindAsync(Seed.SopUid(1), CancellationToken.None))!.ImportOutcome);
+
+        var retried = await host.Mediator.Send(new CheckImportStatusCommand(inProgress));
+
+        Assert.Equal(ImportJobStatus.Completed, afterFailure.Status);
+        Assert.Equal(("COMPLETED", true), (retried.JobStatus, retried.IsComplete));
+        Assert.Equal(afterFailure.EndedAt, (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!.EndedAt);
+        Assert.All(
+            [Seed.SopUid(1), Seed.SopUid(2)],
+            sop => Assert.Equal(FakeImagingService.ImageSetId, host.Index.FindAsync(sop, CancellationToken.None).Result!.ImportOutcome?.ImageSetId));
+        Assert.Equal(2, host.Index.RecordOutcomesCalls);
+    }
+
+    [Fact]
+    public async Task GivenAHostWithoutAnIndex_WhenTheJobCompletes_ThenItIsRecordedCompletedAndTheLogSaysWhyNoOutcomeIs()
+    {
+        await using var host = new TestHost(withIndex: false);
+        var state = await StartedAsync(host, 1);
+
+        var done = await PollUntilCompleteAsync(host, state);
+
+        Assert.Equal(("COMPLETED", true), (done.JobStatus, done.IsComplete));
+        Assert.Equal(0, host.Index.RecordOutcomesCalls);
+        Assert.Contains(host.Logs.Lines, l => l.Message.Contains($"Import job {done.JobId} of batch {state.BatchId} ended, but this host has no received-instance index", StringComparison.Ordinal));
     }
 
     internal static async Task<ImportState> StartedAsync(TestHost host, int instances) =>

@@ -3,7 +3,9 @@ using ImagingGateway.Application.Batches.CloseAssociationBatches;
 using ImagingGateway.Application.Batches.CloseBatch;
 using ImagingGateway.Application.Batches.RecoverOpenBatches;
 using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Common.Serialization;
+using ImagingGateway.Application.Instances;
 using ImagingGateway.Application.Instances.GetInstance;
 using ImagingGateway.Application.Tests.InMemory;
 using ImagingGateway.Application.Tests.Instances.StoreInstance;
@@ -194,10 +196,40 @@ public sealed class GetInstanceHandlerTests
         [
             "sopInstanceUID", "sopClassUID", "studyInstanceUID", "seriesInstanceUID", "transferSyntaxUID", "studyDate",
             "objectKey", "location", "size", "checksum", "batchId", "receivedAt", "callingAeTitle", "calledAeTitle", "jobId", "jobStatus",
+            "importOutcome",
         ];
         Assert.Equal(expected, doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("job-1", doc.RootElement.GetProperty("jobId").GetString());
         Assert.Equal("SUBMITTED", doc.RootElement.GetProperty("jobStatus").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("importOutcome").ValueKind);
+    }
+
+    [Fact]
+    public async Task GivenAnImportedAndAFailedInstance_WhenFetchedAndSerialized_ThenEachCarriesItsOutcomeUnderItsJsonNames()
+    {
+        await using var host = new TestHost();
+        var batch = StoreTwo(host, "a1");
+        await host.Mediator.Send(new CloseBatchCommand(batch.Id.Value, "test"));
+        AddJob(host, "job-1", batch.Id.Value, Seed.StudyUid, ImportJobStatus.Completed, minute: 1);
+        var at = TestHost.Start.AddMinutes(2);
+        await host.Index.RecordOutcomesAsync(
+            [
+                new InstanceImportOutcome(Seed.SopUid(1), batch.Id.Value, "job-1", InstanceImportStatus.Imported, "set1", "2", null, at),
+                new InstanceImportOutcome(Seed.SopUid(2), batch.Id.Value, "job-1", InstanceImportStatus.Failed, null, null, "unsupported transfer syntax", at),
+            ],
+            CancellationToken.None);
+
+        var imported = await host.Mediator.Send(new GetInstanceQuery(Seed.SopUid(1)));
+        var failed = await host.Mediator.Send(new GetInstanceQuery(Seed.SopUid(2)));
+        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(imported!, ApplicationJsonContext.Default.InstanceDto));
+
+        Assert.Equal(new ImportOutcomeDto { Status = "IMPORTED", JobId = "job-1", ImageSetId = "set1", ImageSetVersion = "2", RecordedAt = at }, imported!.ImportOutcome);
+        Assert.Equal(new ImportOutcomeDto { Status = "FAILED", JobId = "job-1", FailureReason = "unsupported transfer syntax", RecordedAt = at }, failed!.ImportOutcome);
+        var outcome = doc.RootElement.GetProperty("importOutcome");
+        Assert.Equal(["status", "jobId", "imageSetId", "imageSetVersion", "failureReason", "recordedAt"], outcome.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("IMPORTED", outcome.GetProperty("status").GetString());
+        Assert.Equal("set1", outcome.GetProperty("imageSetId").GetString());
+        Assert.Equal("2", outcome.GetProperty("imageSetVersion").GetString());
     }
 
     /// <summary>Two instances (10 and 20 bytes) in one open batch of <paramref name="association"/>.</summary>
