@@ -60,7 +60,7 @@ public sealed class HealthImagingService(HealthImagingClient client, IAmazonS3 s
         var summary = JsonSerializer.Deserialize(manifest, HealthImagingJsonContext.Default.JobOutputManifest)?.JobSummary
             ?? throw new InvalidDataException($"s3://{bucket}/{root}job-output-manifest.json has no jobSummary");
 
-        var imageSets = new Dictionary<string, (string? Study, string? Series, List<string>? Sops)>(StringComparer.Ordinal);
+        var imageSets = new Dictionary<string, (string? Study, string? Series, List<string>? Sops, string? Version)>(StringComparer.Ordinal);
         foreach (var line in await ReadLinesAsync(bucket, root + "SUCCESS/success.ndjson", cancellationToken))
         {
             var success = JsonSerializer.Deserialize(line, HealthImagingJsonContext.Default.ImportSuccessLine);
@@ -75,6 +75,7 @@ public sealed class HealthImagingService(HealthImagingClient client, IAmazonS3 s
             set.Study ??= response.StudyInstanceUid ?? success.StudyInstanceUid;
             set.Series ??= response.SeriesInstanceUid ?? success.SeriesInstanceUid;
             set.Sops ??= [];
+            set.Version ??= VersionOf(response.ImageSetVersion);
             if ((response.SopInstanceUid ?? success.SopInstanceUid ?? SopFromKey(success.InputFile)) is { } sop)
             {
                 set.Sops.Add(sop);
@@ -85,9 +86,12 @@ public sealed class HealthImagingService(HealthImagingClient client, IAmazonS3 s
 
         foreach (var s in summary.ImageSetsSummary ?? [])
         {
-            if (s.ImageSetId is { } id && !imageSets.ContainsKey(id))
+            if (s.ImageSetId is { } id)
             {
-                imageSets[id] = (null, null, []);
+                imageSets.TryGetValue(id, out var set);
+                set.Sops ??= [];
+                set.Version ??= VersionOf(s.ImageSetVersion);
+                imageSets[id] = set;
             }
         }
 
@@ -107,9 +111,17 @@ public sealed class HealthImagingService(HealthImagingClient client, IAmazonS3 s
             summary.NumberOfScannedFiles,
             summary.NumberOfImportedFiles,
             Math.Max(failed, failures.Count),
-            imageSets.Select(kv => new ImportedImageSet(kv.Key, kv.Value.Study, kv.Value.Series, kv.Value.Sops ?? [])).ToList(),
+            imageSets.Select(kv => new ImportedImageSet(kv.Key, kv.Value.Study, kv.Value.Series, kv.Value.Sops ?? [], kv.Value.Version)).ToList(),
             failures);
     }
+
+    /// <summary>An image set version as HealthImaging's API spells it (<c>versionId</c>: a string of digits), whether the output wrote a number or a string.</summary>
+    private static string? VersionOf(JsonElement? version) => version switch
+    {
+        { ValueKind: JsonValueKind.Number } v => v.GetRawText(),
+        { ValueKind: JsonValueKind.String } v when !string.IsNullOrEmpty(v.GetString()) => v.GetString(),
+        _ => null,
+    };
 
     private static string? SopFromKey(string? inputFile)
     {

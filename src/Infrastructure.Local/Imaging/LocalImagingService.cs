@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -148,7 +149,8 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
                 summary.ImageSetId,
                 lines.Select(l => l.StudyInstanceUid).FirstOrDefault(u => u is not null),
                 lines.Select(l => l.SeriesInstanceUid).FirstOrDefault(u => u is not null),
-                lines.Select(l => l.SopInstanceUid).OfType<string>().ToList());
+                lines.Select(l => l.SopInstanceUid).OfType<string>().ToList(),
+                summary.ImageSetVersion.ToString(CultureInfo.InvariantCulture));
         }).ToList();
         var s = manifest.JobSummary;
         return new ImportJobResults(

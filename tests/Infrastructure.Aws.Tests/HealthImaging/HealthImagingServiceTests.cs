@@ -208,9 +208,33 @@ public sealed class HealthImagingServiceTests : IClassFixture<S3rverFixture>, ID
         Assert.Equal("set1", set.ImageSetId);
         Assert.Equal(["1.2.3.1", "1.2.3.2"], set.SopInstanceUids);
         Assert.Equal("1.2.3", set.StudyInstanceUid);
+        Assert.Null(set.ImageSetVersion);
         var failure = Assert.Single(results.Failures);
         Assert.Equal("dicom/2026/11/28/B/1.2.3.3.dcm", failure.InputFile);
         Assert.Contains("unsupported transfer syntax", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenJobOutputNamingImageSetVersions_WhenReadingResults_ThenEachImageSetCarriesItsVersionAsAString()
+    {
+        // imageSetsSummary may give imageSetVersion as a number, importResponse as a string: both read as the API's versionId.
+        var prefix = "01JDQ8Z6Y3N6S0V5K8E2M4T7R5/";
+        var root = $"{prefix}{Datastore}-DicomImport-def456/";
+        using var s3 = _s3rver.CreateClient();
+        await Put(s3, root + "job-output-manifest.json", """
+            {"jobSummary":{"jobId":"def456","numberOfScannedFiles":2,"numberOfImportedFiles":2,"numberOfGeneratedImageSets":2,
+             "imageSetsSummary":[{"imageSetId":"set1","imageSetVersion":2,"isPrimary":true,"numberOfMatchedSOPInstances":1},
+                                 {"imageSetId":"set2","isPrimary":false,"numberOfMatchedSOPInstances":1}]}}
+            """);
+        await Put(s3, root + "SUCCESS/success.ndjson",
+            "{\"inputFile\":\"dicom/2026/11/28/B/1.2.3.1.dcm\",\"importResponse\":{\"imageSetId\":\"set1\",\"isPrimary\":true}}\n" +
+            "{\"inputFile\":\"dicom/2026/11/28/B/1.2.4.1.dcm\",\"importResponse\":{\"imageSetId\":\"set2\",\"imageSetVersion\":\"5\",\"isPrimary\":false}}\n");
+
+        var results = await Imaging.ReadJobResultsAsync(Datastore, "def456", $"s3://{S3rverFixture.ResultsBucket}/{prefix}", CancellationToken.None);
+
+        Assert.Equal(
+            [("set1", (string?)"2", "1.2.3.1"), ("set2", "5", "1.2.4.1")],
+            results.ImageSets.OrderBy(i => i.ImageSetId, StringComparer.Ordinal).Select(i => (i.ImageSetId, i.ImageSetVersion, Assert.Single(i.SopInstanceUids))));
     }
 
     [Fact]

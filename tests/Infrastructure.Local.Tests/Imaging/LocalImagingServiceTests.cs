@@ -98,6 +98,53 @@ public sealed class LocalImagingServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GivenAGoodAndABadFile_WhenImported_ThenTheOutputFilesUseHealthImagingsFieldNames()
+    {
+        // The layout and names of HealthImaging's import output, "Understanding import jobs":
+        // https://docs.aws.amazon.com/healthimaging/latest/devguide/understanding-import-jobs.html
+        // job-output-manifest.json holds a jobSummary; success.ndjson one line per imported file with the image set in
+        // importResponse (isPrimary false for a non-primary image set); failure.ndjson one line per rejected file.
+        string[] jobSummaryNames =
+        [
+            "jobId", "datastoreId", "inputS3Uri", "outputS3Uri", "successOutputS3Uri", "failureOutputS3Uri",
+            "numberOfScannedFiles", "numberOfImportedFiles", "numberOfFilesWithCustomerError", "numberOfFilesWithServerError",
+            "numberOfGeneratedImageSets", "imageSetsSummary",
+        ];
+        string[] imageSetSummaryNames = ["imageSetId", "numberOfMatchedSOPInstances"];
+        string[] successNames = ["inputFile", "importResponse"];
+        string[] importResponseNames = ["imageSetId", "isPrimary"];
+        string[] failureNames = ["inputFile", "exception"];
+        string[] exceptionNames = ["exceptionType", "message"];
+        // Beyond those, the stand-in adds only: the image set version (HealthImaging's versionId) and each instance's UIDs.
+        string[] localExtensions = ["imageSetVersion", "isPrimary", "studyInstanceUID", "seriesInstanceUID", "sopInstanceUID", "sopClassUID"];
+        var input = "dicom/2026/11/28/BATCH9/";
+        WriteInput(input + $"{SeriesA}.1.dcm", TestDicomFiles.Create($"{SeriesA}.1", Study, SeriesA));
+        WriteInput(input + "truncated.dcm", TestDicomFiles.Truncated($"{SeriesA}.2", Study, SeriesA));
+        var imaging = CreateService();
+
+        var started = await imaging.StartImportJobAsync(Request("BATCH9", input), default);
+        Assert.Equal(ImportJobStatus.Completed, (await WaitForEndAsync(imaging, started.JobId)).Status);
+
+        var folder = Path.Combine(_temp.Combine("results", "BATCH9"), $"{Datastore}-DicomImport-{started.JobId}");
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "job-output-manifest.json")))!.AsObject();
+        Assert.Equal(["jobSummary"], manifest.Select(p => p.Key));
+        var summary = manifest["jobSummary"]!.AsObject();
+        Assert.Equal(jobSummaryNames, summary.Select(p => p.Key));
+        var setSummary = Assert.Single(summary["imageSetsSummary"]!.AsArray())!.AsObject();
+        AssertNames(imageSetSummaryNames, localExtensions, setSummary);
+        var success = JsonNode.Parse(Assert.Single(await File.ReadAllLinesAsync(Path.Combine(folder, "SUCCESS", "success.ndjson"))))!.AsObject();
+        AssertNames(successNames, localExtensions, success);
+        var response = success["importResponse"]!.AsObject();
+        AssertNames(importResponseNames, localExtensions, response);
+        Assert.Equal((string?)setSummary["imageSetId"], (string?)response["imageSetId"]);
+        Assert.Equal(JsonValueKind.True, response["isPrimary"]!.GetValueKind());
+        var failure = JsonNode.Parse(Assert.Single(await File.ReadAllLinesAsync(Path.Combine(folder, "FAILURE", "failure.ndjson"))))!.AsObject();
+        Assert.Equal(failureNames, failure.Select(p => p.Key));
+        Assert.Equal(input + "truncated.dcm", (string?)failure["inputFile"]);
+        Assert.Equal(exceptionNames, failure["exception"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
     public async Task GivenImportedSeries_WhenImportedAgainWithANewAndAReplacedInstance_ThenTheSameImageSetGetsTheNextVersionWithAllInstances()
     {
         WriteInput("in1/a.dcm", TestDicomFiles.Create($"{SeriesA}.1", Study, SeriesA));
@@ -119,7 +166,8 @@ public sealed class LocalImagingServiceTests : IAsyncLifetime
         Assert.Equal(v1.ImageSetId, v2.ImageSetId);
         Assert.Equal(2, v2.Version);
         var results = await imaging.ReadJobResultsAsync(Datastore, second.JobId, ResultsUri("SECOND"), default);
-        Assert.Equal(v1.ImageSetId, Assert.Single(results.ImageSets).ImageSetId);
+        var imported = Assert.Single(results.ImageSets);
+        Assert.Equal((v1.ImageSetId, "2"), (imported.ImageSetId, imported.ImageSetVersion));
 
         var metadata = await imaging.ReadImageSetMetadataAsync(Datastore, v2.ImageSetId, 2, default);
         Assert.NotNull(metadata);
@@ -268,6 +316,14 @@ public sealed class LocalImagingServiceTests : IAsyncLifetime
         var source = Path.Combine(TestDicomFiles.PydicomTestFiles, "CT_small.dcm");
         Assert.True(File.Exists(source), $"{source} is missing: run tests/setup.d/10-debian-packages.sh (python3-pydicom)");
         return source;
+    }
+
+    /// <summary>Every documented name is present, and any other is one of the stand-in's named extensions.</summary>
+    private static void AssertNames(string[] documented, string[] extensions, JsonObject node)
+    {
+        var names = node.Select(p => p.Key).ToList();
+        Assert.All(documented, n => Assert.Contains(n, names));
+        Assert.All(names.Except(documented), n => Assert.Contains(n, extensions));
     }
 
     private LocalImagingService CreateService(Action<LocalImagingOptions>? configure = null)

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
-/// The executable's verbs: <c>serve</c> (the default), <c>echo</c>, <c>send</c>, <c>jobs list</c>, <c>jobs show</c>.
+/// The executable's verbs: <c>serve</c> (the default), <c>echo</c>, <c>send</c>, <c>jobs list</c>, <c>jobs show</c>, <c>instances show</c>.
 /// </summary>
 public static class GatewayCommandLine
 {
@@ -16,6 +16,7 @@ public static class GatewayCommandLine
             EchoCommand.Create(),
             SendCommand.Create(),
             JobsCommand.Create(),
+            InstancesCommand.Create(),
         };
 
         // No verb means serve, with serve's options (so "gateway --port 104" works too).

@@ -25,6 +25,7 @@ public static class HttpEndpoints
         api.MapGet("/jobs/{jobId}", GetJobAsync);
         api.MapGet("/instances", ListInstancesAsync);
         api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync);
+        api.MapGet("/studies/{studyInstanceUid}/instances", ListStudyInstancesAsync);
     }
 
     private static async Task<IResult> GetStatsAsync(GatewayStats stats, JobStatusSampler jobs, CancellationToken cancellationToken)
@@ -57,6 +58,9 @@ public static class HttpEndpoints
         AnswerAsync(
             () => sender.Send(new ListInstancesQuery(studyInstanceUID, limit ?? 100), cancellationToken),
             list => Results.Json(list));
+
+    private static Task<IResult> ListStudyInstancesAsync(ISender sender, string studyInstanceUid, int? limit, CancellationToken cancellationToken) =>
+        ListInstancesAsync(sender, studyInstanceUid, limit, cancellationToken);
 
     private static Task<IResult> GetInstanceAsync(ISender sender, string sopInstanceUid, CancellationToken cancellationToken) =>
         AnswerAsync(
