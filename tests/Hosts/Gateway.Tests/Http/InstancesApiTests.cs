@@ -6,7 +6,10 @@ using ImagingGateway.Gateway.Tests.Support;
 
 namespace ImagingGateway.Gateway.Tests.Http;
 
-/// <summary><c>GET /api/instances/{sopInstanceUid}</c> and <c>GET /api/instances?studyInstanceUID=</c> on the all-local gateway.</summary>
+/// <summary>
+/// <c>GET /api/instances/{sopInstanceUid}</c>, <c>GET /api/instances?studyInstanceUID=</c> and
+/// <c>GET /api/studies/{studyInstanceUid}/instances</c> on the all-local gateway.
+/// </summary>
 public sealed class InstancesApiTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
@@ -87,6 +90,8 @@ public sealed class InstancesApiTests
         using var noStudy = await gateway.Http.GetAsync("/api/instances");
         using var badLimit = await gateway.Http.GetAsync("/api/instances?studyInstanceUID=1.2.3&limit=0");
         var empty = await gateway.GetJsonAsync("/api/instances?studyInstanceUID=1.2.3");
+        using var badStudyPath = await gateway.Http.GetAsync("/api/studies/1.02.3/instances");
+        var emptyStudyPath = await gateway.GetJsonAsync("/api/studies/1.2.3/instances");
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         using var problem = JsonDocument.Parse(await bad.Content.ReadAsStringAsync());
@@ -97,5 +102,8 @@ public sealed class InstancesApiTests
         Assert.Equal(HttpStatusCode.BadRequest, noStudy.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Equal(0, empty.GetProperty("instances").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, badStudyPath.StatusCode);
+        Assert.Contains("StudyInstanceUid", await badStudyPath.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, emptyStudyPath.GetProperty("instances").GetArrayLength());
     }
 }
