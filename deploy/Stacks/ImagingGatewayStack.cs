@@ -12,7 +12,7 @@ using ImagingGateway.Deploy.Constructs;
 namespace ImagingGateway.Deploy.Stacks;
 
 /// <summary>
-/// The whole documented topology in one stack: network, Gateway service, buckets, job table, HealthImaging data
+/// The whole documented topology in one stack: network, Gateway service, buckets, job and instance tables, HealthImaging data
 /// store, the three import Lambdas, the import state machine, and monitoring. Names shared with the code are in
 /// docs/contracts.md; what each resource does is in docs/deploy.md.
 /// </summary>
@@ -57,6 +57,7 @@ public sealed class ImagingGatewayStack : Stack
         ResultsBucket = new SecureBucket(this, "ResultsBucket", new SecureBucketProps(
             settings.ResultsRetentionDays, settings.NoncurrentVersionRetentionDays, AccessLogBucket.Bucket, "results-bucket/"));
         JobTable = new ImportJobTable(this, "DicomImportJobTable");
+        InstanceTable = new ReceivedInstanceTable(this, "ReceivedInstanceTable");
         Datastore = new HealthImagingDatastore(this, "HealthImaging", new HealthImagingDatastoreProps(DicomBucket, InstancePrefix + "*", ResultsBucket));
 
         var code = LambdaCode(settings.LambdaCodePath);
@@ -66,6 +67,7 @@ public sealed class ImagingGatewayStack : Stack
             ["GATEWAY__AWS__DICOMBUCKET"] = DicomBucket.BucketName,
             ["GATEWAY__AWS__RESULTSBUCKET"] = ResultsBucket.BucketName,
             ["GATEWAY__AWS__JOBTABLE"] = JobTable.TableName,
+            ["GATEWAY__AWS__INSTANCETABLE"] = InstanceTable.TableName,
             ["GATEWAY__AWS__DATASTOREID"] = Datastore.DatastoreId,
             ["GATEWAY__AWS__DATAACCESSROLEARN"] = Datastore.DataAccessRole.RoleArn,
         };
@@ -84,7 +86,9 @@ public sealed class ImagingGatewayStack : Stack
         CheckStatus = new ImportFunction(this, "CheckStatus", new ImportFunctionProps(
             "Polls a HealthImaging import job and updates its record (also records caught failures)",
             CheckStatusHandler, code, settings.CheckStatusMemoryMiB, settings.CheckStatusReservedConcurrency,
-            Duration.Seconds(60), jobFunctionEnvironment, logRetention));
+            Duration.Seconds(60),
+            new Dictionary<string, string>(jobFunctionEnvironment) { ["GATEWAY__AWS__INSTANCETABLE"] = InstanceTable.TableName },
+            logRetention));
 
         Workflow = new ImportStateMachine(this, "ImportWorkflow", new ImportStateMachineProps(
             StartImportJob.Function, CheckStatus.Function, Duration.Seconds(settings.ImportPollSeconds),
@@ -121,6 +125,7 @@ public sealed class ImagingGatewayStack : Stack
         JobTable.GrantCreateJobs(StartImportJob.Function);
         Datastore.GrantReadImportJobs(CheckStatus.Function);
         JobTable.GrantUpdateJobs(CheckStatus.Function);
+        InstanceTable.GrantRecordOutcomes(CheckStatus.Function);
         ResultsBucket.GrantGetObjects(CheckStatus.Function, "*");
 
         // An execution stopped from outside (timeout, abort, history limit) never runs RecordFailure: record it here.
@@ -155,6 +160,7 @@ public sealed class ImagingGatewayStack : Stack
             settings.MetricsCollectorImage, logRetention));
         DicomBucket.GrantReadWriteNoDelete(Gateway.TaskRole);
         JobTable.GrantReadJobs(Gateway.TaskRole);
+        InstanceTable.GrantRecordAndRead(Gateway.TaskRole);
 
         Monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps(
             Gateway, TriggerImport, StartImportJob, CheckStatus, Workflow, TriggerImportFailures,
@@ -166,6 +172,7 @@ public sealed class ImagingGatewayStack : Stack
         Output("DicomBucketName", DicomBucket.BucketName, "Received instances and batch manifests");
         Output("ResultsBucketName", ResultsBucket.BucketName, "HealthImaging import results");
         Output("JobTableName", JobTable.TableName, "DicomImportJobTable");
+        Output("InstanceTableName", InstanceTable.TableName, "Received-instance index");
         Output("StateMachineArn", Workflow.StateMachineArn, "Import workflow");
         Output("DatastoreId", Datastore.DatastoreId, "HealthImaging data store");
         Output("TriggerImportFailuresQueueUrl", TriggerImportFailures.QueueUrl, "S3 events TriggerImport could not process");
@@ -182,6 +189,9 @@ public sealed class ImagingGatewayStack : Stack
     public SecureBucket ResultsBucket { get; }
 
     public ImportJobTable JobTable { get; }
+
+    /// <summary>The received-instance index every Gateway task shares.</summary>
+    public ReceivedInstanceTable InstanceTable { get; }
 
     public HealthImagingDatastore Datastore { get; }
 

@@ -20,6 +20,9 @@ public sealed class AwsOptions
     /// <summary>Physical name of DicomImportJobTable.</summary>
     public string JobTable { get; set; } = string.Empty;
 
+    /// <summary>Physical name of the received-instance table (the DynamoDB received-instance index).</summary>
+    public string InstanceTable { get; set; } = string.Empty;
+
     public string StateMachineArn { get; set; } = string.Empty;
 
     public string DatastoreId { get; set; } = string.Empty;

@@ -43,6 +43,16 @@ public static class DependencyInjection
         return services;
     }
 
+    /// <summary><see cref="IReceivedInstanceIndex"/> on the table named by <c>Gateway:Aws:InstanceTable</c>.</summary>
+    public static IServiceCollection AddDynamoDbInstanceIndex(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAwsCore(configuration);
+        services.TryAddSingleton<IAmazonDynamoDB>(CreateDynamoDbClient);
+        services.AddSingleton<DynamoDbReceivedInstanceIndex>();
+        services.AddSingleton<IReceivedInstanceIndex>(sp => sp.GetRequiredService<DynamoDbReceivedInstanceIndex>());
+        return services;
+    }
+
     public static IServiceCollection AddHealthImaging(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAwsCore(configuration);
@@ -97,6 +107,7 @@ public static class DependencyInjection
         o.DicomBucket = section[nameof(AwsOptions.DicomBucket)] ?? o.DicomBucket;
         o.ResultsBucket = section[nameof(AwsOptions.ResultsBucket)] ?? o.ResultsBucket;
         o.JobTable = section[nameof(AwsOptions.JobTable)] ?? o.JobTable;
+        o.InstanceTable = section[nameof(AwsOptions.InstanceTable)] ?? o.InstanceTable;
         o.StateMachineArn = section[nameof(AwsOptions.StateMachineArn)] ?? o.StateMachineArn;
         o.DatastoreId = section[nameof(AwsOptions.DatastoreId)] ?? o.DatastoreId;
         o.DataAccessRoleArn = section[nameof(AwsOptions.DataAccessRoleArn)] ?? o.DataAccessRoleArn;

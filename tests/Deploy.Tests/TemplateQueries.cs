@@ -28,6 +28,11 @@ public static class TemplateQueries
     public static string FunctionId(this SynthesizedApp app, string handler) =>
         Assert.Single(app.Resources("AWS::Lambda::Function"), f => f.Resource.Props().Get("Handler")?.GetString() == handler).Id;
 
+    /// <summary>The DynamoDB table whose partition key is <paramref name="partitionKey"/>: (logical id, resource).</summary>
+    public static (string Id, JsonElement Resource) Table(this SynthesizedApp app, string partitionKey) =>
+        Assert.Single(app.Resources("AWS::DynamoDB::Table"), t => t.Resource.Props().GetProperty("KeySchema").EnumerateArray()
+            .Any(k => k.GetProperty("KeyType").GetString() == "HASH" && k.GetProperty("AttributeName").GetString() == partitionKey));
+
     /// <summary>Every IAM statement attached (as an AWS::IAM::Policy) to the role with this logical id.</summary>
     public static IReadOnlyList<JsonElement> StatementsOfRole(this SynthesizedApp app, string roleId) =>
         app.Resources("AWS::IAM::Policy")
@@ -43,6 +48,14 @@ public static class TemplateQueries
 
     public static IReadOnlyList<string> Actions(this IEnumerable<JsonElement> statements) =>
         statements.SelectMany(s => s.GetProperty("Action").Strings()).ToList();
+
+    /// <summary>Each (action, resource) an Allow statement grants, the resource as <see cref="JoinText"/> writes it.</summary>
+    public static IReadOnlyList<string> Grants(this IEnumerable<JsonElement> statements) =>
+        statements.Where(s => s.Get("Effect")?.GetString() != "Deny")
+            .SelectMany(s => s.GetProperty("Action").Strings().SelectMany(a => s.GetProperty("Resource").Items().Select(r => $"{a} on {r.JoinText()}")))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>The logical ids a statement's resources point at (through Ref, GetAtt or a Join around one).</summary>
     public static IReadOnlyList<string> ResourceTargets(this JsonElement statement) =>

@@ -75,7 +75,9 @@ public sealed class AwsLocalRun : IDisposable
 
     public AWSCredentials Credentials => new SessionAWSCredentials((string)Run["accessKeyId"]!, (string)Run["secretAccessKey"]!, (string)Run["sessionToken"]!);
 
-    public string JobTable => (string)Run["tables"]![0]!;
+    public string JobTable => ((JsonArray)Run["tables"]!).Select(t => (string)t!).Single(t => t.Contains("DicomImportJobTable", StringComparison.Ordinal));
+
+    public string InstanceTable => ((JsonArray)Run["tables"]!).Select(t => (string)t!).Single(t => t.Contains("ReceivedInstanceTable", StringComparison.Ordinal));
 
     public string ResultsBucket => ((JsonArray)Run["buckets"]!).Select(b => (string)b!).Single(b => b.Contains("results", StringComparison.Ordinal));
 

@@ -71,6 +71,8 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Equal("AWS::S3::Bucket", TypeOf(environment["GATEWAY__AWS__RESULTSBUCKET"]));
         Assert.NotEqual(environment["GATEWAY__AWS__DICOMBUCKET"].Target(), environment["GATEWAY__AWS__RESULTSBUCKET"].Target());
         Assert.Equal("AWS::DynamoDB::Table", TypeOf(environment["GATEWAY__AWS__JOBTABLE"]));
+        Assert.Equal(app.Table("jobId").Id, environment["GATEWAY__AWS__JOBTABLE"].Target());
+        Assert.Equal(app.Table("sopInstanceUID").Id, environment["GATEWAY__AWS__INSTANCETABLE"].Target());
         Assert.Equal("AWS::StepFunctions::StateMachine", TypeOf(environment["GATEWAY__AWS__STATEMACHINEARN"]));
         Assert.Equal("AWS::HealthImaging::Datastore", TypeOf(environment["GATEWAY__AWS__DATASTOREID"]));
         Assert.Equal("DatastoreId", environment["GATEWAY__AWS__DATASTOREID"].GetProperty("Fn::GetAtt")[1].GetString());
@@ -166,7 +168,22 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.DoesNotContain(actions, a => a.StartsWith("s3:Delete", StringComparison.Ordinal) || a == "s3:*" || a == "s3:PutLifecycleConfiguration");
         Assert.Contains("s3:AbortMultipartUpload", actions);
         Assert.Contains("dynamodb:Query", actions);
-        Assert.DoesNotContain(actions, a => a is "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem" or "dynamodb:BatchWriteItem");
+        Assert.DoesNotContain(actions, a => a is "dynamodb:DeleteItem" or "dynamodb:BatchWriteItem" or "dynamodb:Scan" or "dynamodb:*");
+        // Jobs are read only; the received-instance index is written (a closed batch) and read (the instance API).
+        var jobs = app.Table("jobId").Id;
+        var instances = app.Table("sopInstanceUID").Id;
+        Assert.Equal(
+            new[]
+            {
+                $"dynamodb:GetItem on <{instances}>",
+                $"dynamodb:GetItem on <{jobs}>",
+                $"dynamodb:PutItem on <{instances}>",
+                $"dynamodb:Query on <{instances}>/index/byStudy",
+                $"dynamodb:Query on <{jobs}>/index/byStatus",
+                $"dynamodb:Query on <{jobs}>/index/byStudy",
+                $"dynamodb:UpdateItem on <{instances}>",
+            }.Order(StringComparer.Ordinal),
+            statements.Grants().Where(g => g.StartsWith("dynamodb:", StringComparison.Ordinal)));
         Assert.DoesNotContain(actions, a => a.StartsWith("states:", StringComparison.Ordinal) || a.StartsWith("medical-imaging:", StringComparison.Ordinal));
         var buckets = app.Resources("AWS::S3::Bucket").Select(b => b.Id).ToList();
         var dicomBucket = GatewayEnvironment("GATEWAY__AWS__DICOMBUCKET").Target();

@@ -58,10 +58,14 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
     public void GivenImportFunctions_WhenReadingEnvironments_ThenEachGetsOnlyTheKeysItsHandlerReads()
     {
         string[] jobs = ["GATEWAY__AWS__REGION", "GATEWAY__AWS__JOBTABLE", "GATEWAY__AWS__DATASTOREID", "GATEWAY__AWS__DATAACCESSROLEARN"];
-        foreach (var handler in new[] { ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.CheckStatusHandler, ImagingGatewayStack.RecordExecutionFailureHandler })
+        foreach (var handler in new[] { ImagingGatewayStack.StartImportJobHandler, ImagingGatewayStack.RecordExecutionFailureHandler })
         {
             Assert.Equal(jobs.Order(StringComparer.Ordinal), Variables(handler).Keys.Order(StringComparer.Ordinal));
         }
+        // CheckStatus also records each instance's import outcome in the received-instance index.
+        var checkStatus = Variables(ImagingGatewayStack.CheckStatusHandler);
+        Assert.Equal(jobs.Append("GATEWAY__AWS__INSTANCETABLE").Order(StringComparer.Ordinal), checkStatus.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(app.Table("sopInstanceUID").Id, checkStatus["GATEWAY__AWS__INSTANCETABLE"].Target());
         var trigger = Variables(ImagingGatewayStack.TriggerImportHandler);
         Assert.Equal(
             new[] { "GATEWAY__AWS__DICOMBUCKET", "GATEWAY__AWS__REGION", "GATEWAY__AWS__RESULTSBUCKET", "GATEWAY__AWS__STATEMACHINEARN" },
@@ -115,6 +119,9 @@ public sealed class ImportFunctionTests(ConfiguredApp app)
         var results = Variables(ImagingGatewayStack.TriggerImportHandler)["GATEWAY__AWS__RESULTSBUCKET"].Target();
         var read = statements.Single(s => s.GetProperty("Action").Strings().Contains("s3:GetObject"));
         Assert.All(read.ResourceTargets(), id => Assert.Equal(results, id));
+        // On the received-instance table it only updates outcomes: one conditional UpdateItem per instance, no reads.
+        var instances = app.Table("sopInstanceUID").Id;
+        Assert.Equal([$"dynamodb:UpdateItem on <{instances}>"], statements.Grants().Where(g => g.Contains($"<{instances}>", StringComparison.Ordinal)));
     }
 
     [Fact]

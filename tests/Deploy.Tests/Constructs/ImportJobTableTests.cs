@@ -6,7 +6,7 @@ public sealed class ImportJobTableTests(ConfiguredApp app)
     [Fact]
     public void GivenJobTable_WhenReadingIt_ThenJobIdKeyOnDemandEncryptedRecoverableAndRetained()
     {
-        var table = app.Single("AWS::DynamoDB::Table");
+        var table = app.Table("jobId").Resource;
         var props = table.Props();
         var key = Assert.Single(props.GetProperty("KeySchema").EnumerateArray());
         Assert.Equal("jobId", key.GetProperty("AttributeName").GetString());
@@ -23,7 +23,7 @@ public sealed class ImportJobTableTests(ConfiguredApp app)
     [InlineData("byStudy", "studyInstanceUID")]
     public void GivenJobTable_WhenReadingIndexes_ThenEachQueryOfTheAdapterHasItsIndex(string index, string partitionKey)
     {
-        var gsi = app.Single("AWS::DynamoDB::Table").Props().GetProperty("GlobalSecondaryIndexes").EnumerateArray()
+        var gsi = app.Table("jobId").Resource.Props().GetProperty("GlobalSecondaryIndexes").EnumerateArray()
             .Single(i => i.GetProperty("IndexName").GetString() == index);
         var keys = gsi.GetProperty("KeySchema").EnumerateArray()
             .ToDictionary(k => k.GetProperty("KeyType").GetString()!, k => k.GetProperty("AttributeName").GetString());

@@ -21,7 +21,7 @@ public sealed class ImagingGatewayStackTests(ConfiguredApp app)
     [InlineData("AWS::ECS::TaskDefinition", 1)]
     [InlineData("AWS::ApplicationAutoScaling::ScalingPolicy", 1)]
     [InlineData("AWS::S3::Bucket", 3)]
-    [InlineData("AWS::DynamoDB::Table", 1)]
+    [InlineData("AWS::DynamoDB::Table", 2)]
     [InlineData("AWS::HealthImaging::Datastore", 1)]
     [InlineData("AWS::StepFunctions::StateMachine", 1)]
     [InlineData("AWS::CloudWatch::Dashboard", 1)]
@@ -41,6 +41,12 @@ public sealed class ImagingGatewayStackTests(ConfiguredApp app)
         {
             ["BillingMode"] = "PAY_PER_REQUEST",
             ["KeySchema"] = new object[] { new Dictionary<string, object> { ["AttributeName"] = "jobId", ["KeyType"] = "HASH" } },
+            ["PointInTimeRecoverySpecification"] = new Dictionary<string, object> { ["PointInTimeRecoveryEnabled"] = true },
+        });
+        template.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
+        {
+            ["BillingMode"] = "PAY_PER_REQUEST",
+            ["KeySchema"] = new object[] { new Dictionary<string, object> { ["AttributeName"] = "sopInstanceUID", ["KeyType"] = "HASH" } },
             ["PointInTimeRecoverySpecification"] = new Dictionary<string, object> { ["PointInTimeRecoveryEnabled"] = true },
         });
         template.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>

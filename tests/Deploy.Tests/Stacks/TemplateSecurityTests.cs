@@ -141,9 +141,14 @@ public sealed class TemplateSecurityTests(ConfiguredApp app)
     [Fact]
     public void GivenTemplate_WhenScanningPatientDataStores_ThenEachIsRetainedAndEncrypted()
     {
-        var table = app.Single("AWS::DynamoDB::Table");
-        Assert.Equal("Retain", table.GetProperty("DeletionPolicy").GetString());
-        Assert.True(table.Props().GetProperty("SSESpecification").GetProperty("SSEEnabled").GetBoolean());
+        var tables = app.Resources("AWS::DynamoDB::Table");
+        Assert.Equal(2, tables.Count);
+        foreach (var (_, table) in tables)
+        {
+            Assert.Equal("Retain", table.GetProperty("DeletionPolicy").GetString());
+            Assert.True(table.Props().GetProperty("SSESpecification").GetProperty("SSEEnabled").GetBoolean());
+        }
+
         var datastore = app.Single("AWS::HealthImaging::Datastore");
         Assert.Equal("Retain", datastore.GetProperty("DeletionPolicy").GetString());
         var topic = app.Single("AWS::SNS::Topic");

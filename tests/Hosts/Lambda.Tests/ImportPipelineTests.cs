@@ -86,7 +86,10 @@ public sealed class ImportPipelineTests : IClassFixture<PipelineFixture>, IDispo
             });
         _trigger = Build(TriggerImportFunction.Name, TriggerImportFunction.Ports, trigger);
         _start = Build(StartImportJobFunction.Name, StartImportJobFunction.Ports, jobs);
-        _check = Build(CheckStatusFunction.Name, CheckStatusFunction.Ports, jobs);
+        _check = Build(CheckStatusFunction.Name, CheckStatusFunction.Ports, new Dictionary<string, string>(jobs)
+        {
+            ["GATEWAY__AWS__INSTANCETABLE"] = aws.Dynamo.CreateInstanceTableAsync().GetAwaiter().GetResult(),
+        });
         _record = Build(RecordExecutionFailureFunction.Name, RecordExecutionFailureFunction.Ports, jobs);
     }
 

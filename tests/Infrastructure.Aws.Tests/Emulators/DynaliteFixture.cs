@@ -4,7 +4,10 @@ using Amazon.Runtime;
 
 namespace ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 
-/// <summary>dynalite (in memory) on a free 127.0.0.1 port; <see cref="CreateJobTableAsync"/> makes a DicomImportJobTable.</summary>
+/// <summary>
+/// dynalite (in memory) on a free 127.0.0.1 port; <see cref="CreateJobTableAsync"/> makes a DicomImportJobTable,
+/// <see cref="CreateInstanceTableAsync"/> a received-instance table.
+/// </summary>
 public sealed class DynaliteFixture : IDisposable
 {
     private readonly EmulatorProcess _process;
@@ -61,6 +64,40 @@ public sealed class DynaliteFixture : IDisposable
                 },
             ],
         });
+        return await WaitUntilActiveAsync(client, name);
+    }
+
+    /// <summary>The table as the CDK app defines it: PK sopInstanceUID, GSI byStudy (studyInstanceUID, receivedOrder), projection ALL.</summary>
+    public async Task<string> CreateInstanceTableAsync()
+    {
+        var name = "instances-" + Guid.NewGuid().ToString("N")[..8];
+        using var client = CreateClient();
+        await client.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions =
+            [
+                new("sopInstanceUID", ScalarAttributeType.S),
+                new("studyInstanceUID", ScalarAttributeType.S),
+                new("receivedOrder", ScalarAttributeType.S),
+            ],
+            KeySchema = [new("sopInstanceUID", KeyType.HASH)],
+            GlobalSecondaryIndexes =
+            [
+                new GlobalSecondaryIndex
+                {
+                    IndexName = "byStudy",
+                    KeySchema = [new("studyInstanceUID", KeyType.HASH), new("receivedOrder", KeyType.RANGE)],
+                    Projection = new Projection { ProjectionType = ProjectionType.ALL },
+                },
+            ],
+        });
+        return await WaitUntilActiveAsync(client, name);
+    }
+
+    private static async Task<string> WaitUntilActiveAsync(AmazonDynamoDBClient client, string name)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {

@@ -23,6 +23,7 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         ("StateMachineRole", "^lambda:InvokeFunction$", "CDK grants the function's versions (ARN:*) beside the unqualified ARN the definition invokes"),
         ("StateMachineRole", "^(logs|xray):", "the Step Functions service delivers the execution logs and traces"),
         ("^GatewayTask.*TaskRole", "^s3:AbortMultipartUpload$", "an upload of an instance above the part size that fails is aborted"),
+        ("^GatewayTask.*TaskRole", "^dynamodb:UpdateItem$", "a batch recorded again (a replayed close, or recovery racing one) updates its received-instance items in place so their import outcomes stay"),
         ("^GatewayTask.*TaskRole", "^logs:(CreateLogStream|PutLogEvents)$", "the metrics collector sidecar writes its embedded-metric-format logs"),
         ("ExecutionRole", ".", "the ECS agent pulls the image and sends the container logs with the execution role"),
         ("^NetworkFlowLogRole", ".", "VPC flow logs deliver with it"),
@@ -87,7 +88,10 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         return Justified.Any(j => Regex.IsMatch(match.Groups["principal"].Value, j.Principal) && Regex.IsMatch(match.Groups["action"].Value, j.Action));
     }
 
-    /// <summary>The job and instance API, which reads the job table (GetItem, Query by status and by study).</summary>
+    /// <summary>
+    /// The job and instance API: the job table (GetItem, Query by status and by study) and the received-instance index
+    /// (GetItem of one instance, Query of its study).
+    /// </summary>
     private async Task UseGatewayApiAsync(string batchId)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{(int)run.Run["httpPort"]!}/"), Timeout = TimeSpan.FromSeconds(30) };
@@ -95,6 +99,7 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         (await http.GetAsync($"api/jobs/{job["jobId"].S}")).EnsureSuccessStatusCode();
         (await http.GetAsync("api/jobs?status=COMPLETED")).EnsureSuccessStatusCode();
         (await http.GetAsync($"api/instances/{job["sopInstanceUID"].S}")).EnsureSuccessStatusCode();
+        (await http.GetAsync($"api/instances?studyInstanceUID={job["studyInstanceUID"].S}")).EnsureSuccessStatusCode();
     }
 
     private async Task<(JsonObject Execution, string BatchId)> ImportOneAsync()

@@ -9,7 +9,8 @@ namespace ImagingGateway.Application.Common.Ports;
 public interface IReceivedInstanceIndex
 {
     /// <summary>
-    /// Records every instance of one closed batch, all or nothing (one transaction). A SOP instance already recorded
+    /// Records every instance of one closed batch: all or nothing where the store allows (SQLite: one transaction;
+    /// DynamoDB: each instance atomically, and recording the batch again completes it). A SOP instance already recorded
     /// is replaced, unless the recorded one was received later: a re-sent instance overwrites, latest wins, as the
     /// store overwrites its object. A replacement from another batch has no import outcome until that batch's job
     /// records one; recording the same batch again keeps the outcome it has. The records' own

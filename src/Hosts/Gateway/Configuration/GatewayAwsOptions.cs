@@ -11,6 +11,8 @@ public sealed class GatewayAwsOptions
 
     public string? JobTable { get; set; }
 
+    public string? InstanceTable { get; set; }
+
     public string? StateMachineArn { get; set; }
 
     public string? DatastoreId { get; set; }

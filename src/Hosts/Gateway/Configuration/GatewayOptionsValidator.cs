@@ -159,6 +159,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (a.Storage == StorageAdapter.S3)
         {
             Require(errors, "Aws:DicomBucket", o.Aws.DicomBucket, "Gateway:Adapters:Storage is S3");
+            Require(errors, "Aws:InstanceTable", o.Aws.InstanceTable, "Gateway:Adapters:Storage is S3 (the received-instance index every task shares is in DynamoDB)");
         }
 
         if (a.Jobs == JobsAdapter.DynamoDb)

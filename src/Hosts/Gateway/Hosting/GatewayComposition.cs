@@ -14,7 +14,8 @@ namespace ImagingGateway.Gateway.Hosting;
 
 /// <summary>
 /// Registers the application core and the adapters <c>Gateway:Adapters:*</c> choose: everything local under
-/// <c>Gateway:DataDirectory</c> by default, or the AWS adapters configured by <c>Gateway:Aws:*</c>. Tunables of the
+/// <c>Gateway:DataDirectory</c> by default, or the AWS adapters configured by <c>Gateway:Aws:*</c>. The
+/// received-instance index follows the store: SQLite beside the FileSystem store, DynamoDB beside S3. Tunables of the
 /// local adapters (workflow pacing, the HealthImaging stand-in's quotas) bind from <c>Gateway:Local</c>. The local
 /// adapters only implement ports; what drives them (the object-created dispatcher, the workflow's task steps, their
 /// start and stop) is registered here, from the host's <c>Hosting/LocalPipeline</c>.
@@ -97,9 +98,16 @@ public static class GatewayComposition
             services.AddSqliteImportJobs(local);
         }
 
-        // Always local: with the AWS adapters it holds the instances received through this gateway's data directory.
-        services.AddSqliteInstanceIndex(local);
-        services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
+        // Instances in S3 are shared by every task behind the load balancer, so their index must be too.
+        if (options.Adapters.Storage == StorageAdapter.S3)
+        {
+            services.AddDynamoDbInstanceIndex(configuration);
+        }
+        else
+        {
+            services.AddSqliteInstanceIndex(local);
+            services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
+        }
 
         if (options.Adapters.Imaging == ImagingAdapter.HealthImaging)
         {

@@ -9,13 +9,13 @@ namespace ImagingGateway.Lambda.CheckStatus;
 /// Handler <c>ImagingGateway.Lambda::ImagingGateway.Lambda.CheckStatus.CheckStatusFunction::HandleAsync</c>.
 /// Input: the <c>ImportState</c> (with <c>error</c> when the workflow's Catch sends it); output: the state with
 /// <c>jobStatus</c>, <c>isComplete</c> and <c>message</c>. A changed <c>jobStatus</c> is also written as a metric line.
-/// Composes HealthImaging (with S3 reads of its output) and the job table.
+/// Composes HealthImaging (with S3 reads of its output), the job table and the received-instance index.
 /// </summary>
 public sealed class CheckStatusFunction(IServiceProvider services)
 {
     public const string Name = "CheckStatus";
-    public const LambdaPorts Ports = LambdaPorts.Imaging | LambdaPorts.ImportJobs;
-    public static readonly string[] Settings = ["JobTable", "DatastoreId", "DataAccessRoleArn"];
+    public const LambdaPorts Ports = LambdaPorts.Imaging | LambdaPorts.ImportJobs | LambdaPorts.InstanceIndex;
+    public static readonly string[] Settings = ["JobTable", "InstanceTable", "DatastoreId", "DataAccessRoleArn"];
     private static readonly Lazy<ServiceProvider> Shared = LambdaHost.FromEnvironment(Name, Ports);
 
     private readonly ISender _sender = services.GetRequiredService<ISender>();

@@ -43,6 +43,12 @@ public static class LambdaHost
         Compose<IImportJobRepository>(services, function, ports.HasFlag(LambdaPorts.ImportJobs), () => services.AddDynamoDbImportJobs(configuration));
         Compose<IImagingService>(services, function, ports.HasFlag(LambdaPorts.Imaging), () => services.AddHealthImaging(configuration));
         Compose<IImportWorkflow>(services, function, ports.HasFlag(LambdaPorts.Workflow), () => services.AddStepFunctionsWorkflow(configuration));
+        if (ports.HasFlag(LambdaPorts.InstanceIndex))
+        {
+            // Optional for the use cases, so a function without it gets none rather than a stand-in that throws.
+            services.AddDynamoDbInstanceIndex(configuration);
+        }
+
         services.AddApplication();
         // The raw stdout, not Console.Out: the .NET runtime may wrap Console.Out and prefix each line with the time and
         // request id, and CloudWatch only extracts a metric from a log event that is the EMF JSON document itself.

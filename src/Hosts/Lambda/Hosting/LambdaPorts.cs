@@ -17,4 +17,7 @@ public enum LambdaPorts
 
     /// <summary>Step Functions: StartExecution / DescribeExecution.</summary>
     Workflow = 8,
+
+    /// <summary>DynamoDB: the received-instance index (import outcomes).</summary>
+    InstanceIndex = 16,
 }

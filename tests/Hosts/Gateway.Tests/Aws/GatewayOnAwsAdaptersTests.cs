@@ -56,8 +56,9 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
     public async Task GivenEveryAdapterOnAws_WhenStorescuSendsAStudyAndTheCloudHalfRuns_ThenTheInstancesTheManifestAndTheCompletedJobAreInTheAwsStores()
     {
         var table = await _dynamo.CreateJobTableAsync();
+        var instanceTable = await _dynamo.CreateInstanceTableAsync();
         var study = await TestStudy.WriteAsync(_temp.Sub("study"), series: 2, instancesPerSeries: 3);
-        var environment = AwsEnvironment(table);
+        var environment = AwsEnvironment(table, instanceTable);
         await using var gateway = await GatewayProcess.StartAsync(_temp.Sub("data"), environment);
 
         // The Gateway half: storescu → S3 (instances, then the manifest at A-RELEASE).
@@ -88,9 +89,9 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         Assert.Empty(_stepFunctions.InputsByName);
 
         // The cloud half as AWS runs it: the S3 event → TriggerImport → the state machine's StartImportJob and CheckStatus.
-        using var triggerServices = LambdaServices(table, TriggerImportFunction.Name, TriggerImportFunction.Ports);
-        using var startServices = LambdaServices(table, StartImportJobFunction.Name, StartImportJobFunction.Ports);
-        using var checkServices = LambdaServices(table, CheckStatusFunction.Name, CheckStatusFunction.Ports);
+        using var triggerServices = LambdaServices(table, instanceTable, TriggerImportFunction.Name, TriggerImportFunction.Ports);
+        using var startServices = LambdaServices(table, instanceTable, StartImportJobFunction.Name, StartImportJobFunction.Ports);
+        using var checkServices = LambdaServices(table, instanceTable, CheckStatusFunction.Name, CheckStatusFunction.Ports);
         var trigger = await InvokeAsync(new TriggerImportFunction(triggerServices).HandleAsync, S3Event(manifestKey!));
         var execution = Assert.Single(trigger["executions"]!.AsArray())!;
         Assert.Equal(batchId.Value, (string)execution["batchId"]!);
@@ -122,7 +123,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         var completed = (await gateway.GetJsonAsync("/api/jobs?status=COMPLETED")).GetProperty("jobs").EnumerateArray();
         Assert.Contains(completed, j => j.GetProperty("jobId").GetString() == jobId);
 
-        // The instance API: the index is local (this gateway's data directory), the location the S3 URI, the job DynamoDB's.
+        // The instance API: the index and the job are DynamoDB's, the location the S3 URI.
         var sop = study[^1].SopInstanceUid;
         var fromApi = await gateway.GetJsonAsync($"/api/instances/{sop}");
         var instanceKey = ObjectKeys.BatchPrefix(batchId) + sop + ObjectKeys.InstanceSuffix;
@@ -134,6 +135,45 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         Assert.False(gateway.HasExited, gateway.Log);
     }
 
+    /// <summary>
+    /// Issue #27: two Gateway tasks behind one load balancer share S3 and the DynamoDB index, so an instance stored
+    /// through one is answered by the other, which never saw it and keeps nothing of it in its own data directory.
+    /// </summary>
+    [Fact]
+    public async Task GivenTwoGatewaysOnTheSameS3AndDynamoDb_WhenAStudyIsStoredThroughOne_ThenTheOtherAnswersForItsInstancesAndTheStudy()
+    {
+        var table = await _dynamo.CreateJobTableAsync();
+        var instanceTable = await _dynamo.CreateInstanceTableAsync();
+        var study = await TestStudy.WriteAsync(_temp.Sub("study"), series: 1, instancesPerSeries: 4);
+        await using var a = await GatewayProcess.StartAsync(_temp.Sub("a"), AwsEnvironment(table, instanceTable));
+        await using var b = await GatewayProcess.StartAsync(_temp.Sub("b"), AwsEnvironment(table, instanceTable));
+        var sop = study[1].SopInstanceUid;
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await b.Http.GetAsync($"/api/instances/{sop}")).StatusCode);
+
+        var sent = await Dcmtk.StoreAsync(a.Port, study.Select(i => i.Path));
+
+        Assert.True(sent.ExitCode == 0, sent.Output + "\n" + a.Log);
+        Assert.True(
+            await GatewayProcess.WaitUntilAsync(async () => (await b.Http.GetAsync($"/api/instances/{sop}")).IsSuccessStatusCode, Timeout),
+            "gateway B never answered for an instance stored through A:\n" + a.Log + "\n" + b.Log);
+        var fromB = await b.GetJsonAsync($"/api/instances/{sop}");
+        var fromA = await a.GetJsonAsync($"/api/instances/{sop}");
+        Assert.Equal(fromA.GetRawText(), fromB.GetRawText());
+        var batchId = fromB.GetProperty("batchId").GetString()!;
+        var key = ObjectKeys.BatchPrefix(BatchId.Parse(batchId)) + sop + ObjectKeys.InstanceSuffix;
+        Assert.Equal(key, fromB.GetProperty("objectKey").GetString());
+        Assert.Equal($"s3://{S3rverFixture.DicomBucket}/{key}", fromB.GetProperty("location").GetString());
+        Assert.Equal(study[1].StudyInstanceUid, fromB.GetProperty("studyInstanceUID").GetString());
+        var listed = (await b.GetJsonAsync($"/api/instances?studyInstanceUID={study[0].StudyInstanceUid}")).GetProperty("instances").EnumerateArray()
+            .Select(i => i.GetProperty("sopInstanceUID").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(study.Select(i => i.SopInstanceUid).Order(StringComparer.Ordinal), listed);
+        // Neither task keeps a local index in AWS mode: the answers above came from DynamoDB.
+        Assert.False(File.Exists(Path.Combine(b.DataDirectory, "gateway.db")), "gateway B created a local index");
+        Assert.Equal(0, await b.InstancesStoredAsync());
+        Assert.False(a.HasExited, a.Log);
+        Assert.False(b.HasExited, b.Log);
+    }
+
     /// <summary>What the ECS task definition gives the container, with the endpoints overridden to loopback.</summary>
     [Fact]
     public async Task GivenEveryAdapterOnAws_WhenADeflateBombAndACutDeflatedDataSetAreSent_ThenA700AndC000AndNeitherReachesS3()
@@ -143,7 +183,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         var table = await _dynamo.CreateJobTableAsync();
         var study = await TestStudy.WriteAsync(_temp.Sub("study"), series: 1, instancesPerSeries: 3);
         var dataSets = study.Select(i => Part10.DataSetBytes(i.Path)).ToList();
-        var environment = AwsEnvironment(table);
+        var environment = AwsEnvironment(table, await _dynamo.CreateInstanceTableAsync());
         environment["GATEWAY__MAXINFLATEDDATASETBYTES"] = "1048576";
         await using var gateway = await GatewayProcess.StartAsync(_temp.Sub("data"), environment);
         var pixelData = dataSets[0].AsSpan().IndexOf(Convert.FromHexString("E07F1000"));
@@ -184,7 +224,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         return output.ToArray();
     }
 
-    private Dictionary<string, string> AwsEnvironment(string table) => new()
+    private Dictionary<string, string> AwsEnvironment(string table, string instanceTable) => new()
     {
         ["GATEWAY__ADAPTERS__STORAGE"] = "S3",
         ["GATEWAY__ADAPTERS__JOBS"] = "DynamoDb",
@@ -194,6 +234,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         ["GATEWAY__AWS__DICOMBUCKET"] = S3rverFixture.DicomBucket,
         ["GATEWAY__AWS__RESULTSBUCKET"] = S3rverFixture.ResultsBucket,
         ["GATEWAY__AWS__JOBTABLE"] = table,
+        ["GATEWAY__AWS__INSTANCETABLE"] = instanceTable,
         ["GATEWAY__AWS__STATEMACHINEARN"] = StateMachine,
         ["GATEWAY__AWS__DATASTOREID"] = Datastore,
         ["GATEWAY__AWS__DATAACCESSROLEARN"] = Role,
@@ -208,7 +249,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
-    private ServiceProvider LambdaServices(string table, string function, LambdaPorts ports)
+    private ServiceProvider LambdaServices(string table, string instanceTable, string function, LambdaPorts ports)
     {
         var endpoints = new Dictionary<string, string>
         {
@@ -218,7 +259,7 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
             ["AWS_ENDPOINT_URL_SFN"] = _stepFunctionsServer.Endpoint.ToString(),
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(
-            AwsEnvironment(table).Where(e => e.Key.StartsWith("GATEWAY__AWS__", StringComparison.Ordinal))
+            AwsEnvironment(table, instanceTable).Where(e => e.Key.StartsWith("GATEWAY__AWS__", StringComparison.Ordinal))
                 .ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value)).Build();
         return LambdaHost.Build(function, ports, configuration, services =>
         {

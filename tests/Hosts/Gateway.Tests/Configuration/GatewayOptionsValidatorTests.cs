@@ -28,6 +28,7 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("Gateway:Batching:MaxFiles", "0", "Gateway:Batching:MaxFiles:")]
     [InlineData("Gateway:Batching:MaxBytes", "-1", "Gateway:Batching:MaxBytes:")]
     [InlineData("Gateway:Adapters:Storage", "S3", "Gateway:Aws:DicomBucket:")]
+    [InlineData("Gateway:Adapters:Storage", "S3", "Gateway:Aws:InstanceTable:")]
     [InlineData("Gateway:Adapters:Jobs", "DynamoDb", "Gateway:Aws:JobTable:")]
     [InlineData("Gateway:Adapters:Workflow", "StepFunctions", "Gateway:Aws:StateMachineArn:")]
     [InlineData("Gateway:Adapters:Imaging", "HealthImaging", "Gateway:Aws:DatastoreId:")]
@@ -69,7 +70,7 @@ public sealed class GatewayOptionsValidatorTests
             Adapters = new AdapterOptions { Storage = StorageAdapter.S3, Jobs = JobsAdapter.DynamoDb, Workflow = WorkflowAdapter.StepFunctions, Imaging = ImagingAdapter.HealthImaging },
             Aws = new GatewayAwsOptions
             {
-                DicomBucket = "dicom", ResultsBucket = "results", JobTable = "jobs", StateMachineArn = "arn:aws:states:us-east-1:1:stateMachine:x",
+                DicomBucket = "dicom", ResultsBucket = "results", JobTable = "jobs", InstanceTable = "instances", StateMachineArn = "arn:aws:states:us-east-1:1:stateMachine:x",
                 DatastoreId = "0123456789abcdef0123456789abcdef", DataAccessRoleArn = "arn:aws:iam::1:role/r",
             },
         };
