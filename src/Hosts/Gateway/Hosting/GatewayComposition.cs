@@ -1,4 +1,5 @@
 using ImagingGateway.Application;
+using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Hosting.LocalPipeline;
@@ -60,6 +61,13 @@ public static class GatewayComposition
                 batching.RecoveryQuietPeriod = options.Batching.RecoveryQuietPeriod;
             },
             receive => receive.MaxInflatedDataSetBytes = options.MaxInflatedDataSetBytes);
+        services.Configure<StorageCommitmentOptions>(commitment =>
+        {
+            commitment.Policy = options.StorageCommitment.Policy;
+            commitment.ReportDelay = options.StorageCommitment.ReportDelay;
+            commitment.RetryInterval = options.StorageCommitment.RetryInterval;
+            commitment.MaxAttempts = options.StorageCommitment.MaxAttempts;
+        });
 
         var inProcessWorkflow = options.Adapters.Workflow != WorkflowAdapter.StepFunctions;
         if (inProcessWorkflow)
@@ -100,6 +108,13 @@ public static class GatewayComposition
         // Always local: with the AWS adapters it holds the instances received through this gateway's data directory.
         services.AddSqliteInstanceIndex(local);
         services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
+
+        // Pending storage commitments are kept only where they are offered: see StorageCommitmentSettings.IsOffered.
+        if (options.StorageCommitment.IsOffered(options.Adapters))
+        {
+            services.AddSqliteStorageCommitments(local);
+            services.AddHostedService(sp => new SqliteStorageCommitmentsHostedService(sp.GetRequiredService<SqliteStorageCommitmentRepository>()));
+        }
 
         if (options.Adapters.Imaging == ImagingAdapter.HealthImaging)
         {

@@ -1,3 +1,4 @@
+using ImagingGateway.Application.Commitments.GetCommitment;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Imports.GetImportJob;
 using ImagingGateway.Application.Imports.ListImportJobs;
@@ -25,7 +26,13 @@ public static class HttpEndpoints
         api.MapGet("/jobs/{jobId}", GetJobAsync);
         api.MapGet("/instances", ListInstancesAsync);
         api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync);
+        api.MapGet("/commitments/{transactionUid}", GetCommitmentAsync);
     }
+
+    private static Task<IResult> GetCommitmentAsync(ISender sender, string transactionUid, CancellationToken cancellationToken) =>
+        AnswerAsync(
+            () => sender.Send(new GetCommitmentQuery(transactionUid), cancellationToken),
+            commitment => commitment is null ? Results.NotFound() : Results.Json(commitment));
 
     private static async Task<IResult> GetStatsAsync(GatewayStats stats, JobStatusSampler jobs, CancellationToken cancellationToken)
     {
