@@ -1,11 +1,9 @@
-using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace ImagingGateway.Application.Commitments.RequestCommitment;
 
-public sealed class RequestCommitmentHandler(TimeProvider time, IOptions<StorageCommitmentOptions> options, IStorageCommitmentRepository? commitmentRepository = null)
+public sealed class RequestCommitmentHandler(TimeProvider time, IStorageCommitmentRepository? commitmentRepository = null)
     : ICommandHandler<RequestCommitmentCommand, RequestCommitmentResult>
 {
     private IStorageCommitmentRepository Commitments => StorageCommitmentRepositories.Required(commitmentRepository);
@@ -15,7 +13,7 @@ public sealed class RequestCommitmentHandler(TimeProvider time, IOptions<Storage
         var now = time.GetUtcNow();
         var record = new StorageCommitmentRecord(command.TransactionUid, command.CallingAeTitle, command.CalledAeTitle, command.AssociationId, now,
             command.References.Select(r => new StorageCommitmentItem(r.SopClassUid, r.SopInstanceUid)).ToList(),
-            StorageCommitmentState.Pending, now + options.Value.ReportDelay);
+            StorageCommitmentState.Pending, now);
         if (await Commitments.TryAddAsync(record, cancellationToken))
         {
             return new RequestCommitmentResult(record, IsNew: true);
