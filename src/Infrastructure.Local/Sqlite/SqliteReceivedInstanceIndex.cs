@@ -8,6 +8,7 @@ namespace ImagingGateway.Infrastructure.Local.Sqlite;
 /// The received-instance index in SQLite: table <c>instances</c> of the gateway database, one row per SOP Instance
 /// UID, written once per closed batch in one transaction. A row is replaced only by an instance received at the same
 /// time or later (latest wins, as the store overwrites a re-sent instance; a replayed old batch changes nothing).
+/// The import outcome lives in the <c>outcome…</c> columns of the same row, cleared when another batch replaces it.
 /// <para>
 /// The index is derived from the batch manifests, so its commits are not fsynced (<c>synchronous=NORMAL</c> on the
 /// writing connection; in WAL mode a power cut may lose the last commits but never corrupts the file): recording a
@@ -21,6 +22,9 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
     private const string Columns =
         "sopInstanceUID, sopClassUID, studyInstanceUID, seriesInstanceUID, transferSyntaxUID, studyDate, objectKey, size, " +
         "checksum, batchId, batchStudyInstanceUID, receivedAt, callingAeTitle, calledAeTitle";
+
+    private const string OutcomeColumns =
+        "outcomeStatus, outcomeJobId, imageSetId, imageSetVersion, failureReason, outcomeRecordedAt";
 
     private const string Schema = $"""
         CREATE TABLE IF NOT EXISTS {TableName} (
@@ -37,12 +41,20 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             batchStudyInstanceUID TEXT NOT NULL,
             receivedAt TEXT NOT NULL,
             callingAeTitle TEXT NULL,
-            calledAeTitle TEXT NULL
+            calledAeTitle TEXT NULL,
+            outcomeStatus TEXT NULL,
+            outcomeJobId TEXT NULL,
+            imageSetId TEXT NULL,
+            imageSetVersion TEXT NULL,
+            failureReason TEXT NULL,
+            outcomeRecordedAt TEXT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_{TableName}_study ON {TableName} (studyInstanceUID, receivedAt, sopInstanceUID);
         """;
 
     private static readonly string[] ColumnNames = [.. Columns.Split(", ")];
+
+    private static readonly string[] OutcomeColumnNames = [.. OutcomeColumns.Split(", ")];
 
     private readonly SqliteSchema _schema;
 
@@ -51,28 +63,60 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         _schema = new SqliteSchema(database, Schema, UpgradeAsync);
     }
 
-    /// <summary>
-    /// Tables of versions before the <see cref="ObjectChecksum"/> had a column <c>sha256</c> holding bare hex: it is
-    /// renamed <c>checksum</c> and its values take the <c>sha256:</c> prefix, in one transaction.
-    /// </summary>
+    /// <summary>Brings a table of an earlier version up to date, one transaction per step (a new database has no table yet).</summary>
     private static async Task UpgradeAsync(SqliteConnection connection)
     {
-        await using var probe = connection.CreateCommand();
-        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'sha256';";
-        if (Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        await RenameSha256Async(connection).ConfigureAwait(false);
+        await AddOutcomeColumnsAsync(connection).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Tables of versions before the <see cref="ObjectChecksum"/> had a column <c>sha256</c> holding bare hex: it is
+    /// renamed <c>checksum</c> and its values take the <c>sha256:</c> prefix.
+    /// </summary>
+    private static async Task RenameSha256Async(SqliteConnection connection)
+    {
+        if (!await HasColumnAsync(connection, "sha256").ConfigureAwait(false))
         {
             return;
         }
 
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await using var upgrade = connection.CreateCommand();
-        upgrade.Transaction = transaction;
-        upgrade.CommandText = $"""
+        await ExecuteInTransactionAsync(connection, $"""
             ALTER TABLE {TableName} RENAME COLUMN sha256 TO checksum;
             UPDATE {TableName} SET checksum = '{ObjectChecksum.Sha256Algorithm}:' || checksum
                 WHERE checksum IS NOT NULL AND instr(checksum, ':') = 0;
-            """;
-        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+            """).ConfigureAwait(false);
+    }
+
+    /// <summary>Tables of versions before import outcomes lack the outcome columns: they are added, empty.</summary>
+    private static async Task AddOutcomeColumnsAsync(SqliteConnection connection)
+    {
+        if (!await HasColumnAsync(connection, "sopInstanceUID").ConfigureAwait(false)
+            || await HasColumnAsync(connection, "outcomeStatus").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await ExecuteInTransactionAsync(
+            connection,
+            string.Concat(OutcomeColumnNames.Select(c => $"ALTER TABLE {TableName} ADD COLUMN {c} TEXT NULL;"))).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> HasColumnAsync(SqliteConnection connection, string column)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = @column;";
+        probe.Parameters.AddWithValue("@column", column);
+        return Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+    }
+
+    private static async Task ExecuteInTransactionAsync(SqliteConnection connection, string sql)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
@@ -97,7 +141,9 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var updates = string.Join(", ", ColumnNames.Skip(1).Select(c => $"{c} = excluded.{c}"));
+        // The outcome belongs to one receipt: another batch's record starts without one.
+        var updates = string.Join(", ", ColumnNames.Skip(1).Select(c => $"{c} = excluded.{c}")
+            .Concat(OutcomeColumnNames.Select(c => $"{c} = CASE WHEN excluded.batchId = {TableName}.batchId THEN {TableName}.{c} END")));
         command.CommandText = $"""
             INSERT INTO {TableName} ({Columns})
             VALUES ({string.Join(", ", ColumnNames.Select(c => "@" + c))})
@@ -129,11 +175,59 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task RecordOutcomesAsync(IReadOnlyList<InstanceImportOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var pragma = connection.CreateCommand())
+        {
+            // Derived from the job output like the rest of the row: see the class comment on synchronous=NORMAL.
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            UPDATE {TableName} SET outcomeStatus = @status, outcomeJobId = @job, imageSetId = @imageSet,
+                imageSetVersion = @version, failureReason = @reason, outcomeRecordedAt = @at
+            WHERE sopInstanceUID = @sop AND batchId = @batch AND (outcomeRecordedAt IS NULL OR outcomeRecordedAt <= @at);
+            """;
+        var sop = command.Parameters.Add("@sop", SqliteType.Text);
+        var batch = command.Parameters.Add("@batch", SqliteType.Text);
+        var status = command.Parameters.Add("@status", SqliteType.Text);
+        var job = command.Parameters.Add("@job", SqliteType.Text);
+        var imageSet = command.Parameters.Add("@imageSet", SqliteType.Text);
+        var version = command.Parameters.Add("@version", SqliteType.Text);
+        var reason = command.Parameters.Add("@reason", SqliteType.Text);
+        var at = command.Parameters.Add("@at", SqliteType.Text);
+        command.Prepare();
+        foreach (var o in outcomes)
+        {
+            sop.Value = o.SopInstanceUid;
+            batch.Value = o.BatchId;
+            status.Value = FormatStatus(o.Status);
+            job.Value = o.JobId;
+            imageSet.Value = (object?)o.ImageSetId ?? DBNull.Value;
+            version.Value = (object?)o.ImageSetVersion ?? DBNull.Value;
+            reason.Value = (object?)o.FailureReason ?? DBNull.Value;
+            at.Value = SqliteTime.Format(o.RecordedAt);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<ReceivedInstanceRecord?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken)
     {
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM {TableName} WHERE sopInstanceUID = @sop;";
+        command.CommandText = $"SELECT {Columns}, {OutcomeColumns} FROM {TableName} WHERE sopInstanceUID = @sop;";
         command.Parameters.AddWithValue("@sop", sopInstanceUid);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -145,7 +239,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Columns} FROM {TableName} WHERE studyInstanceUID = @study
+            SELECT {Columns}, {OutcomeColumns} FROM {TableName} WHERE studyInstanceUID = @study
             ORDER BY receivedAt, sopInstanceUID LIMIT @take;
             """;
         command.Parameters.AddWithValue("@study", studyInstanceUid);
@@ -174,5 +268,28 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         BatchStudyInstanceUid: r.GetString(10),
         ReceivedAt: SqliteTime.Parse(r.GetString(11)),
         CallingAeTitle: r.IsDBNull(12) ? null : r.GetString(12),
-        CalledAeTitle: r.IsDBNull(13) ? null : r.GetString(13));
+        CalledAeTitle: r.IsDBNull(13) ? null : r.GetString(13),
+        ImportOutcome: r.IsDBNull(14) ? null : new InstanceImportOutcome(
+            SopInstanceUid: r.GetString(0),
+            BatchId: r.GetString(9),
+            JobId: r.GetString(15),
+            Status: ParseStatus(r.GetString(14)),
+            ImageSetId: r.IsDBNull(16) ? null : r.GetString(16),
+            ImageSetVersion: r.IsDBNull(17) ? null : r.GetString(17),
+            FailureReason: r.IsDBNull(18) ? null : r.GetString(18),
+            RecordedAt: SqliteTime.Parse(r.GetString(19))));
+
+    private static string FormatStatus(InstanceImportStatus status) => status switch
+    {
+        InstanceImportStatus.Imported => "IMPORTED",
+        InstanceImportStatus.Failed => "FAILED",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown import outcome"),
+    };
+
+    private static InstanceImportStatus ParseStatus(string value) => value switch
+    {
+        "IMPORTED" => InstanceImportStatus.Imported,
+        "FAILED" => InstanceImportStatus.Failed,
+        _ => throw new InvalidDataException($"unknown import outcome '{value}' in table {TableName}"),
+    };
 }

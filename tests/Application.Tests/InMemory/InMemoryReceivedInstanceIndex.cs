@@ -2,7 +2,10 @@ using ImagingGateway.Application.Common.Ports;
 
 namespace ImagingGateway.Application.Tests.InMemory;
 
-/// <summary>The received-instance index in memory: all of a batch or nothing, latest received wins.</summary>
+/// <summary>
+/// The received-instance index in memory: all of a batch or nothing, latest received wins, an outcome kept only for
+/// the receipt (batch) it names.
+/// </summary>
 public sealed class InMemoryReceivedInstanceIndex : IReceivedInstanceIndex
 {
     private readonly Lock _lock = new();
@@ -38,9 +41,45 @@ public sealed class InMemoryReceivedInstanceIndex : IReceivedInstanceIndex
 
             foreach (var record in instances)
             {
-                if (!_records.TryGetValue(record.SopInstanceUid, out var known) || record.ReceivedAt >= known.ReceivedAt)
+                if (!_records.TryGetValue(record.SopInstanceUid, out var known))
                 {
-                    _records[record.SopInstanceUid] = record;
+                    _records[record.SopInstanceUid] = record with { ImportOutcome = null };
+                }
+                else if (record.ReceivedAt >= known.ReceivedAt)
+                {
+                    var outcome = known.BatchId == record.BatchId ? known.ImportOutcome : null;
+                    _records[record.SopInstanceUid] = record with { ImportOutcome = outcome };
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>How many times <see cref="RecordOutcomesAsync"/> was called.</summary>
+    public int RecordOutcomesCalls { get; private set; }
+
+    /// <summary>When set, the next <see cref="RecordOutcomesAsync"/> throws it and records nothing.</summary>
+    public Exception? FailNextRecordOutcomes { get; set; }
+
+    public Task RecordOutcomesAsync(IReadOnlyList<InstanceImportOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            RecordOutcomesCalls++;
+            if (FailNextRecordOutcomes is { } failure)
+            {
+                FailNextRecordOutcomes = null;
+                throw failure;
+            }
+
+            foreach (var outcome in outcomes)
+            {
+                if (_records.TryGetValue(outcome.SopInstanceUid, out var known)
+                    && known.BatchId == outcome.BatchId
+                    && (known.ImportOutcome is null || outcome.RecordedAt >= known.ImportOutcome.RecordedAt))
+                {
+                    _records[outcome.SopInstanceUid] = known with { ImportOutcome = outcome };
                 }
             }
         }

@@ -158,6 +158,38 @@ public sealed class SqliteReceivedInstanceIndexTests : IDisposable
         Assert.Equal(added, await reopened.FindAsync(added.SopInstanceUid, default));
     }
 
+    [Fact]
+    public async Task GivenATableOfAnEarlierVersionWithoutOutcomeColumns_WhenOpened_ThenItsRowsReadBackAndTakeOutcomes()
+    {
+        // The table as versions before import outcomes created it, with one row.
+        await using (var connection = new SqliteConnection($"Data Source={_temp.Combine("gateway.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = $"""
+                CREATE TABLE instances (
+                    sopInstanceUID TEXT NOT NULL PRIMARY KEY, sopClassUID TEXT NOT NULL, studyInstanceUID TEXT NOT NULL,
+                    seriesInstanceUID TEXT NOT NULL, transferSyntaxUID TEXT NOT NULL, studyDate TEXT NULL,
+                    objectKey TEXT NOT NULL, size INTEGER NOT NULL, checksum TEXT NULL, batchId TEXT NOT NULL,
+                    batchStudyInstanceUID TEXT NOT NULL, receivedAt TEXT NOT NULL, callingAeTitle TEXT NULL,
+                    calledAeTitle TEXT NULL) WITHOUT ROWID;
+                INSERT INTO instances VALUES ('{Sop(1)}', '1.2.840.10008.5.1.4.1.1.2', '{Study}', '{Study}.1',
+                    '1.2.840.10008.1.2.1', NULL, 'dicom/k1.dcm', 10, NULL, '{BatchA}', '{Study}', '2026-11-28T05:00:00.0000000Z', NULL, NULL);
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var reopened = new SqliteReceivedInstanceIndex(new SqliteDatabase(_temp.Combine("gateway.db")));
+        var before = await reopened.FindAsync(Sop(1), default);
+        var outcome = new InstanceImportOutcome(Sop(1), BatchA, "job1", InstanceImportStatus.Imported, "set1", "2", null, T0.AddMinutes(1));
+        await reopened.RecordOutcomesAsync([outcome], default);
+
+        Assert.NotNull(before);
+        Assert.Null(before.ImportOutcome);
+        Assert.Equal(before with { ImportOutcome = outcome }, await reopened.FindAsync(Sop(1), default));
+    }
+
     private static string Sop(int n) => $"{Study}.1.{n}";
 
     private static ReceivedInstanceRecord Record(int n, string batchId, DateTimeOffset receivedAt) => new(

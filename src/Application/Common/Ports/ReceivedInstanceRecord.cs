@@ -4,6 +4,8 @@ namespace ImagingGateway.Application.Common.Ports;
 /// What <see cref="IReceivedInstanceIndex"/> keeps of one received instance: the manifest's facts about it and about
 /// its batch. <see cref="BatchStudyInstanceUid"/> is the study of the batch's first instance, the study its import
 /// job is filed under (TriggerImport takes the job's metadata from the first valid instance).
+/// <see cref="ImportOutcome"/> is where the import of this receipt (this <see cref="BatchId"/>) landed, null until
+/// its job has ended; <see cref="IReceivedInstanceIndex.RecordAsync"/> ignores it.
 /// </summary>
 public sealed record ReceivedInstanceRecord(
     string SopInstanceUid,
@@ -19,4 +21,5 @@ public sealed record ReceivedInstanceRecord(
     string BatchStudyInstanceUid,
     DateTimeOffset ReceivedAt,
     string? CallingAeTitle,
-    string? CalledAeTitle);
+    string? CalledAeTitle,
+    InstanceImportOutcome? ImportOutcome = null);

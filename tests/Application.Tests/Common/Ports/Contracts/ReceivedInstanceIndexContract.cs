@@ -4,8 +4,8 @@ namespace ImagingGateway.Tests.Contracts;
 
 /// <summary>
 /// What every <see cref="IReceivedInstanceIndex"/> promises, run against each adapter: one record per SOP instance
-/// that reads back whole, the latest received wins whatever order batches are recorded in, and a study lists oldest
-/// received first within the limit.
+/// that reads back whole, the latest received wins whatever order batches are recorded in, a study lists oldest
+/// received first within the limit, and an import outcome is kept for the receipt (batch) it names only, idempotently.
 /// </summary>
 public abstract class ReceivedInstanceIndexContract
 {
@@ -66,7 +66,97 @@ public abstract class ReceivedInstanceIndexContract
         Assert.Empty(await index.ListByStudyAsync("1.2.3.5", 10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task GivenRecordedInstances_WhenAJobsOutcomesAreRecorded_ThenFindAndListCarryThemAndAnUnknownInstanceIsIgnored()
+    {
+        var index = await CreateIndexAsync();
+        await index.RecordAsync([Record(1, BatchA, T0), Record(2, BatchA, T0.AddSeconds(1)), Record(3, BatchA, T0.AddSeconds(2))], CancellationToken.None);
+        var imported = Imported(1, BatchA, T0.AddMinutes(3));
+        var failed = Failed(2, BatchA, T0.AddMinutes(3));
+        var unknown = Imported(7, BatchA, T0.AddMinutes(3));
+
+        await index.RecordOutcomesAsync([imported, failed, unknown], CancellationToken.None);
+
+        Assert.Equal(imported, (await index.FindAsync(Sop(1), CancellationToken.None))!.ImportOutcome);
+        Assert.Equal(failed, (await index.FindAsync(Sop(2), CancellationToken.None))!.ImportOutcome);
+        Assert.Null((await index.FindAsync(Sop(3), CancellationToken.None))!.ImportOutcome);
+        Assert.Null(await index.FindAsync(Sop(7), CancellationToken.None));
+        var listed = await index.ListByStudyAsync(Study, 10, CancellationToken.None);
+        Assert.Equal([imported, failed, null], listed.Select(r => r.ImportOutcome));
+    }
+
+    [Fact]
+    public async Task GivenRecordedOutcomes_WhenTheSameJobIsRecordedAgainOrAnOlderOutcomeArrives_ThenTheLatestRecordedStays()
+    {
+        var index = await CreateIndexAsync();
+        await index.RecordAsync([Record(1, BatchA, T0)], CancellationToken.None);
+        var first = Imported(1, BatchA, T0.AddMinutes(3));
+        var again = first with { RecordedAt = T0.AddMinutes(4) };
+        var stale = Failed(1, BatchA, T0.AddMinutes(2));
+
+        await index.RecordOutcomesAsync([first], CancellationToken.None);
+        await index.RecordOutcomesAsync([first], CancellationToken.None);
+        Assert.Equal(first, (await index.FindAsync(Sop(1), CancellationToken.None))!.ImportOutcome);
+
+        await index.RecordOutcomesAsync([again], CancellationToken.None);
+        await index.RecordOutcomesAsync([stale], CancellationToken.None);
+        Assert.Equal(again, (await index.FindAsync(Sop(1), CancellationToken.None))!.ImportOutcome);
+    }
+
+    [Fact]
+    public async Task GivenAnImportedInstance_WhenItsBatchIsRecordedAgain_ThenTheOutcomeStaysAndTheRecordsOwnOutcomeIsIgnored()
+    {
+        var index = await CreateIndexAsync();
+        var record = Record(1, BatchA, T0);
+        var outcome = Imported(1, BatchA, T0.AddMinutes(3));
+        await index.RecordAsync([record], CancellationToken.None);
+        await index.RecordOutcomesAsync([outcome], CancellationToken.None);
+
+        await index.RecordAsync([record with { ImportOutcome = Failed(1, BatchA, T0.AddMinutes(9)) }], CancellationToken.None);
+
+        Assert.Equal(record with { ImportOutcome = outcome }, await index.FindAsync(Sop(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenAnImportedInstanceReceivedAgain_WhenTheOlderJobsOutcomeArrives_ThenTheNewReceiptHasNoneUntilItsOwnJobRecordsOne()
+    {
+        var index = await CreateIndexAsync();
+        await index.RecordAsync([Record(1, BatchA, T0)], CancellationToken.None);
+        await index.RecordOutcomesAsync([Imported(1, BatchA, T0.AddMinutes(3))], CancellationToken.None);
+
+        var newer = Record(1, BatchB, T0.AddMinutes(5));
+        await index.RecordAsync([newer], CancellationToken.None);
+        Assert.Equal(newer, await index.FindAsync(Sop(1), CancellationToken.None));
+
+        await index.RecordOutcomesAsync([Imported(1, BatchA, T0.AddMinutes(6))], CancellationToken.None);
+        Assert.Null((await index.FindAsync(Sop(1), CancellationToken.None))!.ImportOutcome);
+
+        var own = Failed(1, BatchB, T0.AddMinutes(7));
+        await index.RecordOutcomesAsync([own], CancellationToken.None);
+        Assert.Equal(own, (await index.FindAsync(Sop(1), CancellationToken.None))!.ImportOutcome);
+    }
+
     private static string Sop(int n) => $"{Study}.1.{n}";
+
+    private static InstanceImportOutcome Imported(int n, string batchId, DateTimeOffset at) => new(
+        SopInstanceUid: Sop(n),
+        BatchId: batchId,
+        JobId: "4f1a5c2e9b7d4e8f9a0b1c2d3e4f5a6b",
+        Status: InstanceImportStatus.Imported,
+        ImageSetId: "0c9f8e7d6c5b4a39281706f5e4d3c2b1",
+        ImageSetVersion: "1",
+        FailureReason: null,
+        RecordedAt: at);
+
+    private static InstanceImportOutcome Failed(int n, string batchId, DateTimeOffset at) => new(
+        SopInstanceUid: Sop(n),
+        BatchId: batchId,
+        JobId: "4f1a5c2e9b7d4e8f9a0b1c2d3e4f5a6b",
+        Status: InstanceImportStatus.Failed,
+        ImageSetId: null,
+        ImageSetVersion: null,
+        FailureReason: "Unsupported transfer syntax 1.2.840.10008.1.2.4.100",
+        RecordedAt: at);
 
     private static ReceivedInstanceRecord Record(int n, string batchId, DateTimeOffset receivedAt) => new(
         SopInstanceUid: Sop(n),
