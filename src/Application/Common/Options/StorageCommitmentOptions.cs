@@ -15,6 +15,12 @@ public sealed class StorageCommitmentOptions
     /// <summary>Delivery attempts before a report is given up (state Undeliverable).</summary>
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>With <see cref="StorageCommitmentPolicy.Imported"/>: how often an undecided request (its imports still running) is looked at again.</summary>
+    public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With <see cref="StorageCommitmentPolicy.Imported"/>: an instance whose import has no outcome this long after the request is reported failed (0x0110).</summary>
+    public TimeSpan MaxImportWait { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The most instances one request may reference (PS3.4 sets no limit; 5,000 is HealthImaging's batch).</summary>
     public int MaxReferences { get; set; } = 10_000;
 }

@@ -134,9 +134,9 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{S}ReportDelay: must not be negative, got {c.ReportDelay}");
         }
 
-        if (c.RetryInterval <= TimeSpan.Zero || c.PollInterval <= TimeSpan.Zero)
+        if (c.RetryInterval <= TimeSpan.Zero || c.PollInterval <= TimeSpan.Zero || c.DecisionInterval <= TimeSpan.Zero || c.MaxImportWait <= TimeSpan.Zero)
         {
-            errors.Add($"{S}RetryInterval and PollInterval: must be positive, got {c.RetryInterval} and {c.PollInterval}");
+            errors.Add($"{S}RetryInterval, PollInterval, DecisionInterval and MaxImportWait: must be positive, got {c.RetryInterval}, {c.PollInterval}, {c.DecisionInterval} and {c.MaxImportWait}");
         }
 
         if (c.MaxAttempts < 1)

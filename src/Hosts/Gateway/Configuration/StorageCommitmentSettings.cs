@@ -23,6 +23,12 @@ public sealed class StorageCommitmentSettings
     /// <summary>Delivery attempts before a report is given up.</summary>
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>With the Imported policy: how often a request whose imports are still running is decided again.</summary>
+    public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With the Imported policy: an instance without an import outcome this long after the request is reported failed (0x0110).</summary>
+    public TimeSpan MaxImportWait { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How often reports that are due are looked for, besides right after each request.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -67,6 +67,8 @@ public static class GatewayComposition
             commitment.ReportDelay = options.StorageCommitment.ReportDelay;
             commitment.RetryInterval = options.StorageCommitment.RetryInterval;
             commitment.MaxAttempts = options.StorageCommitment.MaxAttempts;
+            commitment.DecisionInterval = options.StorageCommitment.DecisionInterval;
+            commitment.MaxImportWait = options.StorageCommitment.MaxImportWait;
         });
 
         var inProcessWorkflow = options.Adapters.Workflow != WorkflowAdapter.StepFunctions;
