@@ -3,6 +3,11 @@ using ImagingGateway.Application.Batches;
 using ImagingGateway.Application.Batches.CloseAssociationBatches;
 using ImagingGateway.Application.Batches.CloseBatch;
 using ImagingGateway.Application.Batches.RecoverOpenBatches;
+using ImagingGateway.Application.Commitments.DecideCommitment;
+using ImagingGateway.Application.Commitments.GetCommitment;
+using ImagingGateway.Application.Commitments.ListDueCommitments;
+using ImagingGateway.Application.Commitments.RecordCommitmentReport;
+using ImagingGateway.Application.Commitments.RequestCommitment;
 using ImagingGateway.Application.Common.Behaviors;
 using ImagingGateway.Application.Common.Ids;
 using ImagingGateway.Application.Common.Options;
@@ -63,6 +68,7 @@ public static class DependencyInjection
             batching.Configure(configureBatching);
         }
 
+        services.AddOptions<StorageCommitmentOptions>();
         var receive = services.AddOptions<ReceiveOptions>();
         if (configureReceive is not null)
         {
@@ -96,5 +102,10 @@ public static class DependencyInjection
         services.AddSingleton<IValidator<GetInstanceQuery>, GetInstanceValidator>();
         services.AddSingleton<IValidator<ListInstancesQuery>, ListInstancesValidator>();
         services.AddSingleton<IValidator<ImportState>, ImportStateRules>();
+        services.AddSingleton<IValidator<RequestCommitmentCommand>, RequestCommitmentValidator>();
+        services.AddSingleton<IValidator<DecideCommitmentCommand>, DecideCommitmentValidator>();
+        services.AddSingleton<IValidator<RecordCommitmentReportCommand>, RecordCommitmentReportValidator>();
+        services.AddSingleton<IValidator<GetCommitmentQuery>, GetCommitmentValidator>();
+        services.AddSingleton<IValidator<ListDueCommitmentsQuery>, ListDueCommitmentsValidator>();
     }
 }

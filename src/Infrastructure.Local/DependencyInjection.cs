@@ -56,6 +56,18 @@ public static class DependencyInjection
     }
 
     /// <summary>
+    /// <see cref="IStorageCommitmentRepository"/> in SQLite (table <c>commitments</c> of <c>{data}/gateway.db</c>, created at
+    /// start by the host through <see cref="SqliteStorageCommitmentRepository.EnsureCreatedAsync"/>).
+    /// </summary>
+    public static IServiceCollection AddSqliteStorageCommitments(this IServiceCollection services, LocalOptions options)
+    {
+        AddCommon(services, options);
+        services.TryAddSingleton<SqliteStorageCommitmentRepository>();
+        services.TryAddSingleton<IStorageCommitmentRepository>(sp => sp.GetRequiredService<SqliteStorageCommitmentRepository>());
+        return services;
+    }
+
+    /// <summary>
     /// <see cref="IImportWorkflow"/> run in process, durable in <c>{data}/gateway.db</c>, registered also as
     /// <see cref="InProcessImportWorkflow"/> for the host, which resumes and stops it. Its task states are the host's
     /// <see cref="IImportWorkflowSteps"/>, which must be registered too.

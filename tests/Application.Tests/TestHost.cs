@@ -25,6 +25,7 @@ public sealed class TestHost : IAsyncDisposable
         Imaging = new FakeImagingService(Store, Time);
         Workflow = new InMemoryImportWorkflow();
         Index = new InMemoryReceivedInstanceIndex();
+        Commitments = new InMemoryStorageCommitmentRepository();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         services.AddSingleton<TimeProvider>(Time);
@@ -38,6 +39,7 @@ public sealed class TestHost : IAsyncDisposable
             services.AddSingleton<IReceivedInstanceIndex>(Index);
         }
 
+        services.AddSingleton<IStorageCommitmentRepository>(Commitments);
         services.AddApplication(
             import =>
             {
@@ -70,6 +72,8 @@ public sealed class TestHost : IAsyncDisposable
     public InMemoryImportWorkflow Workflow { get; }
 
     public InMemoryReceivedInstanceIndex Index { get; }
+
+    public InMemoryStorageCommitmentRepository Commitments { get; }
 
     public IMediator Mediator { get; }
 

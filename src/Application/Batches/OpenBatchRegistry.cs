@@ -176,6 +176,26 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
         }
     }
 
+    /// <summary>
+    /// An instance durably stored into a batch this process still holds (open, or being closed), or null: such an
+    /// instance is not in the received-instance index until its batch's manifest is written.
+    /// </summary>
+    public ReceivedInstance? FindInstance(DicomUid sopInstanceUid)
+    {
+        lock (_lock)
+        {
+            foreach (var batch in _batches.Values)
+            {
+                if (batch.Find(sopInstanceUid) is { } instance)
+                {
+                    return instance;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>How many batches this process holds.</summary>
     public int Count
     {

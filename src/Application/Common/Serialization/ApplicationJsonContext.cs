@@ -16,4 +16,5 @@ namespace ImagingGateway.Application.Common.Serialization;
 [JsonSerializable(typeof(ImportJobList))]
 [JsonSerializable(typeof(InstanceDto))]
 [JsonSerializable(typeof(InstanceList))]
+[JsonSerializable(typeof(ImagingGateway.Application.Commitments.StorageCommitmentDto))]
 public sealed partial class ApplicationJsonContext : JsonSerializerContext;

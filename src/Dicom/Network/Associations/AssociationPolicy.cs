@@ -32,6 +32,29 @@ public sealed class AssociationPolicy
     /// </summary>
     public Func<string, bool> IsSopInstanceUidAccepted { get; init; } = DicomUidRules.IsValid;
 
+    /// <summary>
+    /// Whether the requestor may take the SCP role of a SOP class it proposes one for (PS3.7 D.3.3.4); by default none,
+    /// since this acceptor performs every service it accepts. The SCU role is always granted when proposed.
+    /// </summary>
+    public Func<string, bool> IsRequestorScpRoleAccepted { get; init; } = _ => false;
+
+    /// <summary>
+    /// Answers each SCP/SCU role selection sub-item whose SOP class has an accepted context (PS3.7 D.3.3.4): a role is
+    /// granted only when proposed and allowed. Sub-items for other SOP classes are not answered, so default roles apply.
+    /// </summary>
+    public IReadOnlyList<RoleSelectionItem> NegotiateRoles(
+        IReadOnlyList<RoleSelectionItem> proposed, IReadOnlyList<PresentationContextRequestItem> contexts, IReadOnlyList<PresentationContextAcceptItem> answers)
+    {
+        var accepted = answers.Where(a => a.Result == PresentationContextResult.Acceptance)
+            .Select(a => contexts.First(c => c.Id == a.Id).AbstractSyntax)
+            .ToHashSet(StringComparer.Ordinal);
+        return proposed
+            .Where(r => accepted.Contains(r.SopClassUid))
+            .DistinctBy(r => r.SopClassUid)
+            .Select(r => new RoleSelectionItem(r.SopClassUid, r.ScuRole, r.ScpRole && IsRequestorScpRoleAccepted(r.SopClassUid)))
+            .ToList();
+    }
+
     /// <summary>Checks the association as a whole: protocol version, application context, AE titles (PS3.8 9.3.4).</summary>
     public AssociationDecision Examine(AssociateRequestPdu request)
     {

@@ -90,14 +90,20 @@ internal sealed class PduConnection(IDuplexPipe transport) : IDisposable
     }
 
     /// <summary>Sends a command set as P-DATA-TF PDUs no larger than <paramref name="maxPduLength"/>.</summary>
-    public ValueTask SendCommandAsync(byte contextId, CommandSet command, uint maxPduLength, TimeSpan timeout, CancellationToken cancellationToken)
+    public ValueTask SendCommandAsync(byte contextId, CommandSet command, uint maxPduLength, TimeSpan timeout, CancellationToken cancellationToken) =>
+        SendFragmentsAsync(contextId, isCommand: true, command.Encode(), maxPduLength, timeout, cancellationToken);
+
+    /// <summary>Sends a small data set held in memory (e.g. an N-ACTION or N-EVENT-REPORT data set) as P-DATA-TF PDUs.</summary>
+    public ValueTask SendDataSetAsync(byte contextId, ReadOnlyMemory<byte> dataSet, uint maxPduLength, TimeSpan timeout, CancellationToken cancellationToken) =>
+        SendFragmentsAsync(contextId, isCommand: false, dataSet, maxPduLength, timeout, cancellationToken);
+
+    private ValueTask SendFragmentsAsync(byte contextId, bool isCommand, ReadOnlyMemory<byte> encoded, uint maxPduLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var encoded = command.Encode();
         var maxFragment = (int)Math.Min(int.MaxValue, maxPduLength - DataTransferPdu.PdvHeaderLength);
         for (var at = 0; at < encoded.Length; at += maxFragment)
         {
             var length = Math.Min(maxFragment, encoded.Length - at);
-            PduWriter.WriteDataTransfer(_output, contextId, isCommand: true, isLast: at + length == encoded.Length, encoded.AsSpan(at, length));
+            PduWriter.WriteDataTransfer(_output, contextId, isCommand, isLast: at + length == encoded.Length, encoded.Span.Slice(at, length));
         }
 
         return FlushAsync(timeout, cancellationToken);

@@ -21,7 +21,15 @@ public sealed class DicomClient(DicomClientOptions options)
     public DicomClientOptions Options { get; } = options;
 
     /// <summary>Connects and negotiates; throws <see cref="DicomNetworkException"/> with the rejection when rejected.</summary>
-    public async Task<DicomClientAssociation> ConnectAsync(string host, int port, IReadOnlyList<PresentationContextRequestItem> contexts, CancellationToken cancellationToken)
+    public Task<DicomClientAssociation> ConnectAsync(string host, int port, IReadOnlyList<PresentationContextRequestItem> contexts, CancellationToken cancellationToken) =>
+        ConnectAsync(host, port, contexts, [], cancellationToken);
+
+    /// <summary>
+    /// Connects and negotiates, proposing SCP/SCU role selection sub-items (PS3.7 D.3.3.4), e.g. the SCP role for the
+    /// Storage Commitment Push Model when this requestor sends the report.
+    /// </summary>
+    public async Task<DicomClientAssociation> ConnectAsync(string host, int port, IReadOnlyList<PresentationContextRequestItem> contexts,
+        IReadOnlyList<RoleSelectionItem> roleSelections, CancellationToken cancellationToken)
     {
         var machine = new AssociationStateMachine(isRequestor: true);
         machine.Fire(AssociationEvent.LocalAssociateRequest);
@@ -59,6 +67,7 @@ public sealed class DicomClient(DicomClientOptions options)
                 MaximumLength = Options.Association.MaxPduLength,
                 ImplementationClassUid = Options.Association.ImplementationClassUid,
                 ImplementationVersionName = Options.Association.ImplementationVersionName,
+                RoleSelections = roleSelections,
             });
             await connection.SendAsync(request.WriteTo, Options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Dimse;
+using ImagingGateway.Dicom.Network.Dimse.Commitment;
 using ImagingGateway.Dicom.Network.Dimse.Echo;
 using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Dicom.Network.Pdus;
@@ -121,6 +122,150 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         }
         while (remaining > 0);
 
+        var response = await ReceiveResponseAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
+        return response.Status;
+    }
+
+    /// <summary>The first accepted context for an abstract syntax, in whatever transfer syntax, if any.</summary>
+    public (byte Id, string TransferSyntax)? FindContext(string abstractSyntax)
+    {
+        foreach (var accepted in Accept.PresentationContexts)
+        {
+            if (accepted.Result == PresentationContextResult.Acceptance && Request.PresentationContexts.Any(p => p.Id == accepted.Id && p.AbstractSyntax == abstractSyntax))
+            {
+                return (accepted.Id, accepted.TransferSyntax);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Storage commitment request (PS3.4 J.3.2): N-ACTION-RQ, action type 1, with the Transaction UID and the Referenced
+    /// SOP Sequence; returns the N-ACTION-RSP status. The report follows later (<see cref="WaitForStorageCommitmentResultAsync"/>).
+    /// </summary>
+    public async Task<DimseStatus> RequestStorageCommitmentAsync(StorageCommitmentRequest commitment, CancellationToken cancellationToken)
+    {
+        var (contextId, transferSyntax) = FindContext(NetworkUids.StorageCommitmentPushModel)
+            ?? throw new DicomNetworkException("The peer did not accept the Storage Commitment Push Model SOP class.");
+        var request = NActionMessages.CreateRequest(NextMessageId(), NetworkUids.StorageCommitmentPushModel, NetworkUids.StorageCommitmentPushModelInstance, StorageCommitmentRequest.ActionTypeId);
+        await SendCommandAsync(contextId, request, cancellationToken).ConfigureAwait(false);
+        await _connection.SendDataSetAsync(contextId, commitment.Encode(transferSyntax), _sendMax, _options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
+        var response = await ReceiveResponseAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
+        return response.Status;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the storage commitment report on this association (PS3.4 J.3.3):
+    /// an N-EVENT-REPORT-RQ of event type 1 or 2, answered with success. Throws <see cref="DicomNetworkException"/> on
+    /// timeout, abort, or when the peer closes the association first.
+    /// </summary>
+    public async Task<StorageCommitmentResult> WaitForStorageCommitmentResultAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        CommandSet? command = null;
+        byte commandContext = 0;
+        var dataSet = new ArrayBufferWriter<byte>(1024);
+        var dataComplete = false;
+        try
+        {
+            var ok = await _connection.ReceiveAsync(_options.Association.MaxPduLength, timeout, (type, body) =>
+            {
+                switch (type)
+                {
+                    case PduType.DataTransfer:
+                        _machine.Fire(AssociationEvent.DataReceived);
+                        while (DataTransferPdu.TryReadNext(ref body, out var pdv))
+                        {
+                            if (pdv.IsCommand)
+                            {
+                                if (_commands.TryAdd(pdv, out var received, out var contextId))
+                                {
+                                    (command, commandContext) = (received, contextId);
+                                }
+                            }
+                            else if (command is null || dataSet.WrittenCount + pdv.Fragment.Length > 16 * 1024 * 1024)
+                            {
+                                throw new PduFormatException("Data set fragment without a command, or a report data set over 16 MiB.", AbortReason.UnexpectedPduParameter);
+                            }
+                            else
+                            {
+                                foreach (var segment in pdv.Fragment)
+                                {
+                                    dataSet.Write(segment.Span);
+                                }
+
+                                dataComplete = pdv.IsLastFragment;
+                            }
+                        }
+
+                        return ValueTask.FromResult(command is not null && (!command.HasDataSet || dataComplete));
+                    case PduType.Abort:
+                        var abort = AbortPdu.Parse(body);
+                        _machine.Fire(AssociationEvent.AbortReceived);
+                        throw new DicomNetworkException($"The peer aborted the association (source {abort.Source}, reason {abort.Reason}).", abort);
+                    default:
+                        throw new PduFormatException($"Unexpected {type} PDU while waiting for the storage commitment report.", AbortReason.UnexpectedPdu);
+                }
+            }, deadline.Token).ConfigureAwait(false);
+            if (!ok)
+            {
+                _machine.Fire(AssociationEvent.TransportClosed);
+                throw new DicomNetworkException("The transport closed before the storage commitment report arrived.");
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DicomNetworkException($"No storage commitment report within {timeout.TotalSeconds:0.#} s.");
+        }
+        catch (TimeoutException e)
+        {
+            throw new DicomNetworkException($"No storage commitment report within {timeout.TotalSeconds:0.#} s.", e);
+        }
+        catch (Exception e) when (e is PduFormatException or DimseFormatException)
+        {
+            await ProviderAbortAsync(null, AbortReason.UnexpectedPduParameter).ConfigureAwait(false);
+            throw new DicomNetworkException(e.Message, e);
+        }
+
+        if (command!.CommandField != CommandField.NEventReportRequest || command.AffectedSopClassUid != NetworkUids.StorageCommitmentPushModel)
+        {
+            await ProviderAbortAsync(null, AbortReason.UnexpectedPduParameter).ConfigureAwait(false);
+            throw new DicomNetworkException($"Expected a storage commitment N-EVENT-REPORT-RQ, got command 0x{(ushort)command.CommandField:X4}.");
+        }
+
+        var transferSyntax = Accept.PresentationContexts.First(c => c.Id == commandContext).TransferSyntax;
+        StorageCommitmentResult result;
+        try
+        {
+            result = StorageCommitmentResult.Decode(dataSet.WrittenMemory, transferSyntax);
+        }
+        catch (StorageCommitmentFormatException e)
+        {
+            await SendCommandAsync(commandContext, NEventReportMessages.CreateResponse(command, DimseStatus.InvalidArgumentValue), cancellationToken).ConfigureAwait(false);
+            throw new DicomNetworkException("The storage commitment report is malformed: " + e.Message, e);
+        }
+
+        var eventType = command.EventTypeId;
+        var status = eventType is StorageCommitmentResult.SuccessfulEventTypeId or StorageCommitmentResult.FailuresExistEventTypeId
+            ? DimseStatus.Success
+            : DimseStatus.NoSuchEventType;
+        await SendCommandAsync(commandContext, NEventReportMessages.CreateResponse(command, status), cancellationToken).ConfigureAwait(false);
+        return status.IsSuccess ? result : throw new DicomNetworkException($"Storage commitment report with unknown event type {eventType}.");
+    }
+
+    /// <summary>
+    /// Sends a storage commitment report as the SCP (PS3.4 J.3.3): N-EVENT-REPORT-RQ of event type 1 or 2 with the
+    /// result; returns the N-EVENT-REPORT-RSP status.
+    /// </summary>
+    public async Task<DimseStatus> SendStorageCommitmentResultAsync(StorageCommitmentResult result, CancellationToken cancellationToken)
+    {
+        var (contextId, transferSyntax) = FindContext(NetworkUids.StorageCommitmentPushModel)
+            ?? throw new DicomNetworkException("The peer did not accept the Storage Commitment Push Model SOP class.");
+        var request = NEventReportMessages.CreateRequest(NextMessageId(), NetworkUids.StorageCommitmentPushModel, NetworkUids.StorageCommitmentPushModelInstance, result.EventTypeId);
+        await SendCommandAsync(contextId, request, cancellationToken).ConfigureAwait(false);
+        await _connection.SendDataSetAsync(contextId, result.Encode(transferSyntax), _sendMax, _options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
         var response = await ReceiveResponseAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
         return response.Status;
     }

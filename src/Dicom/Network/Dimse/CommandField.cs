@@ -11,4 +11,8 @@ public enum CommandField : ushort
     CEchoRequest = 0x0030,
     CEchoResponse = 0x8030,
     CCancelRequest = 0x0FFF,
+    NEventReportRequest = 0x0100,
+    NEventReportResponse = 0x8100,
+    NActionRequest = 0x0130,
+    NActionResponse = 0x8130,
 }

@@ -69,6 +69,32 @@ public sealed class CommandSet
         set => SetString(CommandTag.AffectedSopInstanceUid, value, 0);
     }
 
+    public string? RequestedSopClassUid
+    {
+        get => GetString(CommandTag.RequestedSopClassUid);
+        set => SetString(CommandTag.RequestedSopClassUid, value, 0);
+    }
+
+    public string? RequestedSopInstanceUid
+    {
+        get => GetString(CommandTag.RequestedSopInstanceUid);
+        set => SetString(CommandTag.RequestedSopInstanceUid, value, 0);
+    }
+
+    /// <summary>Event Type ID (0000,1002) of an N-EVENT-REPORT (PS3.7 10.1.1).</summary>
+    public ushort? EventTypeId
+    {
+        get => GetUInt16(CommandTag.EventTypeId);
+        set => SetOptionalUInt16(CommandTag.EventTypeId, value);
+    }
+
+    /// <summary>Action Type ID (0000,1008) of an N-ACTION (PS3.7 10.1.4).</summary>
+    public ushort? ActionTypeId
+    {
+        get => GetUInt16(CommandTag.ActionTypeId);
+        set => SetOptionalUInt16(CommandTag.ActionTypeId, value);
+    }
+
     public string? MoveOriginatorApplicationEntityTitle
     {
         get => GetString(CommandTag.MoveOriginatorApplicationEntityTitle);
@@ -78,17 +104,7 @@ public sealed class CommandSet
     public ushort? MoveOriginatorMessageId
     {
         get => GetUInt16(CommandTag.MoveOriginatorMessageId);
-        set
-        {
-            if (value is { } id)
-            {
-                SetUInt16(CommandTag.MoveOriginatorMessageId, id);
-            }
-            else
-            {
-                _elements.Remove(CommandTag.MoveOriginatorMessageId);
-            }
-        }
+        set => SetOptionalUInt16(CommandTag.MoveOriginatorMessageId, value);
     }
 
     public string? ErrorComment
@@ -149,6 +165,18 @@ public sealed class CommandSet
 
     public string? GetString(uint tag) =>
         _elements.TryGetValue(tag, out var value) ? Encoding.ASCII.GetString(value).Trim(' ', '\0') : null;
+
+    private void SetOptionalUInt16(uint tag, ushort? value)
+    {
+        if (value is { } v)
+        {
+            SetUInt16(tag, v);
+        }
+        else
+        {
+            _elements.Remove(tag);
+        }
+    }
 
     public void SetUInt16(uint tag, ushort value)
     {

@@ -18,6 +18,8 @@ public static class CommandTag
     public const uint ErrorId = 0x0000_0903;
     public const uint AffectedSopInstanceUid = 0x0000_1000;
     public const uint RequestedSopInstanceUid = 0x0000_1001;
+    public const uint EventTypeId = 0x0000_1002;
+    public const uint ActionTypeId = 0x0000_1008;
     public const uint MoveOriginatorApplicationEntityTitle = 0x0000_1030;
     public const uint MoveOriginatorMessageId = 0x0000_1031;
 

@@ -33,6 +33,24 @@ public readonly record struct DimseStatus(ushort Code)
     /// <summary>Failure: SOP class not supported (PS3.7 C.5.9).</summary>
     public static DimseStatus SopClassNotSupported { get; } = new(0x0122);
 
+    /// <summary>Failure: processing failure (PS3.7 C.5).</summary>
+    public static DimseStatus ProcessingFailure { get; } = new(0x0110);
+
+    /// <summary>Failure: invalid argument value (PS3.7 C.5), e.g. an N-ACTION data set that cannot be parsed.</summary>
+    public static DimseStatus InvalidArgumentValue { get; } = new(0x0115);
+
+    /// <summary>Failure: no such SOP class (PS3.7 C.5).</summary>
+    public static DimseStatus NoSuchSopClass { get; } = new(0x0118);
+
+    /// <summary>Failure: missing attribute (PS3.7 C.5).</summary>
+    public static DimseStatus MissingAttribute { get; } = new(0x0120);
+
+    /// <summary>Failure: no such action type (PS3.7 C.5).</summary>
+    public static DimseStatus NoSuchActionType { get; } = new(0x0123);
+
+    /// <summary>Failure: no such event type (PS3.7 C.5).</summary>
+    public static DimseStatus NoSuchEventType { get; } = new(0x0113);
+
     /// <summary>Failure: unrecognized operation (PS3.7 C.5.15).</summary>
     public static DimseStatus UnrecognizedOperation { get; } = new(0x0211);
 

@@ -1,4 +1,5 @@
 using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Dicom.Network.Pdus;
 
@@ -15,6 +16,14 @@ public interface IDicomServiceProvider
 
     /// <summary>Opens the sink for one instance. Throwing here answers the C-STORE with A700 and keeps the association.</summary>
     ValueTask<IStoreInstanceSink> BeginStoreAsync(StoreRequestContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A storage commitment request (N-ACTION-RQ, action type 1, PS3.4 J.3.2) arrived on a Storage Commitment Push Model
+    /// context; the returned status answers it in the N-ACTION-RSP. The result is reported later, through the context's
+    /// channel or on a new association. A provider that does not offer the service answers 0x0118 (no such SOP class).
+    /// </summary>
+    ValueTask<DimseStatus> OnStorageCommitmentRequestedAsync(StorageCommitmentRequestContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(DimseStatus.NoSuchSopClass);
 
     /// <summary>The association ended with an orderly A-RELEASE.</summary>
     ValueTask OnAssociationReleasedAsync(AssociationInfo association, CancellationToken cancellationToken);

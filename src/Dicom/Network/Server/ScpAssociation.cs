@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Dimse;
+using ImagingGateway.Dicom.Network.Dimse.Commitment;
 using ImagingGateway.Dicom.Network.Dimse.Echo;
 using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Dicom.Network.Pdus;
@@ -11,7 +12,9 @@ namespace ImagingGateway.Dicom.Network.Server;
 
 /// <summary>
 /// One SCP association from transport open to close: PS3.8 9.2 acceptor states Sta2 → Sta3 → Sta6 → Sta8 → Sta13,
-/// DIMSE C-ECHO and C-STORE (one operation at a time), data-set fragments streamed to the provider's sink.
+/// DIMSE C-ECHO and C-STORE (one operation at a time), data-set fragments streamed to the provider's sink, and the
+/// storage commitment N-ACTION (PS3.4 J.3.2) whose N-EVENT-REPORT may later be sent from another task: every write
+/// to the transport goes through one send lock.
 /// </summary>
 /// <remarks>
 /// With <paramref name="forcedRejection"/> set, the A-ASSOCIATE-RQ is still read (ARTIM-bounded) but answered with that
@@ -29,6 +32,13 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
     private uint _sendMax;
     private AssociationAbortInfo? _abort;
     private CancellationToken _cancellationToken;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Dictionary<ushort, TaskCompletionSource<DimseStatus?>> _outstandingReports = [];
+    private ushort _nextMessageId;
+    private bool _closed;
+
+    /// <summary>An N-ACTION data set is a list of UIDs: 5,000 references take about 700 KB, so 16 MiB leaves room.</summary>
+    private const int MaxActionDataSetLength = 16 * 1024 * 1024;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -52,6 +62,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         finally
         {
             await DiscardPendingAsync().ConfigureAwait(false);
+            await CloseChannelAsync().ConfigureAwait(false);
             _connection.Dispose();
             if (_association is not null)
             {
@@ -157,6 +168,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
             AsynchronousOperationsWindow = proposedWindow is null
                 ? null
                 : new AsynchronousOperationsWindow(Options.AsyncOperations.Invoked, Options.AsyncOperations.Performed),
+            RoleSelections = handler.Policy.NegotiateRoles(request.UserInformation.RoleSelections, request.PresentationContexts, answers),
         });
         _machine.Fire(AssociationEvent.LocalAssociateAccept);
         await _connection.SendAsync(accept.WriteTo, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
@@ -219,8 +231,17 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
                 ReleaseRequestPdu.Parse(body);
                 _machine.Fire(AssociationEvent.ReleaseRequestReceived);
                 await DiscardPendingAsync().ConfigureAwait(false);
-                _machine.Fire(AssociationEvent.LocalReleaseResponse);
-                await _connection.SendAsync(ReleaseResponsePdu.Instance.WriteTo, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
+                await _sendLock.WaitAsync(_cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    _machine.Fire(AssociationEvent.LocalReleaseResponse);
+                    await _connection.SendAsync(ReleaseResponsePdu.Instance.WriteTo, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _sendLock.Release();
+                }
+
                 return true;
             case PduType.Abort:
                 var abort = AbortPdu.Parse(body);
@@ -229,7 +250,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
                 return true;
             default:
                 _machine.Fire(EventFor(type));
-                await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu).ConfigureAwait(false);
+                await TrySendAbortLockedAsync(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu).ConfigureAwait(false);
                 _abort = new AssociationAbortInfo(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu, ByPeer: false, $"Unexpected {type} PDU in an established association.");
                 return true;
         }
@@ -269,6 +290,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
             _pending = null;
             var response = await pending.FinishAsync(_cancellationToken).ConfigureAwait(false);
             await SendResponseAsync(pending.ContextId, response).ConfigureAwait(false);
+            pending.AfterResponse?.Invoke();
         }
     }
 
@@ -288,6 +310,12 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
                 return;
             case CommandField.CCancelRequest:
                 // Nothing is outstanding: operations are performed one at a time.
+                return;
+            case CommandField.NActionRequest:
+                await BeginActionAsync(command, contextId).ConfigureAwait(false);
+                return;
+            case CommandField.NEventReportResponse when TakeOutstandingReport(command.MessageIdBeingRespondedTo) is { } report:
+                report.TrySetResult(command.Status);
                 return;
             default:
                 if (((ushort)field & 0x8000) != 0)
@@ -369,10 +397,159 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         _pending = PendingMessage.Store(command, contextId, sink);
     }
 
-    private ValueTask SendResponseAsync(byte contextId, CommandSet response)
+    /// <summary>
+    /// N-ACTION-RQ: only "Request Storage Commitment" on the Storage Commitment Push Model's well-known instance (PS3.4
+    /// J.3.2); its data set is collected and handed to the provider, and the report channel opens after the N-ACTION-RSP.
+    /// </summary>
+    private async ValueTask BeginActionAsync(CommandSet command, byte contextId)
     {
-        _machine.Fire(AssociationEvent.LocalDataRequest);
-        return _connection.SendCommandAsync(contextId, response, _sendMax, Options.WriteTimeout, _cancellationToken);
+        var (abstractSyntax, transferSyntax) = _contexts[contextId];
+        (DimseStatus Status, string Comment)? refusal =
+            abstractSyntax != NetworkUids.StorageCommitmentPushModel || command.RequestedSopClassUid != NetworkUids.StorageCommitmentPushModel
+                ? (DimseStatus.NoSuchSopClass, "Only the Storage Commitment Push Model SOP class takes N-ACTION")
+            : command.RequestedSopInstanceUid != NetworkUids.StorageCommitmentPushModelInstance
+                ? (DimseStatus.InvalidSopInstance, "Requested SOP Instance is not 1.2.840.10008.1.20.1.1")
+            : command.ActionTypeId != StorageCommitmentRequest.ActionTypeId
+                ? (DimseStatus.NoSuchActionType, "Only action type 1 (request storage commitment)")
+            : !command.HasDataSet
+                ? (DimseStatus.MissingAttribute, "N-ACTION-RQ without a data set")
+            : null;
+        if (refusal is { } r)
+        {
+            var response = NActionMessages.CreateResponse(command, r.Status, r.Comment);
+            if (command.HasDataSet)
+            {
+                _pending = PendingMessage.Discard(command, contextId, response);
+            }
+            else
+            {
+                await SendResponseAsync(contextId, response).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var channel = new ScpEventReportChannel(this, contextId, transferSyntax);
+        _pending = PendingMessage.Collect(command, contextId, MaxActionDataSetLength,
+            NActionMessages.CreateResponse(command, DimseStatus.ProcessingFailure, "N-ACTION data set too large"),
+            (data, cancellationToken) => RequestCommitmentAsync(command, data, transferSyntax, channel, cancellationToken),
+            channel.ResponseSent);
+    }
+
+    private async ValueTask<CommandSet> RequestCommitmentAsync(CommandSet command, ReadOnlyMemory<byte> data, string transferSyntax,
+        IEventReportChannel channel, CancellationToken cancellationToken)
+    {
+        StorageCommitmentRequest request;
+        try
+        {
+            request = StorageCommitmentRequest.Decode(data, transferSyntax);
+        }
+        catch (StorageCommitmentFormatException e)
+        {
+            return NActionMessages.CreateResponse(command, e.IsMissing ? DimseStatus.MissingAttribute : DimseStatus.InvalidArgumentValue, e.Message);
+        }
+
+        try
+        {
+            var status = await handler.Provider.OnStorageCommitmentRequestedAsync(new StorageCommitmentRequestContext(_association!, request, channel), cancellationToken).ConfigureAwait(false);
+            return NActionMessages.CreateResponse(command, status, status.IsSuccess ? null : "The storage commitment request was not accepted");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The request could not be recorded (e.g. its store is unavailable): the sender may ask again.
+            return NActionMessages.CreateResponse(command, DimseStatus.ProcessingFailure, e.Message);
+        }
+    }
+
+    /// <summary>Sends an N-EVENT-REPORT-RQ from any task and waits for its response; null when the association is gone.</summary>
+    internal async Task<DimseStatus?> SendEventReportAsync(byte contextId, CommandSet request, byte[] dataSet, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<DimseStatus?> answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_closed || _machine.State != AssociationState.Established)
+            {
+                return null;
+            }
+
+            _nextMessageId = (ushort)(_nextMessageId == ushort.MaxValue ? 1 : _nextMessageId + 1);
+            request.MessageId = _nextMessageId;
+            lock (_outstandingReports)
+            {
+                _outstandingReports[request.MessageId] = answered;
+            }
+
+            _machine.Fire(AssociationEvent.LocalDataRequest);
+            await _connection.SendCommandAsync(contextId, request, _sendMax, Options.WriteTimeout, cancellationToken).ConfigureAwait(false);
+            await _connection.SendDataSetAsync(contextId, dataSet, _sendMax, Options.WriteTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException or ObjectDisposedException)
+        {
+            TakeOutstandingReport(request.MessageId);
+            return null;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        using (cancellationToken.Register(() => answered.TrySetCanceled(cancellationToken)))
+        {
+            return await answered.Task.ConfigureAwait(false);
+        }
+    }
+
+    private TaskCompletionSource<DimseStatus?>? TakeOutstandingReport(ushort messageId)
+    {
+        lock (_outstandingReports)
+        {
+            return _outstandingReports.Remove(messageId, out var report) ? report : null;
+        }
+    }
+
+    /// <summary>No more reports on this association: waiting senders learn it is gone (null) and report elsewhere.</summary>
+    private async ValueTask CloseChannelAsync()
+    {
+        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        _closed = true;
+        _sendLock.Release();
+        lock (_outstandingReports)
+        {
+            foreach (var report in _outstandingReports.Values)
+            {
+                report.TrySetResult(null);
+            }
+
+            _outstandingReports.Clear();
+        }
+    }
+
+    private async ValueTask SendResponseAsync(byte contextId, CommandSet response)
+    {
+        await _sendLock.WaitAsync(_cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _machine.Fire(AssociationEvent.LocalDataRequest);
+            await _connection.SendCommandAsync(contextId, response, _sendMax, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async ValueTask TrySendAbortLockedAsync(AbortSource source, AbortReason reason)
+    {
+        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _connection.TrySendAbortAsync(source, reason).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     private async ValueTask DiscardPendingAsync()
@@ -395,7 +572,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         var action = _machine.Fire(AssociationEvent.LocalAbort);
         if (action == AssociationAction.SendAbort)
         {
-            await _connection.TrySendAbortAsync(source, reason).ConfigureAwait(false);
+            await TrySendAbortLockedAsync(source, reason).ConfigureAwait(false);
         }
 
         _abort ??= new AssociationAbortInfo(source, reason, ByPeer: false, detail);
@@ -404,7 +581,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
     private async ValueTask ProviderAbortAsync(AbortReason reason, string detail)
     {
         _machine.Fire(AssociationEvent.InvalidPduReceived);
-        await _connection.TrySendAbortAsync(AbortSource.ServiceProvider, reason).ConfigureAwait(false);
+        await TrySendAbortLockedAsync(AbortSource.ServiceProvider, reason).ConfigureAwait(false);
         _abort = new AssociationAbortInfo(AbortSource.ServiceProvider, reason, ByPeer: false, detail);
     }
 

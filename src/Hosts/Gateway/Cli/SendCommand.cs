@@ -1,14 +1,20 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
+using ImagingGateway.Dicom.Network.Associations;
 using ImagingGateway.Dicom.Network.Client;
+using ImagingGateway.Dicom.Network.Dimse.Commitment;
+using ImagingGateway.Dicom.Network.Pdus.Items;
 
 namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
-/// <c>send HOST PORT PATH... [--concurrency N]</c>: C-STORE Part 10 files (directories recursively) with
-/// <see cref="DicomClient"/>, over N parallel associations, with a progress bar and a summary. Exit code 0 only when
-/// every file was stored.
+/// <c>send HOST PORT PATH... [--concurrency N] [--commit [--commit-timeout T] [--commit-also CLASS:INSTANCE]...]</c>:
+/// C-STORE Part 10 files (directories recursively) with <see cref="DicomClient"/>, over N parallel associations, with a
+/// progress bar and a summary. With <c>--commit</c>, storage commitment (PS3.4 J.3) follows for the stored instances on
+/// one more association, which stays open for the report: the sender does not listen for a report on an association
+/// of the SCP's own. Exit code 0 only when every file was stored (and, with <c>--commit</c>, every instance committed).
 /// </summary>
 public static class SendCommand
 {
@@ -34,7 +40,24 @@ public static class SendCommand
         var calling = CallingAeOption();
         var called = CalledAeOption();
         var tls = TlsOption();
-        var command = new Command("send", "Send DICOM files with C-STORE") { host, port, paths, concurrency, calling, called, tls };
+        var commit = new Option<bool>("--commit") { Description = "After sending, request storage commitment for the stored instances and wait for the report" };
+        var commitTimeout = new Option<TimeSpan>("--commit-timeout") { Description = "How long to wait for the storage commitment report", DefaultValueFactory = _ => TimeSpan.FromMinutes(5) };
+        var commitAlso = new Option<string[]>("--commit-also")
+        {
+            Description = "Also request commitment for an instance sent before, as SOPCLASSUID:SOPINSTANCEUID (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        commitAlso.Validators.Add(r =>
+        {
+            foreach (var value in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (ParseReference(value) is null)
+                {
+                    r.AddError($"--commit-also '{value}': expected SOPCLASSUID:SOPINSTANCEUID");
+                }
+            }
+        });
+        var command = new Command("send", "Send DICOM files with C-STORE") { host, port, paths, concurrency, calling, called, tls, commit, commitTimeout, commitAlso };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetRequiredValue(host), parseResult.GetRequiredValue(port), parseResult.GetRequiredValue(paths), parseResult.GetValue(concurrency),
             new DicomClientOptions
@@ -43,11 +66,22 @@ public static class SendCommand
                 CalledAeTitle = parseResult.GetRequiredValue(called),
                 UseTls = parseResult.GetValue(tls),
             },
+            parseResult.GetValue(commit) ? new CommitRequest(parseResult.GetValue(commitTimeout), [.. (parseResult.GetValue(commitAlso) ?? []).Select(v => ParseReference(v)!)]) : null,
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string host, int port, string[] paths, int concurrency, DicomClientOptions options, CancellationToken cancellationToken)
+    /// <summary>What <c>--commit</c> asks for besides the stored files.</summary>
+    private sealed record CommitRequest(TimeSpan Timeout, IReadOnlyList<ReferencedSop> Also);
+
+    private static ReferencedSop? ParseReference(string value)
+    {
+        var parts = value.Split(':');
+        return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0 ? new ReferencedSop(parts[0], parts[1]) : null;
+    }
+
+    private static async Task<int> RunAsync(string host, int port, string[] paths, int concurrency, DicomClientOptions options, CommitRequest? commit,
+        CancellationToken cancellationToken)
     {
         var (files, failures, skipped) = Collect(paths);
         if (files.Count == 0 && failures.Count == 0)
@@ -79,7 +113,63 @@ public static class SendCommand
             Console.WriteLine($"  ... and {failures.Count - 50} more");
         }
 
-        return failures.Count == 0 ? 0 : 1;
+        var committed = true;
+        if (commit is not null)
+        {
+            var references = results.Where(r => r.Succeeded).Select(r => files.First(f => f.Path == r.Path))
+                .Select(f => new ReferencedSop(f.SopClassUid, f.SopInstanceUid)).Concat(commit.Also).ToList();
+            committed = references.Count > 0 && await CommitAsync(host, port, options, references, commit.Timeout, cancellationToken);
+        }
+
+        return failures.Count == 0 && committed ? 0 : 1;
+    }
+
+    /// <summary>
+    /// N-ACTION on a new association (SCU role proposed, PS3.7 D.3.3.4), then waits on it for the N-EVENT-REPORT and
+    /// prints how many were committed and each failure with its reason (PS3.3 C.14.1.1). True when all were committed.
+    /// </summary>
+    private static async Task<bool> CommitAsync(string host, int port, DicomClientOptions options, IReadOnlyList<ReferencedSop> references, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var transactionUid = "2.25." + new BigInteger(Guid.NewGuid().ToByteArray(), isUnsigned: true, isBigEndian: false).ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var association = await new DicomClient(options).ConnectAsync(host, port,
+                [new PresentationContextRequestItem(1, NetworkUids.StorageCommitmentPushModel, [NetworkUids.ExplicitVrLittleEndian, NetworkUids.ImplicitVrLittleEndian])],
+                [new RoleSelectionItem(NetworkUids.StorageCommitmentPushModel, ScuRole: true, ScpRole: false)], cancellationToken);
+            await using (association)
+            {
+                var status = await association.RequestStorageCommitmentAsync(new StorageCommitmentRequest(transactionUid, references), cancellationToken);
+                if (!status.IsSuccess)
+                {
+                    Console.WriteLine($"Storage commitment {transactionUid}: the request was refused with {status}");
+                    return false;
+                }
+
+                var result = await association.WaitForStorageCommitmentResultAsync(timeout, cancellationToken);
+                await association.ReleaseAsync(cancellationToken);
+                Console.WriteLine($"Storage commitment {transactionUid}: {result.Committed.Count} of {references.Count} instance(s) committed, {result.Failed.Count} failed");
+                foreach (var failed in result.Failed)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  NOT COMMITTED {failed.SopInstanceUid} (SOP class {failed.SopClassUid}): 0x{failed.FailureReason:X4} {StorageCommitmentFailureReason.Describe(failed.FailureReason)}"));
+                }
+
+                var reported = result.Committed.Select(c => c.SopInstanceUid).Concat(result.Failed.Select(f => f.SopInstanceUid)).ToHashSet(StringComparer.Ordinal);
+                var missing = references.Where(r => !reported.Contains(r.SopInstanceUid)).ToList();
+                foreach (var unreported in missing)
+                {
+                    Console.WriteLine($"  NOT REPORTED {unreported.SopInstanceUid}");
+                }
+
+                return result.Failed.Count == 0 && missing.Count == 0;
+            }
+        }
+        catch (DicomNetworkException e)
+        {
+            Console.WriteLine($"Storage commitment {transactionUid}: {e.Message}");
+            return false;
+        }
     }
 
     private static (List<Part10FileInfo> Files, List<(string Path, string Error)> Failures, int Skipped) Collect(string[] paths)

@@ -79,4 +79,6 @@ public sealed class GatewayOptions
     public BatchingOptions Batching { get; set; } = new();
 
     public GatewayAwsOptions Aws { get; set; } = new();
+
+    public StorageCommitmentSettings StorageCommitment { get; set; } = new();
 }

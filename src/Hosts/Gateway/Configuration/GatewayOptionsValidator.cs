@@ -1,3 +1,4 @@
+using ImagingGateway.Dicom.Values;
 using ImagingGateway.Domain.Batches;
 using Microsoft.Extensions.Options;
 
@@ -121,7 +122,46 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         CheckBatching(errors, o);
         CheckAws(errors, o);
+        CheckStorageCommitment(errors, o.StorageCommitment);
         return errors;
+    }
+
+    private static void CheckStorageCommitment(List<string> errors, StorageCommitmentSettings c)
+    {
+        const string S = P + "StorageCommitment:";
+        if (c.ReportDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{S}ReportDelay: must not be negative, got {c.ReportDelay}");
+        }
+
+        if (c.RetryInterval <= TimeSpan.Zero || c.PollInterval <= TimeSpan.Zero || c.DecisionInterval <= TimeSpan.Zero || c.MaxImportWait <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}RetryInterval, PollInterval, DecisionInterval and MaxImportWait: must be positive, got {c.RetryInterval}, {c.PollInterval}, {c.DecisionInterval} and {c.MaxImportWait}");
+        }
+
+        if (c.MaxAttempts < 1)
+        {
+            errors.Add($"{S}MaxAttempts: must be at least 1, got {c.MaxAttempts}");
+        }
+
+        for (var i = 0; i < c.Peers.Count; i++)
+        {
+            var peer = c.Peers[i];
+            if (!DicomAeTitleRules.IsValid(peer.AeTitle))
+            {
+                errors.Add($"{S}Peers:{i}:AeTitle: '{peer.AeTitle}' is not a valid AE title");
+            }
+
+            if (string.IsNullOrWhiteSpace(peer.Host))
+            {
+                errors.Add($"{S}Peers:{i}:Host: required");
+            }
+
+            if (peer.Port is < 1 or > 65535)
+            {
+                errors.Add($"{S}Peers:{i}:Port: must be between 1 and 65535, got {peer.Port}");
+            }
+        }
     }
 
     private static void CheckBatching(List<string> errors, GatewayOptions o)

@@ -1,4 +1,5 @@
 using ImagingGateway.Dicom.Network.Associations;
+using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Network.Dimse.Store;
 using ImagingGateway.Dicom.Network.Pdus;
 using ImagingGateway.Dicom.Network.Server;
@@ -9,10 +10,10 @@ namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// The application side of one association (one per connection): admission, C-STORE into the store use case
-/// through <see cref="StoreBridge"/>, and closing the association's batches when it ends, however it ends. The
+/// through <see cref="StoreBridge"/>, storage commitment requests through <see cref="CommitmentBridge"/>, and closing the association's batches when it ends, however it ends. The
 /// connection stops being pending, and takes an association slot, only when its A-ASSOCIATE-RQ arrives.
 /// </summary>
-public sealed partial class AssociationSession(StoreBridge bridge, AssociationRegistry registry, IDisposable pendingPlace, GatewayStats stats, GatewayMetrics metrics, ILogger logger) : IDicomServiceProvider
+public sealed partial class AssociationSession(StoreBridge bridge, CommitmentBridge commitments, AssociationRegistry registry, IDisposable pendingPlace, GatewayStats stats, GatewayMetrics metrics, ILogger logger) : IDicomServiceProvider
 {
     private bool _accepted;
     private bool _admitted;
@@ -38,6 +39,9 @@ public sealed partial class AssociationSession(StoreBridge bridge, AssociationRe
 
     public ValueTask<IStoreInstanceSink> BeginStoreAsync(StoreRequestContext context, CancellationToken cancellationToken) =>
         bridge.BeginAsync(context, cancellationToken);
+
+    public ValueTask<DimseStatus> OnStorageCommitmentRequestedAsync(StorageCommitmentRequestContext context, CancellationToken cancellationToken) =>
+        commitments.RequestAsync(context, cancellationToken);
 
     public async ValueTask OnAssociationReleasedAsync(AssociationInfo association, CancellationToken cancellationToken)
     {

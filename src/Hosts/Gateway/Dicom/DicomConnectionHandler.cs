@@ -21,6 +21,7 @@ public sealed partial class DicomConnectionHandler(
     PendingConnections pending,
     DicomSettings settings,
     StoreBridge bridge,
+    CommitmentBridge commitments,
     IIdGenerator ids,
     GatewayStats stats,
     GatewayMetrics metrics,
@@ -30,7 +31,7 @@ public sealed partial class DicomConnectionHandler(
     {
         var associationId = ids.NewAssociationId();
         var place = pending.Enter(connection.RemoteEndPoint, () => connection.Abort(new ConnectionAbortedException("Closed to make room for newer connections (Gateway:MaxPendingConnections).")));
-        var session = new AssociationSession(bridge, registry, place, stats, metrics, logger);
+        var session = new AssociationSession(bridge, commitments, registry, place, stats, metrics, logger);
         try
         {
             var certificate = connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;

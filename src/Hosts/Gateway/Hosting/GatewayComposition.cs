@@ -1,4 +1,5 @@
 using ImagingGateway.Application;
+using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Hosting.LocalPipeline;
@@ -61,6 +62,15 @@ public static class GatewayComposition
                 batching.RecoveryQuietPeriod = options.Batching.RecoveryQuietPeriod;
             },
             receive => receive.MaxInflatedDataSetBytes = options.MaxInflatedDataSetBytes);
+        services.Configure<StorageCommitmentOptions>(commitment =>
+        {
+            commitment.Policy = options.StorageCommitment.Policy;
+            commitment.ReportDelay = options.StorageCommitment.ReportDelay;
+            commitment.RetryInterval = options.StorageCommitment.RetryInterval;
+            commitment.MaxAttempts = options.StorageCommitment.MaxAttempts;
+            commitment.DecisionInterval = options.StorageCommitment.DecisionInterval;
+            commitment.MaxImportWait = options.StorageCommitment.MaxImportWait;
+        });
 
         var inProcessWorkflow = options.Adapters.Workflow != WorkflowAdapter.StepFunctions;
         if (inProcessWorkflow)
@@ -107,6 +117,13 @@ public static class GatewayComposition
         {
             services.AddSqliteInstanceIndex(local);
             services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
+        }
+
+        // Pending storage commitments are kept only where they are offered: see StorageCommitmentSettings.IsOffered.
+        if (options.StorageCommitment.IsOffered(options.Adapters))
+        {
+            services.AddSqliteStorageCommitments(local);
+            services.AddHostedService(sp => new SqliteStorageCommitmentsHostedService(sp.GetRequiredService<SqliteStorageCommitmentRepository>()));
         }
 
         if (options.Adapters.Imaging == ImagingAdapter.HealthImaging)

@@ -147,12 +147,20 @@ public static class GatewayHost
         services.AddSingleton<PendingConnections>();
         services.AddSingleton<DicomSettings>();
         services.AddSingleton<StoreBridge>();
+        services.AddSingleton<CommitmentChannels>();
+        services.AddSingleton<CommitmentReporter>();
+        services.AddSingleton<CommitmentBridge>();
         services.AddSingleton<DicomConnectionHandler>();
         // Registered after Kestrel's socket transport, so Kestrel asks it first; it binds only the DICOM endpoints.
         services.AddSingleton<IConnectionListenerFactory, DicomSocketTransportFactory>();
         // Kestrel starts after every hosted service: associations are accepted once the open batches of the last run
         // are dealt with.
         services.AddHostedService<BatchRecoveryService>();
+        services.AddHostedService<StorageCommitmentNotice>();
+        if (options.StorageCommitment.IsOffered(options.Adapters))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<CommitmentReporter>());
+        }
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)

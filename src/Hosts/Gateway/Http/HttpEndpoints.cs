@@ -1,3 +1,4 @@
+using ImagingGateway.Application.Commitments.GetCommitment;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Imports.GetImportJob;
 using ImagingGateway.Application.Imports.ListImportJobs;
@@ -26,7 +27,13 @@ public static class HttpEndpoints
         api.MapGet("/instances", ListInstancesAsync);
         api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync);
         api.MapGet("/studies/{studyInstanceUid}/instances", ListStudyInstancesAsync);
+        api.MapGet("/commitments/{transactionUid}", GetCommitmentAsync);
     }
+
+    private static Task<IResult> GetCommitmentAsync(ISender sender, string transactionUid, CancellationToken cancellationToken) =>
+        AnswerAsync(
+            () => sender.Send(new GetCommitmentQuery(transactionUid), cancellationToken),
+            commitment => commitment is null ? Results.NotFound() : Results.Json(commitment));
 
     private static async Task<IResult> GetStatsAsync(GatewayStats stats, JobStatusSampler jobs, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ namespace ImagingGateway.Gateway.Observability;
 
 /// <summary>
 /// The gateway's instruments (meter <c>ImagingGateway.Gateway</c>), exported at <c>/metrics</c> in Prometheus format:
-/// associations, C-STOREs by status, bytes received, store latency and jobs by status.
+/// associations, C-STOREs by status, bytes received, store latency, storage commitment outcomes and jobs by status.
 /// </summary>
 public sealed class GatewayMetrics : IDisposable
 {
@@ -18,6 +18,9 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _stores;
     private readonly Counter<long> _bytes;
     private readonly Histogram<double> _storeDuration;
+    private readonly Counter<long> _commitmentsRequested;
+    private readonly Counter<long> _commitmentInstances;
+    private readonly Counter<long> _commitmentsUndelivered;
 
     public GatewayMetrics(IMeterFactory meterFactory, JobStatusSampler jobs)
     {
@@ -31,6 +34,9 @@ public sealed class GatewayMetrics : IDisposable
         _storeDuration = _meter.CreateHistogram<double>(
             "gateway.cstore.duration", "s", "From the first data-set fragment to the durable store",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _commitmentsRequested = _meter.CreateCounter<long>("gateway.commitment.requests", "{request}", "Storage commitment requests (N-ACTION) recorded");
+        _commitmentInstances = _meter.CreateCounter<long>("gateway.commitment.instances", "{instance}", "Instances by outcome: requested, reported committed, reported failed");
+        _commitmentsUndelivered = _meter.CreateCounter<long>("gateway.commitment.undelivered", "{report}", "Report delivery failures by reason (unknown-peer, retry, gave-up)");
         _meter.CreateObservableGauge("gateway.jobs", jobs.Observe, "{job}", "Import jobs by status (sampled)");
     }
 
@@ -62,6 +68,20 @@ public sealed class GatewayMetrics : IDisposable
 
         _storeDuration.Record(elapsed.TotalSeconds);
     }
+
+    public void CommitmentRequested(int instances)
+    {
+        _commitmentsRequested.Add(1);
+        _commitmentInstances.Add(instances, new KeyValuePair<string, object?>("outcome", "requested"));
+    }
+
+    public void CommitmentReported(int committed, int failed)
+    {
+        _commitmentInstances.Add(committed, new KeyValuePair<string, object?>("outcome", "committed"));
+        _commitmentInstances.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
+    }
+
+    public void CommitmentUndeliverable(string reason) => _commitmentsUndelivered.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Dispose() => _meter.Dispose();
 }

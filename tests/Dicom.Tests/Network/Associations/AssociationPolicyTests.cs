@@ -37,4 +37,29 @@ public class AssociationPolicyTests
         var version = policy.Examine(ok with { ProtocolVersion = 2 }).Rejection!;
         Assert.Equal((AssociateRejectSource.ServiceProviderAcse, AssociateRejectReason.ProtocolVersionNotSupported), (version.Source, version.Reason));
     }
+
+    [Fact]
+    public void GivenRoleSelectionsForStorageCommitment_WhenNegotiated_ThenScuRoleIsGrantedAndScpRoleOnlyWhenAllowed()
+    {
+        var contexts = new[]
+        {
+            new PresentationContextRequestItem(1, NetworkUids.StorageCommitmentPushModel, [NetworkUids.ImplicitVrLittleEndian]),
+            new PresentationContextRequestItem(3, "1.2.840.10008.5.1.4.1.2.2.1", [NetworkUids.ImplicitVrLittleEndian]),
+        };
+        var proposed = new[]
+        {
+            new RoleSelectionItem(NetworkUids.StorageCommitmentPushModel, ScuRole: true, ScpRole: true),
+            new RoleSelectionItem("1.2.840.10008.5.1.4.1.2.2.1", ScuRole: true, ScpRole: false),
+        };
+        var policy = new AssociationPolicy { IsAbstractSyntaxAccepted = uid => uid == NetworkUids.StorageCommitmentPushModel };
+        var answers = policy.NegotiateContexts(contexts);
+
+        var roles = policy.NegotiateRoles(proposed, contexts, answers);
+        var permissive = new AssociationPolicy { IsAbstractSyntaxAccepted = policy.IsAbstractSyntaxAccepted, IsRequestorScpRoleAccepted = _ => true }
+            .NegotiateRoles(proposed, contexts, answers);
+
+        // PS3.7 D.3.3.4: only SOP classes with an accepted context are answered; a role is granted only when proposed.
+        Assert.Equal(new RoleSelectionItem(NetworkUids.StorageCommitmentPushModel, ScuRole: true, ScpRole: false), Assert.Single(roles));
+        Assert.Equal(new RoleSelectionItem(NetworkUids.StorageCommitmentPushModel, ScuRole: true, ScpRole: true), Assert.Single(permissive));
+    }
 }

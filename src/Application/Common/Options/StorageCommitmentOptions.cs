@@ -1,0 +1,26 @@
+namespace ImagingGateway.Application.Common.Options;
+
+/// <summary>How storage commitment requests are decided and their reports retried (Gateway:StorageCommitment).</summary>
+public sealed class StorageCommitmentOptions
+{
+    /// <summary>When an instance counts as committed.</summary>
+    public StorageCommitmentPolicy Policy { get; set; } = StorageCommitmentPolicy.Durable;
+
+    /// <summary>How long after the N-ACTION the report is held back (0: at once), e.g. for a sender that is not ready for it yet.</summary>
+    public TimeSpan ReportDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Wait before the first retry of an undelivered report; doubled per attempt, up to 32 times this.</summary>
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Delivery attempts before a report is given up (state Undeliverable).</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>With <see cref="StorageCommitmentPolicy.Imported"/>: how often an undecided request (its imports still running) is looked at again.</summary>
+    public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With <see cref="StorageCommitmentPolicy.Imported"/>: an instance whose import has no outcome this long after the request is reported failed (0x0110).</summary>
+    public TimeSpan MaxImportWait { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most instances one request may reference (PS3.4 sets no limit; 5,000 is HealthImaging's batch).</summary>
+    public int MaxReferences { get; set; } = 10_000;
+}
