@@ -153,6 +153,7 @@ public static class GatewayHost
         // Kestrel starts after every hosted service: associations are accepted once the open batches of the last run
         // are dealt with.
         services.AddHostedService<BatchRecoveryService>();
+        services.AddHostedService<QuietBatchService>();
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
