@@ -29,7 +29,7 @@ public sealed partial class BatchManifestWriter(
         if (batch.Instances.Count == 0)
         {
             LogEmpty(logger, batch.Id.Value, reason);
-            await markers.DeleteAsync(batch.Id, cancellationToken);
+            DeleteMarker(batch);
             return null;
         }
 
@@ -39,7 +39,7 @@ public sealed partial class BatchManifestWriter(
             // Closed before (a replay, or recovery racing a close): writing again would raise a second event.
             LogAlreadyClosed(logger, batch.Id.Value);
             batch.Close(time.GetUtcNow());
-            await markers.DeleteAsync(batch.Id, cancellationToken);
+            DeleteMarker(batch);
             // Recording again is harmless (latest received wins) and fills in a batch whose indexing failed before.
             await IndexAsync(batch, cancellationToken);
             return key;
@@ -55,10 +55,17 @@ public sealed partial class BatchManifestWriter(
 
         batch.Close(closedAt);
         LogClosed(logger, batch.Id.Value, batch.Instances.Count, batch.TotalBytes, reason);
-        await markers.DeleteAsync(batch.Id, cancellationToken);
+        DeleteMarker(batch);
         await IndexAsync(batch, cancellationToken);
         return key;
     }
+
+    /// <summary>
+    /// Deletes the batch's open-batch marker without waiting: a close may be on a store's acknowledgement path (a full
+    /// batch), which must not gain a round trip. A marker a crash leaves behind is deleted by recovery, which finds the
+    /// manifest; the delete logs its own failure.
+    /// </summary>
+    private void DeleteMarker(ImportBatch batch) => _ = markers.DeleteAsync(batch.Id, CancellationToken.None);
 
     /// <summary>The index records of a batch's instances (the facts its manifest holds).</summary>
     public static IReadOnlyList<ReceivedInstanceRecord> ToIndexRecords(ImportBatch batch)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImagingGateway.Gateway.Tests.Support;
+using Xunit.Abstractions;
 
 namespace ImagingGateway.Gateway.Tests.EndToEnd;
 
