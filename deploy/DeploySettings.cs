@@ -30,7 +30,13 @@ public sealed record DeploySettings
     public int TlsPort { get; init; } = 2762;
     public int HttpPort { get; init; } = 8080;
     public string AeTitle { get; init; } = "IMAGINGGW";
-    public string BatchingPolicy { get; init; } = "PerAssociation";
+    /// <summary>
+    /// Coalescing by calling AE and study: production senders include modalities that open one association per image,
+    /// which PerAssociation would turn into one import job per image against HealthImaging's 1 TPS and 100 concurrent jobs.
+    /// </summary>
+    public string BatchingPolicy { get; init; } = "PerCallingAeAndStudy";
+    /// <summary>How long a coalescing batch waits for another instance before it is closed and imported.</summary>
+    public int BatchingQuietPeriodSeconds { get; init; } = 30;
     public int MaxAzs { get; init; } = 2;
     /// <summary>Explicit zones; an environment-agnostic stack can only pick 2 zones by itself, so more need this list.</summary>
     public IReadOnlyList<string> AvailabilityZones { get; init; } = [];
@@ -64,7 +70,7 @@ public sealed record DeploySettings
     /// <summary>True when the NLB has a TCP (cleartext) DICOM listener.</summary>
     public bool HasCleartextListener => TlsCertificateArn.Length == 0 || CleartextListener;
 
-    public static readonly IReadOnlySet<string> BatchingPolicies = new HashSet<string>(StringComparer.Ordinal) { "PerAssociation", "PerInstance" };
+    public static readonly IReadOnlySet<string> BatchingPolicies = new HashSet<string>(StringComparer.Ordinal) { "PerAssociation", "PerInstance", "PerCallingAeAndStudy" };
 
     /// <summary>Reads every setting from the construct's context, with the defaults above.</summary>
     public static DeploySettings FromContext(Node node)
@@ -88,6 +94,7 @@ public sealed record DeploySettings
             HttpPort = Number(node, "httpPort", d.HttpPort),
             AeTitle = Text(node, "aeTitle", d.AeTitle),
             BatchingPolicy = Text(node, "batchingPolicy", d.BatchingPolicy),
+            BatchingQuietPeriodSeconds = Number(node, "batchingQuietPeriodSeconds", d.BatchingQuietPeriodSeconds),
             MaxAzs = Number(node, "maxAzs", d.MaxAzs),
             AvailabilityZones = List(node, "availabilityZones"),
             NatGateways = Number(node, "natGateways", d.NatGateways),
@@ -134,6 +141,11 @@ public sealed record DeploySettings
         if (!BatchingPolicies.Contains(BatchingPolicy))
         {
             throw new ArgumentException($"batchingPolicy must be one of {string.Join(", ", BatchingPolicies)}, not '{BatchingPolicy}'.");
+        }
+        // Under the Gateway's RecoveryQuietPeriod (5 minutes), so another task's recovery never closes a batch still coalescing.
+        if (BatchingQuietPeriodSeconds is < 1 or > 240)
+        {
+            throw new ArgumentException($"batchingQuietPeriodSeconds={BatchingQuietPeriodSeconds}: must be between 1 and 240.");
         }
         if (LoadBalancerInternetFacing && (TlsCertificateArn.Length == 0 || AllowedPeerCidrs.Count == 0))
         {

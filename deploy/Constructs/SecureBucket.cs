@@ -76,6 +76,14 @@ public sealed class SecureBucket : Construct
         return get;
     }
 
+    /// <summary>DeleteObject under <paramref name="keyPattern"/> only.</summary>
+    public Grant GrantDeleteObjects(IGrantable grantee, string keyPattern) => Grant.AddToPrincipal(new GrantOnPrincipalOptions
+    {
+        Grantee = grantee,
+        Actions = ["s3:DeleteObject"],
+        ResourceArns = [Bucket.ArnForObjects(keyPattern)],
+    });
+
     /// <summary>Put objects only (no read, no delete).</summary>
     public Grant GrantPut(IGrantable grantee, string? keyPattern = null) => Bucket.GrantPut(grantee, keyPattern);
 
@@ -89,7 +97,8 @@ public sealed class SecureBucket : Construct
 
     /// <summary>
     /// What the Gateway's instance store calls: PutObject (single and multipart), GetObject, ListBucket (recovery lists
-    /// open batches) and AbortMultipartUpload of its own failed uploads. No delete of objects or versions, and none of
+    /// open batches) and AbortMultipartUpload of its own failed uploads. No delete of objects or versions (open-batch markers
+    /// are granted apart, <see cref="GrantDeleteObjects"/>), and none of
     /// the bucket-configuration or object-lock actions CDK's read-write grant adds.
     /// </summary>
     public void GrantReadWriteNoDelete(IGrantable grantee)

@@ -25,6 +25,9 @@ public sealed class ImagingGatewayStack : Stack
 
     /// <summary>Batch manifests: their creation closes a batch and is the only object event that starts an import.</summary>
     public const string BatchPrefix = "batches/";
+
+    /// <summary>Open-batch markers (ObjectKeys.OpenMarkersRoot): the only objects the Gateway deletes.</summary>
+    public const string OpenBatchMarkerPrefix = "open-batches/";
     public const string BatchSuffix = ".json";
     public const string InstancePrefix = "dicom/";
 
@@ -155,10 +158,12 @@ public sealed class ImagingGatewayStack : Stack
                 ["GATEWAY__ADAPTERS__WORKFLOW"] = "StepFunctions",
                 ["GATEWAY__ADAPTERS__IMAGING"] = "HealthImaging",
                 ["GATEWAY__BATCHING__POLICY"] = settings.BatchingPolicy,
+                ["GATEWAY__BATCHING__QUIETPERIOD"] = TimeSpan.FromSeconds(settings.BatchingQuietPeriodSeconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
                 ["GATEWAY__AWS__STATEMACHINEARN"] = Workflow.StateMachineArn,
             },
             settings.MetricsCollectorImage, logRetention));
         DicomBucket.GrantReadWriteNoDelete(Gateway.TaskRole);
+        DicomBucket.GrantDeleteObjects(Gateway.TaskRole, OpenBatchMarkerPrefix + "*");
         JobTable.GrantReadJobs(Gateway.TaskRole);
         InstanceTable.GrantRecordAndRead(Gateway.TaskRole);
 

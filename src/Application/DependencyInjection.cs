@@ -2,6 +2,7 @@ using FluentValidation;
 using ImagingGateway.Application.Batches;
 using ImagingGateway.Application.Batches.CloseAssociationBatches;
 using ImagingGateway.Application.Batches.CloseBatch;
+using ImagingGateway.Application.Batches.CloseQuietBatches;
 using ImagingGateway.Application.Batches.RecoverOpenBatches;
 using ImagingGateway.Application.Commitments.DecideCommitment;
 using ImagingGateway.Application.Commitments.GetCommitment;
@@ -78,6 +79,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdGenerator, UlidIdGenerator>();
         services.TryAddSingleton<OpenBatchRegistry>();
+        services.TryAddSingleton<OpenBatchMarkers>();
         services.TryAddSingleton<BatchManifestWriter>();
         services.TryAddSingleton<BatchCloser>();
         services.TryAddSingleton<BatchJobFinder>();
@@ -94,6 +96,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidator<CloseBatchCommand>, CloseBatchValidator>();
         services.AddSingleton<IValidator<CloseAssociationBatchesCommand>, CloseAssociationBatchesValidator>();
         services.AddSingleton<IValidator<RecoverOpenBatchesCommand>, RecoverOpenBatchesValidator>();
+        services.AddSingleton<IValidator<CloseQuietBatchesCommand>, CloseQuietBatchesValidator>();
         services.AddSingleton<IValidator<TriggerImportCommand>, TriggerImportValidator>();
         services.AddSingleton<IValidator<StartImportJobCommand>, StartImportJobValidator>();
         services.AddSingleton<IValidator<CheckImportStatusCommand>, CheckImportStatusValidator>();

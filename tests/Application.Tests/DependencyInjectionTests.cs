@@ -33,7 +33,7 @@ public sealed class DependencyInjectionTests
         Assert.Same(provider.GetRequiredService<OpenBatchRegistry>(), provider.GetRequiredService<OpenBatchRegistry>());
         Assert.Equal("ds-42", provider.GetRequiredService<IOptions<ImportOptions>>().Value.DatastoreId);
         Assert.Equal(GroupingPolicy.PerInstance, provider.GetRequiredService<IOptions<BatchingOptions>>().Value.Policy);
-        Assert.Equal(2, provider.GetRequiredService<IOptions<BatchingOptions>>().Value.RecoveryLookbackDays);
+        Assert.Equal(TimeSpan.FromSeconds(30), provider.GetRequiredService<IOptions<BatchingOptions>>().Value.QuietPeriod);
     }
 
     [Fact]

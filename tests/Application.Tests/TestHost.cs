@@ -17,7 +17,7 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null, long maxInflatedDataSetBytes = ReceiveOptions.DefaultMaxInflatedDataSetBytes, bool withIndex = true)
+    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null, long maxInflatedDataSetBytes = ReceiveOptions.DefaultMaxInflatedDataSetBytes, bool withIndex = true, TimeSpan? quietPeriod = null)
     {
         Time = sharingStoreWith?.Time ?? new FakeTimeProvider(Start);
         Store = sharingStoreWith?.Store ?? new InMemoryInstanceStore(Time);
@@ -52,6 +52,7 @@ public sealed class TestHost : IAsyncDisposable
                 batching.Policy = policy;
                 batching.MaxFiles = maxFiles;
                 batching.MaxBytes = maxBytes;
+                batching.QuietPeriod = quietPeriod ?? batching.QuietPeriod;
             },
             receive => receive.MaxInflatedDataSetBytes = maxInflatedDataSetBytes);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

@@ -10,6 +10,12 @@ public sealed class BatchCloser(OpenBatchRegistry registry, BatchManifestWriter 
 {
     public async Task<string?> CloseClaimedAsync(ImportBatch batch, string reason, CancellationToken cancellationToken)
     {
+        if (registry.MarkerOf(batch.Id) is { } marker)
+        {
+            // The marker is deleted after the manifest: it must have landed first, or it would outlive its batch.
+            await marker.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         string? key;
         try
         {

@@ -13,11 +13,12 @@ namespace ImagingGateway.Application.Batches;
 /// <para>
 /// Once the manifest is durable, every instance of the batch is recorded in the <see cref="IReceivedInstanceIndex"/>
 /// in one call. The manifest is the source of truth: an indexing failure is logged and does not fail the close. A host
-/// that registers no index (the Lambda functions, which never close batches) indexes nothing.
+/// that registers no index (the Lambda functions, which never close batches) indexes nothing. The batch's open-batch
+/// marker goes once the manifest is durable (or found), or when the batch turns out empty.
 /// </para>
 /// </summary>
 public sealed partial class BatchManifestWriter(
-    IInstanceStore store, TimeProvider time, ILogger<BatchManifestWriter> logger, IReceivedInstanceIndex? index = null)
+    IInstanceStore store, OpenBatchMarkers markers, TimeProvider time, ILogger<BatchManifestWriter> logger, IReceivedInstanceIndex? index = null)
 {
     /// <summary>
     /// Writes the manifest unless one already exists. Returns the manifest key, or null for an empty batch
@@ -28,6 +29,7 @@ public sealed partial class BatchManifestWriter(
         if (batch.Instances.Count == 0)
         {
             LogEmpty(logger, batch.Id.Value, reason);
+            DeleteMarker(batch);
             return null;
         }
 
@@ -37,6 +39,7 @@ public sealed partial class BatchManifestWriter(
             // Closed before (a replay, or recovery racing a close): writing again would raise a second event.
             LogAlreadyClosed(logger, batch.Id.Value);
             batch.Close(time.GetUtcNow());
+            DeleteMarker(batch);
             // Recording again is harmless (latest received wins) and fills in a batch whose indexing failed before.
             await IndexAsync(batch, cancellationToken);
             return key;
@@ -52,9 +55,17 @@ public sealed partial class BatchManifestWriter(
 
         batch.Close(closedAt);
         LogClosed(logger, batch.Id.Value, batch.Instances.Count, batch.TotalBytes, reason);
+        DeleteMarker(batch);
         await IndexAsync(batch, cancellationToken);
         return key;
     }
+
+    /// <summary>
+    /// Deletes the batch's open-batch marker without waiting: a close may be on a store's acknowledgement path (a full
+    /// batch), which must not gain a round trip. A marker a crash leaves behind is deleted by recovery, which finds the
+    /// manifest; the delete logs its own failure.
+    /// </summary>
+    private void DeleteMarker(ImportBatch batch) => _ = markers.DeleteAsync(batch.Id, CancellationToken.None);
 
     /// <summary>The index records of a batch's instances (the facts its manifest holds).</summary>
     public static IReadOnlyList<ReceivedInstanceRecord> ToIndexRecords(ImportBatch batch)

@@ -8,35 +8,54 @@ using Microsoft.Extensions.Options;
 namespace ImagingGateway.Application.Batches;
 
 /// <summary>
-/// The batches open in this process: which batch is current for which association, and the lock that serialises
-/// their lifecycle calls (many associations store at once). The lifecycle itself, sealed, pending, claimed and the
-/// room for another instance, is <see cref="ImportBatch"/>'s: a batch is opened by the first <see cref="Reserve"/> of an
-/// association (per <see cref="GroupingPolicy"/>), handed out exactly once to be closed when it is sealed with nothing
-/// in flight, and leaves the registry when its manifest is written (<see cref="Remove"/>).
+/// The batches open in this process: which batch is current for which group (an association, or a calling AE, called
+/// AE and study, per <see cref="GroupingPolicy"/>), each batch's open-batch marker write, and the lock that serialises
+/// their lifecycle calls (many associations store at once). The lifecycle itself, sealed, pending, claimed, quiet and
+/// the room for another instance, is <see cref="ImportBatch"/>'s: a batch is opened by the first <see cref="Reserve"/>
+/// of its group, handed out exactly once to be closed when it is sealed with nothing in flight, and leaves the
+/// registry when its manifest is written (<see cref="Remove"/>).
 /// </summary>
 public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOptions<BatchingOptions> options)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<BatchId, ImportBatch> _batches = [];
-    private readonly Dictionary<string, ImportBatch> _currentByAssociation = new(StringComparer.Ordinal);
+    private readonly Dictionary<BatchId, string> _groupOf = [];
+    private readonly Dictionary<string, ImportBatch> _currentByGroup = new(StringComparer.Ordinal);
+    private readonly Dictionary<BatchId, Task> _markers = [];
 
     public GroupingPolicy Policy => options.Value.Policy;
 
-    /// <summary>Takes a place for one instance in the association's current batch, opening a new batch when needed.</summary>
-    public BatchReservation Reserve(string associationId, AeTitle callingAeTitle, AeTitle calledAeTitle)
+    /// <summary>Whether a store must know its Study Instance UID before it can take a place (<see cref="Reserve"/>).</summary>
+    public bool GroupsByStudy => Policy == GroupingPolicy.PerCallingAeAndStudy;
+
+    /// <summary>
+    /// Takes a place for one instance in its group's current batch, opening a new batch when needed. The group is the
+    /// association, or under <see cref="GroupingPolicy.PerCallingAeAndStudy"/> the AE titles and
+    /// <paramref name="studyInstanceUid"/>, which that policy requires.
+    /// </summary>
+    public BatchReservation Reserve(string associationId, AeTitle callingAeTitle, AeTitle calledAeTitle, DicomUid? studyInstanceUid = null)
     {
         var settings = options.Value;
+        var group = settings.Policy switch
+        {
+            GroupingPolicy.PerCallingAeAndStudy => string.Join('\\', callingAeTitle.Value, calledAeTitle.Value,
+                (studyInstanceUid ?? throw new ArgumentNullException(nameof(studyInstanceUid), "PerCallingAeAndStudy groups by study")).Value),
+            _ => associationId,
+        };
+        var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (_currentByAssociation.TryGetValue(associationId, out var current) && current.TryReserve())
+            if (_currentByGroup.TryGetValue(group, out var current) && current.TryReserve())
             {
+                current.Touch(now);
                 return new BatchReservation(current);
             }
 
             // No current batch, or it is full counting stores in flight: the last of those closes it.
-            _currentByAssociation.Remove(associationId);
-            var batch = new ImportBatch(ids.NewBatchId(), callingAeTitle, calledAeTitle, associationId, time.GetUtcNow(), settings.Limits);
+            _currentByGroup.Remove(group);
+            var batch = new ImportBatch(ids.NewBatchId(), callingAeTitle, calledAeTitle, associationId, now, settings.Limits);
             _batches.Add(batch.Id, batch);
+            _groupOf.Add(batch.Id, group);
             batch.Reserve();
             if (settings.Policy == GroupingPolicy.PerInstance)
             {
@@ -44,10 +63,36 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
             }
             else
             {
-                _currentByAssociation[associationId] = batch;
+                _currentByGroup[group] = batch;
             }
 
             return new BatchReservation(batch);
+        }
+    }
+
+    /// <summary>
+    /// The write of the batch's open-batch marker: started by the first store about to commit an instance into the
+    /// batch (with <paramref name="write"/>), shared by the others, and started again if it failed.
+    /// </summary>
+    public Task EnsureMarker(ImportBatch batch, Func<ImportBatch, Task> write)
+    {
+        lock (_lock)
+        {
+            if (!_markers.TryGetValue(batch.Id, out var marker) || marker.IsFaulted || marker.IsCanceled)
+            {
+                _markers[batch.Id] = marker = Task.Run(() => write(batch));
+            }
+
+            return marker;
+        }
+    }
+
+    /// <summary>The batch's marker write if one was started (so a closer deletes the marker only once it is written).</summary>
+    public Task? MarkerOf(BatchId batchId)
+    {
+        lock (_lock)
+        {
+            return _markers.GetValueOrDefault(batchId);
         }
     }
 
@@ -71,6 +116,7 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
             }
 
             batch.Complete(instance);
+            batch.Touch(time.GetUtcNow());
             if (batch.IsSealed)
             {
                 RemoveCurrent(batch);
@@ -86,9 +132,15 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
     /// </summary>
     public IReadOnlyList<ImportBatch> EndAssociation(string associationId)
     {
+        if (GroupsByStudy)
+        {
+            // Batches outlive the associations that feed them; the quiet period closes them (ClaimQuiet).
+            return [];
+        }
+
         lock (_lock)
         {
-            _currentByAssociation.Remove(associationId);
+            _currentByGroup.Remove(associationId);
             var ready = new List<ImportBatch>();
             foreach (var batch in _batches.Values.Where(b => b.AssociationId == associationId))
             {
@@ -125,6 +177,56 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
         }
     }
 
+    /// <summary>
+    /// Seals every open batch that has been quiet for <paramref name="quietPeriod"/> (<see cref="ImportBatch.IsQuiet"/>)
+    /// and returns them claimed for closing.
+    /// </summary>
+    public IReadOnlyList<ImportBatch> ClaimQuiet(TimeSpan quietPeriod)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            var ready = new List<ImportBatch>();
+            foreach (var batch in _batches.Values)
+            {
+                if (batch.IsQuiet(now, quietPeriod))
+                {
+                    batch.Seal();
+                    RemoveCurrent(batch);
+                    if (batch.TryClaimForClose())
+                    {
+                        ready.Add(batch);
+                    }
+                }
+            }
+
+            return ready;
+        }
+    }
+
+    /// <summary>
+    /// The gateway is stopping: seals every batch and returns those to close now; one with stores still in flight is
+    /// closed by the last of them.
+    /// </summary>
+    public IReadOnlyList<ImportBatch> SealAll()
+    {
+        lock (_lock)
+        {
+            _currentByGroup.Clear();
+            var ready = new List<ImportBatch>();
+            foreach (var batch in _batches.Values)
+            {
+                batch.Seal();
+                if (batch.TryClaimForClose())
+                {
+                    ready.Add(batch);
+                }
+            }
+
+            return ready;
+        }
+    }
+
     /// <summary>Claims every sealed batch that nobody is closing (a close that failed earlier).</summary>
     public IReadOnlyList<ImportBatch> ClaimUnclosed()
     {
@@ -151,6 +253,8 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
             if (_batches.Remove(batchId, out var batch))
             {
                 RemoveCurrent(batch);
+                _groupOf.Remove(batchId);
+                _markers.Remove(batchId);
             }
         }
     }
@@ -210,9 +314,9 @@ public sealed class OpenBatchRegistry(IIdGenerator ids, TimeProvider time, IOpti
 
     private void RemoveCurrent(ImportBatch batch)
     {
-        if (_currentByAssociation.TryGetValue(batch.AssociationId, out var current) && ReferenceEquals(current, batch))
+        if (_groupOf.TryGetValue(batch.Id, out var group) && _currentByGroup.TryGetValue(group, out var current) && ReferenceEquals(current, batch))
         {
-            _currentByAssociation.Remove(batch.AssociationId);
+            _currentByGroup.Remove(group);
         }
     }
 }

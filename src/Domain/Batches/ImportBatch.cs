@@ -26,6 +26,7 @@ public sealed class ImportBatch
         CalledAeTitle = calledAeTitle;
         AssociationId = associationId;
         OpenedAt = openedAt;
+        LastActivityAt = openedAt;
         Limits = limits;
     }
 
@@ -40,6 +41,9 @@ public sealed class ImportBatch
     public DateTimeOffset OpenedAt { get; }
 
     public DateTimeOffset? ClosedAt { get; private set; }
+
+    /// <summary>When a store last took or gave back a place in the batch (see <see cref="IsQuiet"/>).</summary>
+    public DateTimeOffset LastActivityAt { get; private set; }
 
     public BatchLimits Limits { get; }
 
@@ -119,6 +123,22 @@ public sealed class ImportBatch
     }
 
     public void Seal() => IsSealed = true;
+
+    /// <summary>Records that a store took or gave back a place now; the quiet period counts from the latest.</summary>
+    public void Touch(DateTimeOffset now)
+    {
+        if (now > LastActivityAt)
+        {
+            LastActivityAt = now;
+        }
+    }
+
+    /// <summary>
+    /// Open, with nothing in flight and no store for <paramref name="quietPeriod"/>: a batch coalescing associations
+    /// (<see cref="GroupingPolicy.PerCallingAeAndStudy"/>) is then sealed, since its sender has most likely finished.
+    /// </summary>
+    public bool IsQuiet(DateTimeOffset now, TimeSpan quietPeriod) =>
+        !IsSealed && !IsClosed && Pending == 0 && now - LastActivityAt >= quietPeriod;
 
     /// <summary>Claims the batch for closing when it is sealed, nothing is in flight and nobody claimed it yet.</summary>
     public bool TryClaimForClose()

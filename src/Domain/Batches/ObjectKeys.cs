@@ -14,6 +14,12 @@ public static class ObjectKeys
     public const string ManifestSuffix = ".json";
     public const string InstanceSuffix = ".dcm";
 
+    /// <summary>
+    /// Where a marker lives while its batch is open, so that recovery after a crash lists only open batches. Outside
+    /// <see cref="ManifestsRoot"/>, whose object-created events start imports.
+    /// </summary>
+    public const string OpenMarkersRoot = "open-batches/";
+
     /// <summary><c>dicom/{yyyy}/{MM}/{dd}/{batchId}/</c>, always ending with '/' so one batch never matches another.</summary>
     public static string BatchPrefix(BatchId batchId)
     {
@@ -27,6 +33,18 @@ public static class ObjectKeys
 
     /// <summary><c>batches/{batchId}.json</c>: writing it closes the batch and triggers its import.</summary>
     public static string Manifest(BatchId batchId) => ManifestsRoot + batchId.Value + ManifestSuffix;
+
+    /// <summary><c>open-batches/{batchId}.json</c>: present from the batch's first store until its manifest is written.</summary>
+    public static string OpenMarker(BatchId batchId) => OpenMarkersRoot + batchId.Value + ManifestSuffix;
+
+    /// <summary>The batch an open-batch marker key names, or false when the key is not a marker key.</summary>
+    public static bool TryParseOpenMarker(string key, out BatchId batchId)
+    {
+        batchId = default;
+        return key.StartsWith(OpenMarkersRoot, StringComparison.Ordinal)
+            && key.EndsWith(ManifestSuffix, StringComparison.Ordinal)
+            && BatchId.TryParse(key[OpenMarkersRoot.Length..^ManifestSuffix.Length], out batchId);
+    }
 
     /// <summary>The batch a manifest key names, or false when the key is not a manifest key.</summary>
     public static bool TryParseManifest(string key, out BatchId batchId)

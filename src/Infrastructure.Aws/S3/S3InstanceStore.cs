@@ -138,6 +138,20 @@ public sealed class S3InstanceStore(
         while (!string.IsNullOrEmpty(continuation));
     }
 
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        try
+        {
+            // S3 answers 204 whether or not the key existed.
+            await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken);
+        }
+        catch (Exception e) when (S3StoreFailure.Is(e))
+        {
+            throw S3StoreFailure.Wrap("DeleteObject", key, e);
+        }
+    }
+
     public string LocationOf(string keyOrPrefix) => $"s3://{Bucket}/{keyOrPrefix}";
 
     /// <summary>

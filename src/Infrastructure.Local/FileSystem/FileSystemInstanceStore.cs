@@ -122,6 +122,23 @@ public sealed class FileSystemInstanceStore : IInstanceStore, IDisposable
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKeyValidator.EnsureValid(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        _root.EnsureWritable();
+        try
+        {
+            File.Delete(_root.PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No folder, so no object: deleting nothing is not an error.
+        }
+
+        return Task.CompletedTask;
+    }
+
     public string LocationOf(string keyOrPrefix) => _root.LocationOf(keyOrPrefix);
 
     public void Dispose()

@@ -23,6 +23,12 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
     /// <summary>When set, committing an upload of a key it matches throws <see cref="IOException"/>.</summary>
     public Func<string, bool>? FailCommits { get; set; }
 
+    /// <summary>When set, deleting a key it matches throws <see cref="IOException"/>.</summary>
+    public Func<string, bool>? FailDeletes { get; set; }
+
+    /// <summary>Every prefix listed, in order (what a scan costs).</summary>
+    public ConcurrentQueue<string> ListedPrefixes { get; } = new();
+
     public int OpenUploads => Volatile.Read(ref _openUploads);
 
     private DateTimeOffset Now => time.GetUtcNow();
@@ -63,6 +69,7 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
 
     public async IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ListedPrefixes.Enqueue(prefix);
         foreach (var key in _objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -73,6 +80,17 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
         }
 
         await Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        if (FailDeletes?.Invoke(key) == true)
+        {
+            throw new IOException($"injected delete failure for {key}");
+        }
+
+        _objects.TryRemove(key, out _);
+        return Task.CompletedTask;
     }
 
     public string LocationOf(string keyOrPrefix) => Root + keyOrPrefix;

@@ -156,7 +156,7 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
     }
 
     [Fact]
-    public void GivenGatewayTaskRole_WhenReadingItsPolicy_ThenItMayPutAndReadTheDicomBucketButNotDeleteAndReadJobsOnly()
+    public void GivenGatewayTaskRole_WhenReadingItsPolicy_ThenItMayPutAndReadTheDicomBucketDeleteOnlyOpenBatchMarkersAndReadJobsOnly()
     {
         var taskRole = app.Single("AWS::ECS::TaskDefinition").Props().GetProperty("TaskRoleArn").Target()!;
         var statements = app.StatementsOfRole(taskRole);
@@ -164,8 +164,11 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Contains("s3:PutObject", actions);
         Assert.Contains("s3:GetObject", actions);
         Assert.Contains("s3:ListBucket", actions);
-        // Issue #23 item 7: no code path of the Gateway deletes; versions and objects stay.
-        Assert.DoesNotContain(actions, a => a.StartsWith("s3:Delete", StringComparison.Ordinal) || a == "s3:*" || a == "s3:PutLifecycleConfiguration");
+        // Issue #23 item 7: instances, manifests and versions stay; the only delete is of open-batch markers (issue #27).
+        Assert.DoesNotContain(actions, a => a.StartsWith("s3:DeleteObjectVersion", StringComparison.Ordinal) || a == "s3:*" || a == "s3:PutLifecycleConfiguration");
+        var delete = Assert.Single(statements, s => s.GetProperty("Action").Strings().Any(a => a.StartsWith("s3:Delete", StringComparison.Ordinal)));
+        Assert.Equal(["s3:DeleteObject"], delete.GetProperty("Action").Strings());
+        Assert.EndsWith("/open-batches/*", delete.GetProperty("Resource").JoinText(), StringComparison.Ordinal);
         Assert.Contains("s3:AbortMultipartUpload", actions);
         Assert.Contains("dynamodb:Query", actions);
         Assert.DoesNotContain(actions, a => a is "dynamodb:DeleteItem" or "dynamodb:BatchWriteItem" or "dynamodb:Scan" or "dynamodb:*");

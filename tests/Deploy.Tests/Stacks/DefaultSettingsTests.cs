@@ -96,7 +96,8 @@ public sealed class DefaultSettingsTests(DefaultApp app)
         Assert.Contains("container-assets", gateway.GetProperty("Image").JoinText(), StringComparison.Ordinal);
         var environment = gateway.GetProperty("Environment").EnumerateArray()
             .ToDictionary(e => e.GetProperty("Name").GetString()!, e => e.GetProperty("Value").JoinText());
-        Assert.Equal("PerAssociation", environment["GATEWAY__BATCHING__POLICY"]);
+        Assert.Equal("PerCallingAeAndStudy", environment["GATEWAY__BATCHING__POLICY"]);
+        Assert.Equal("00:00:30", environment["GATEWAY__BATCHING__QUIETPERIOD"]);
     }
 
     private static bool Covers(JsonElement entry, int port)

@@ -10,6 +10,45 @@ public sealed class ImportBatchTests
     private static readonly DateTimeOffset Opened = new(2026, 11, 28, 5, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public void GivenAnOpenBatch_WhenTimePassesWithoutAStore_ThenItIsQuietOnlyOnceTheQuietPeriodHasPassedSinceTheLastActivity()
+    {
+        var batch = NewBatch();
+        var quiet = TimeSpan.FromSeconds(30);
+        batch.Reserve();
+        batch.Touch(Opened.AddSeconds(10));
+        batch.Complete(Instance(batch, 1, 100));
+        batch.Touch(Opened.AddSeconds(20));
+
+        Assert.Equal(Opened.AddSeconds(20), batch.LastActivityAt);
+        Assert.False(batch.IsQuiet(Opened.AddSeconds(49), quiet));
+        Assert.True(batch.IsQuiet(Opened.AddSeconds(50), quiet));
+    }
+
+    [Fact]
+    public void GivenAStoreInFlightOrASealedBatch_WhenLongPastTheQuietPeriod_ThenItIsNotQuiet()
+    {
+        var inFlight = NewBatch();
+        inFlight.Reserve();
+        var sealedBatch = NewBatch();
+        sealedBatch.Seal();
+        var later = Opened.AddHours(1);
+
+        Assert.False(inFlight.IsQuiet(later, TimeSpan.FromSeconds(30)));
+        Assert.False(sealedBatch.IsQuiet(later, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void GivenAnEarlierTime_WhenTouched_ThenTheLastActivityDoesNotGoBack()
+    {
+        var batch = NewBatch();
+        batch.Touch(Opened.AddSeconds(5));
+
+        batch.Touch(Opened.AddSeconds(1));
+
+        Assert.Equal(Opened.AddSeconds(5), batch.LastActivityAt);
+    }
+
+    [Fact]
     public void GivenANewBatch_WhenInstancesAreAdded_ThenCountAndBytesFollowAndThePrefixEndsWithSlash()
     {
         var batch = NewBatch();

@@ -95,4 +95,18 @@ public sealed class ObjectKeysTests
             Assert.DoesNotContain('/', key[prefix.Length..]);
         }
     }
+
+    [Fact]
+    public void GivenABatch_WhenItsOpenMarkerKeyIsBuiltAndParsed_ThenItNamesTheBatchOutsideTheManifestsAndInstances()
+    {
+        var key = ObjectKeys.OpenMarker(Batch);
+
+        Assert.True(ObjectKeys.TryParseOpenMarker(key, out var parsed));
+        Assert.Equal(Batch, parsed);
+        Assert.StartsWith(ObjectKeys.OpenMarkersRoot, key, StringComparison.Ordinal);
+        Assert.False(ObjectKeys.TryParseManifest(key, out _));
+        Assert.False(ObjectKeys.TryParseInstance(key, out _));
+        Assert.False(ObjectKeys.TryParseOpenMarker(ObjectKeys.Manifest(Batch), out _));
+        Assert.False(ObjectKeys.TryParseOpenMarker(ObjectKeys.OpenMarkersRoot + "not-a-batch.json", out _));
+    }
 }

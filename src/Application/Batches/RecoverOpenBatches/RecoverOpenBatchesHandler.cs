@@ -1,4 +1,3 @@
-using System.Globalization;
 using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Application.Instances;
@@ -15,6 +14,7 @@ public sealed partial class RecoverOpenBatchesHandler(
     OpenBatchRegistry registry,
     BatchCloser closer,
     BatchManifestWriter writer,
+    OpenBatchMarkers markers,
     IInstanceStore store,
     TimeProvider time,
     IOptions<BatchingOptions> options,
@@ -35,45 +35,46 @@ public sealed partial class RecoverOpenBatchesHandler(
 
         var now = time.GetUtcNow();
         var quiet = command.QuietPeriod ?? options.Value.RecoveryQuietPeriod;
-        var days = command.LookbackDays ?? options.Value.RecoveryLookbackDays;
         var reader = new StoredInstanceReader(store);
-        for (var d = days; d >= 0; d--)
+        var open = new List<(BatchId BatchId, DateTimeOffset WrittenAt)>();
+        await foreach (var marker in markers.ListAsync(cancellationToken))
         {
-            var day = now.UtcDateTime.Date.AddDays(-d);
-            var prefix = string.Create(CultureInfo.InvariantCulture, $"{ObjectKeys.InstancesRoot}{day:yyyy}/{day:MM}/{day:dd}/");
-            foreach (var (batchId, objects) in await ListBatchesAsync(prefix, cancellationToken))
-            {
-                if (registry.Contains(batchId)
-                    || objects.Max(o => o.LastModified) > now - quiet
-                    || await store.GetInfoAsync(ObjectKeys.Manifest(batchId), cancellationToken) is not null)
-                {
-                    continue;
-                }
+            open.Add(marker);
+        }
 
-                results.Add(await RecoverAsync(batchId, objects, reader, cancellationToken));
+        foreach (var (batchId, writtenAt) in open)
+        {
+            if (registry.Contains(batchId))
+            {
+                continue;
             }
+
+            if (await store.GetInfoAsync(ObjectKeys.Manifest(batchId), cancellationToken) is not null)
+            {
+                // Closed, but its marker outlived it (a failed delete, or a crash between the two).
+                await markers.DeleteAsync(batchId, cancellationToken);
+                continue;
+            }
+
+            var objects = new List<StoredObjectInfo>();
+            await foreach (var o in store.ListAsync(ObjectKeys.BatchPrefix(batchId), cancellationToken))
+            {
+                if (ObjectKeys.TryParseInstance(o.Key, out var owner) && owner == batchId)
+                {
+                    objects.Add(o);
+                }
+            }
+
+            var newest = objects.Count == 0 ? writtenAt : objects.Max(o => o.LastModified);
+            if (newest > now - quiet)
+            {
+                continue;
+            }
+
+            results.Add(await RecoverAsync(batchId, objects, reader, cancellationToken));
         }
 
         return new RecoverOpenBatchesResult(results);
-    }
-
-    private async Task<List<(BatchId, List<StoredObjectInfo>)>> ListBatchesAsync(string prefix, CancellationToken cancellationToken)
-    {
-        var byBatch = new Dictionary<BatchId, List<StoredObjectInfo>>();
-        await foreach (var o in store.ListAsync(prefix, cancellationToken))
-        {
-            if (ObjectKeys.TryParseInstance(o.Key, out var batchId))
-            {
-                if (!byBatch.TryGetValue(batchId, out var list))
-                {
-                    byBatch[batchId] = list = [];
-                }
-
-                list.Add(o);
-            }
-        }
-
-        return [.. byBatch.OrderBy(b => b.Key.Value, StringComparer.Ordinal).Select(b => (b.Key, b.Value))];
     }
 
     private async Task<RecoveredBatch> RecoverAsync(BatchId batchId, List<StoredObjectInfo> objects, StoredInstanceReader reader, CancellationToken cancellationToken)
@@ -119,6 +120,8 @@ public sealed partial class RecoverOpenBatchesHandler(
 
         if (batch is null)
         {
+            // Nothing importable was committed (the process died before its first commit completed).
+            await markers.DeleteAsync(batchId, cancellationToken);
             return new RecoveredBatch(batchId.Value, null, 0, skipped);
         }
 

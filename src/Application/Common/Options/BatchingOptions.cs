@@ -11,12 +11,16 @@ public sealed class BatchingOptions
 
     public long MaxBytes { get; set; } = BatchLimits.DefaultMaxBytes;
 
-    /// <summary>How many days back (besides today) start-up recovery looks for batches left open by a crash.</summary>
-    public int RecoveryLookbackDays { get; set; } = 2;
+    /// <summary>
+    /// Under <see cref="GroupingPolicy.PerCallingAeAndStudy"/>, a batch no store joined for this long is closed: the
+    /// sender has most likely sent the whole study. Longer coalesces slower senders; shorter starts imports sooner.
+    /// </summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Recovery leaves alone a batch whose newest object is younger than this: with several gateways sharing one
-    /// bucket, a young batch without a manifest may still be open in another process.
+    /// bucket, a young batch without a manifest may still be open in another process. Longer than
+    /// <see cref="QuietPeriod"/>, or another gateway could close a batch that is still coalescing.
     /// </summary>
     public TimeSpan RecoveryQuietPeriod { get; set; } = TimeSpan.FromMinutes(5);
 

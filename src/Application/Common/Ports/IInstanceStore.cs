@@ -30,6 +30,13 @@ public interface IInstanceStore
     IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Removes the object; nothing happens when there is none. Used for bookkeeping objects (open-batch markers), never
+    /// for instances or manifests. A store may bring back an object deleted just before a crash (the file system
+    /// store's journal replays recent commits), so a caller treats a deleted object that reappears as harmless.
+    /// </summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The URI the import service reads a key or prefix at (s3://bucket/key, or file:///…); a prefix's URI is a prefix of
     /// its keys' URIs.
     /// </summary>

@@ -11,12 +11,13 @@ namespace ImagingGateway.Application.Instances.StoreInstance;
 
 /// <summary>
 /// Opens the store session of one C-STORE: a place in the association's batch and an upload under the instance's
-/// key, ready for the data set's segments.
+/// key, ready for the data set's segments. When batches are grouped by study, both wait for the data set's header.
 /// </summary>
 public sealed class StoreInstanceHandler(
     OpenBatchRegistry registry,
     BatchCloser closer,
     IInstanceStore store,
+    OpenBatchMarkers markers,
     TimeProvider time,
     IOptions<ReceiveOptions> receiveOptions,
     ILogger<StoreInstanceSession> logger) : ICommandHandler<StoreInstanceCommand, StoreInstanceSession>
@@ -26,12 +27,18 @@ public sealed class StoreInstanceHandler(
         var calling = AeTitle.Parse(command.CallingAeTitle, nameof(command.CallingAeTitle));
         var called = AeTitle.Parse(command.CalledAeTitle, nameof(command.CalledAeTitle));
         var sopInstanceUid = DomainUid.Parse(command.SopInstanceUid, nameof(command.SopInstanceUid));
+        var reservation = registry.GroupsByStudy ? null : registry.Reserve(command.AssociationId, calling, called);
         var session = new StoreInstanceSession(
-            command, calling, called, sopInstanceUid, registry.Reserve(command.AssociationId, calling, called),
-            registry, closer, time, receiveOptions.Value.MaxInflatedDataSetBytes, logger);
+            command, calling, called, sopInstanceUid, reservation,
+            registry, closer, store, markers, time, receiveOptions.Value.MaxInflatedDataSetBytes, logger);
+        if (reservation is null)
+        {
+            return session;
+        }
+
         try
         {
-            await session.OpenAsync(store, cancellationToken);
+            await session.OpenAsync(cancellationToken);
         }
         catch
         {

@@ -21,6 +21,12 @@ namespace ImagingGateway.Application.Instances.StoreInstance;
 /// on to the upload, never held; the upload is committed only when the header fits the command and the data set is well
 /// formed, and 0x0000 is returned only after the commit. A refused or failed data set is still taken to its end, and
 /// ignored, so the association goes on. The session holds the instance's place in its batch until it ends.
+/// <para>
+/// When batches are grouped by study (<see cref="GroupingPolicy.PerCallingAeAndStudy"/>) the batch, and so the key, is
+/// known only once the header gives the Study Instance UID: until then the received bytes are held (at most the
+/// header, <see cref="InstanceChecks.MaxHeaderBytes"/>; usually the first segment already holds it), and the place
+/// and the upload are taken then.
+/// </para>
 /// </summary>
 public sealed partial class StoreInstanceSession : IAsyncDisposable
 {
@@ -28,23 +34,29 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
     private readonly AeTitle _calling;
     private readonly AeTitle _called;
     private readonly DomainUid _sopInstanceUid;
-    private readonly BatchReservation _reservation;
     private readonly OpenBatchRegistry _registry;
     private readonly BatchCloser _closer;
+    private readonly IInstanceStore _store;
+    private readonly OpenBatchMarkers _markers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _key;
     private readonly InstanceHeaderReader _header;
     private readonly DataSetStructureWalker _walker;
+    private BatchReservation? _reservation;
+    private string? _key;
+    private ArrayBufferWriter<byte>? _held;
+    private bool _opened;
     private IInstanceUpload? _upload;
     private Part10FileWriter? _writer;
     private (DimseStatus Status, string Detail)? _refusal;
     private Exception? _storeFailure;
     private bool _ended;
 
+    /// <param name="reservation">The instance's place, or null when it can be taken only once the header is read.</param>
     internal StoreInstanceSession(
-        StoreInstanceCommand command, AeTitle calling, AeTitle called, DomainUid sopInstanceUid, BatchReservation reservation,
-        OpenBatchRegistry registry, BatchCloser closer, TimeProvider time, long maxInflatedBytes, ILogger logger)
+        StoreInstanceCommand command, AeTitle calling, AeTitle called, DomainUid sopInstanceUid, BatchReservation? reservation,
+        OpenBatchRegistry registry, BatchCloser closer, IInstanceStore store, OpenBatchMarkers markers, TimeProvider time,
+        long maxInflatedBytes, ILogger logger)
     {
         _command = command;
         _calling = calling;
@@ -53,17 +65,19 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         _reservation = reservation;
         _registry = registry;
         _closer = closer;
+        _store = store;
+        _markers = markers;
         _time = time;
         _logger = logger;
-        _key = reservation.Batch.KeyFor(sopInstanceUid);
+        _key = reservation?.Batch.KeyFor(sopInstanceUid);
         var syntax = TransferSyntax.Lookup(command.TransferSyntaxUid);
         _header = InstanceHeaderReader.ForDataSet(syntax, InstanceChecks.HeaderOptions, InstanceChecks.MaxHeaderBytes, maxInflatedBytes);
         // A deflated data set (PS3.5 A.5) is inflated as it arrives, so a bomb is refused before anything is stored.
         _walker = new DataSetStructureWalker(syntax, maxInflatedBytes);
     }
 
-    /// <summary>The batch the instance goes into.</summary>
-    public string BatchId => _reservation.Batch.Id.Value;
+    /// <summary>The batch the instance goes into; null while it waits for its header to pick one.</summary>
+    public string? BatchId => _reservation?.Batch.Id.Value;
 
     /// <summary>Data set bytes written so far.</summary>
     public long Length { get; private set; }
@@ -76,7 +90,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_ended, this);
         Length += segment.Length;
-        if (_writer is null || _refusal is not null)
+        if (_refusal is not null || (_opened && _writer is null))
         {
             return ValueTask.CompletedTask;
         }
@@ -100,6 +114,22 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         {
             _refusal = Refusal(error);
             return ValueTask.CompletedTask;
+        }
+
+        if (!_opened)
+        {
+            if (_header.Result is null)
+            {
+                _held ??= new ArrayBufferWriter<byte>();
+                foreach (var memory in segment)
+                {
+                    _held.Write(memory.Span);
+                }
+
+                return ValueTask.CompletedTask;
+            }
+
+            return OpenThenWriteAsync(segment, cancellationToken);
         }
 
         return segment.IsSingleSegment ? WriteToUploadAsync(segment.First, cancellationToken) : WriteToUploadAsync(segment, cancellationToken);
@@ -160,8 +190,9 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
     internal static bool IsStoreFailure(Exception ex) => ex is IOException or UnauthorizedAccessException or TimeoutException;
 
     /// <summary>Opens the upload and writes the file meta information (PS3.10 7.1); a store failure is kept for the answer.</summary>
-    internal async Task OpenAsync(IInstanceStore store, CancellationToken cancellationToken)
+    internal async Task OpenAsync(CancellationToken cancellationToken)
     {
+        _opened = true;
         var meta = DicomFileMetaInformation.Create(_command.SopClassUid, _command.SopInstanceUid, _command.TransferSyntaxUid, _calling.Value) with
         {
             SendingApplicationEntityTitle = _calling.Value,
@@ -169,7 +200,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         };
         try
         {
-            _upload = await store.BeginPutAsync(_key, cancellationToken);
+            _upload = await _store.BeginPutAsync(_key!, cancellationToken);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -185,6 +216,30 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         catch (Exception ex) when (IsStoreFailure(ex))
         {
             _storeFailure = ex;
+        }
+    }
+
+    /// <summary>The header is accepted: takes the place in the study's batch, opens the upload, and writes what was held.</summary>
+    private async Task OpenForStudyAsync(CancellationToken cancellationToken)
+    {
+        var study = DomainUid.Parse(_header.Result!.Header!.StudyInstanceUid);
+        _reservation = _registry.Reserve(_command.AssociationId, _calling, _called, study);
+        _key = _reservation.Batch.KeyFor(_sopInstanceUid);
+        await OpenAsync(cancellationToken);
+        if (_writer is not null && _storeFailure is null && _held is { WrittenCount: > 0 } held)
+        {
+            await WriteToUploadAsync(held.WrittenMemory, cancellationToken);
+        }
+
+        _held = null;
+    }
+
+    private async ValueTask OpenThenWriteAsync(ReadOnlySequence<byte> segment, CancellationToken cancellationToken)
+    {
+        await OpenForStudyAsync(cancellationToken);
+        if (_writer is not null && _storeFailure is null)
+        {
+            await WriteToUploadAsync(segment, cancellationToken);
         }
     }
 
@@ -214,7 +269,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
 
     private async Task<(StoreInstanceResult, ReceivedInstance?)> FinishAsync(CancellationToken cancellationToken)
     {
-        if (_writer is null)
+        if (_opened && _writer is null)
         {
             return (OutOfResources(_storeFailure!), null);
         }
@@ -237,16 +292,26 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
             return (StoreInstanceResult.Failure(refusal.Status, refusal.Detail, BatchId), null);
         }
 
-        if (_storeFailure is not null)
+        if (!_opened)
         {
-            return (OutOfResources(_storeFailure), null);
+            // A data set shorter than the header's stop tag: its study is known only now.
+            await OpenForStudyAsync(cancellationToken);
         }
 
+        if (_storeFailure is not null || _writer is null)
+        {
+            return (OutOfResources(_storeFailure!), null);
+        }
+
+        // The batch's open-batch marker is written alongside its first commit, so it costs no round trip of its own.
+        var marker = _registry.EnsureMarker(_reservation!.Batch, b => _markers.WriteAsync(b, CancellationToken.None));
         StoredObjectInfo info;
         try
         {
             await _writer.FlushAsync(cancellationToken);
             info = await _upload!.CommitAsync(cancellationToken);
+            // Without its marker a crash could leave the batch unimported: no success before the marker is durable.
+            await marker;
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -256,7 +321,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         var header = _header.Result!.Header!;
         var instance = new ReceivedInstance(
             _reservation.Batch.Id,
-            _key,
+            _key!,
             info.Size,
             info.Checksum ?? string.Empty,
             DomainUid.Parse(_command.SopClassUid),
@@ -269,7 +334,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
             _called,
             _command.AssociationId,
             _time.GetUtcNow());
-        LogStored(_logger, _command.AssociationId, _command.SopInstanceUid, _key, info.Size);
+        LogStored(_logger, _command.AssociationId, _command.SopInstanceUid, _key!, info.Size);
         return (new StoreInstanceResult(DimseStatus.Success, null, null, BatchId, _key, info.Size, info.Checksum), instance);
     }
 
@@ -286,14 +351,15 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
 
     private StoreInstanceResult OutOfResources(Exception ex)
     {
-        LogStoreFailed(_logger, ex, _command.AssociationId, _command.SopInstanceUid, _key);
+        LogStoreFailed(_logger, ex, _command.AssociationId, _command.SopInstanceUid, _key ?? "(no key yet)");
         return StoreInstanceResult.Failure(DimseStatus.OutOfResources, $"instance could not be stored: {ex.Message}", BatchId);
     }
 
     /// <summary>Gives the batch place back, with the instance when it was stored, and closes the batch when that filled it.</summary>
     private async ValueTask ReleaseAsync(ReceivedInstance? stored, CancellationToken cancellationToken)
     {
-        if (_registry.Complete(_reservation, stored) is not { } full)
+        _held = null;
+        if (_reservation is null || _registry.Complete(_reservation, stored) is not { } full)
         {
             return;
         }

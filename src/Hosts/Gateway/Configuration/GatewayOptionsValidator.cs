@@ -171,14 +171,19 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{P}Batching:RecoveryQuietPeriod: must not be negative, got {o.Batching.RecoveryQuietPeriod}");
         }
 
-        if (o.Batching.RecoveryLookbackDays is < 0 or > 366)
-        {
-            errors.Add($"{P}Batching:RecoveryLookbackDays: must be between 0 and 366, got {o.Batching.RecoveryLookbackDays}");
-        }
-
         if (!Enum.IsDefined(o.Batching.Policy))
         {
-            errors.Add($"{P}Batching:Policy: must be PerAssociation or PerInstance, got {o.Batching.Policy}");
+            errors.Add($"{P}Batching:Policy: must be PerAssociation, PerInstance or PerCallingAeAndStudy, got {o.Batching.Policy}");
+        }
+
+        if (o.Batching.QuietPeriod <= TimeSpan.Zero)
+        {
+            errors.Add($"{P}Batching:QuietPeriod: must be positive, got {o.Batching.QuietPeriod}");
+        }
+        else if (o.Batching.Policy == GroupingPolicy.PerCallingAeAndStudy && o.Batching.RecoveryQuietPeriod <= o.Batching.QuietPeriod)
+        {
+            // Otherwise another gateway's recovery could close a batch this one is still coalescing.
+            errors.Add($"{P}Batching:RecoveryQuietPeriod: must be longer than Batching:QuietPeriod ({o.Batching.QuietPeriod}) with PerCallingAeAndStudy, got {o.Batching.RecoveryQuietPeriod}");
         }
 
         var healthImaging = o.Adapters.Imaging == ImagingAdapter.HealthImaging;

@@ -58,7 +58,7 @@ public static class GatewayComposition
                 batching.Policy = options.Batching.Policy;
                 batching.MaxFiles = options.Batching.MaxFiles;
                 batching.MaxBytes = options.Batching.MaxBytes;
-                batching.RecoveryLookbackDays = options.Batching.RecoveryLookbackDays;
+                batching.QuietPeriod = options.Batching.QuietPeriod;
                 batching.RecoveryQuietPeriod = options.Batching.RecoveryQuietPeriod;
             },
             receive => receive.MaxInflatedDataSetBytes = options.MaxInflatedDataSetBytes);

@@ -161,6 +161,7 @@ public static class GatewayHost
         {
             services.AddHostedService(sp => sp.GetRequiredService<CommitmentReporter>());
         }
+        services.AddHostedService<QuietBatchService>();
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)

@@ -75,22 +75,59 @@ public sealed class RecoverOpenBatchesHandlerTests
     }
 
     [Fact]
-    public async Task GivenClosedBatchesAndOldOnes_WhenRecovering_ThenOnlyUnclosedOnesWithinTheLookbackAreClosed()
+    public async Task GivenClosedBatchesAndOpenOnesOfAnyAge_WhenRecovering_ThenEveryOpenOneIsClosedAndOnlyMarkersAndOpenBatchesAreListed()
     {
         await using var crashed = new TestHost();
         await StoreInstanceHandlerTests.StoreAsync(crashed, "closed", 1);
         await crashed.Mediator.Send(new CloseAssociationBatchesCommand("closed", "A-RELEASE"));
-        await StoreInstanceHandlerTests.StoreAsync(crashed, "open-old", 2);
-        crashed.Time.Advance(TimeSpan.FromDays(3));
-        await StoreInstanceHandlerTests.StoreAsync(crashed, "open-new", 3);
+        var old = await StoreInstanceHandlerTests.StoreAsync(crashed, "open-old", 2);
+        crashed.Time.Advance(TimeSpan.FromDays(30));
+        var recent = await StoreInstanceHandlerTests.StoreAsync(crashed, "open-new", 3);
         await using var restarted = new TestHost(sharingStoreWith: crashed);
         restarted.Time.Advance(TimeSpan.FromMinutes(10));
+        while (restarted.Store.ListedPrefixes.TryDequeue(out _))
+        {
+        }
 
-        var withDefault = await restarted.Mediator.Send(new RecoverOpenBatchesCommand());
-        var withLongerLookback = await restarted.Mediator.Send(new RecoverOpenBatchesCommand(LookbackDays: 5));
+        var result = await restarted.Mediator.Send(new RecoverOpenBatchesCommand());
 
-        Assert.Equal(Seed.SopUid(3), Assert.Single(RecoveredSops(restarted, withDefault)));
-        Assert.Equal(Seed.SopUid(2), Assert.Single(RecoveredSops(restarted, withLongerLookback)));
+        Assert.Equal([Seed.SopUid(2), Seed.SopUid(3)], RecoveredSops(restarted, result).Order(StringComparer.Ordinal));
+        string[] openPrefixes = [ObjectKeys.BatchPrefix(BatchId.Parse(old.BatchId!)), ObjectKeys.BatchPrefix(BatchId.Parse(recent.BatchId!))];
+        Assert.Equal([ObjectKeys.OpenMarkersRoot, .. openPrefixes], restarted.Store.ListedPrefixes);
+        Assert.DoesNotContain(restarted.Store.Keys, k => k.StartsWith(ObjectKeys.OpenMarkersRoot, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GivenAMarkerThatOutlivedItsClosedBatch_WhenRecovering_ThenItIsDeletedAndNothingIsClosedAgain()
+    {
+        await using var host = new TestHost();
+        var stored = await StoreInstanceHandlerTests.StoreAsync(host, "assoc-1", 1);
+        var marker = ObjectKeys.OpenMarker(BatchId.Parse(stored.BatchId!));
+        host.Store.FailDeletes = k => k == marker;
+        await host.Mediator.Send(new CloseAssociationBatchesCommand("assoc-1", "A-RELEASE"));
+        Assert.True(host.Store.Exists(marker));
+        host.Store.FailDeletes = null;
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+
+        var result = await host.Mediator.Send(new RecoverOpenBatchesCommand());
+
+        Assert.Empty(result.Batches);
+        Assert.False(host.Store.Exists(marker));
+    }
+
+    [Fact]
+    public async Task GivenAMarkerWhoseBatchNeverCommittedAnInstance_WhenRecoveredAfterTheQuietPeriod_ThenTheMarkerIsDeletedWithoutAManifest()
+    {
+        await using var host = new TestHost();
+        var batchId = BatchId.New(host.Time.GetUtcNow());
+        host.Store.Put(ObjectKeys.OpenMarker(batchId), "{}"u8.ToArray());
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+
+        var recovered = Assert.Single((await host.Mediator.Send(new RecoverOpenBatchesCommand())).Batches);
+
+        Assert.Equal(0, recovered.InstanceCount);
+        Assert.Null(recovered.ManifestKey);
+        Assert.Empty(host.Store.Keys);
     }
 
     [Fact]
@@ -127,13 +164,13 @@ public sealed class RecoverOpenBatchesHandlerTests
     }
 
     [Fact]
-    public async Task GivenANegativeLookback_WhenRecovering_ThenValidationNamesLookbackDays()
+    public async Task GivenANegativeQuietPeriod_WhenRecovering_ThenValidationNamesQuietPeriod()
     {
         await using var host = new TestHost();
 
-        var ex = await Assert.ThrowsAsync<RequestValidationException>(async () => await host.Mediator.Send(new RecoverOpenBatchesCommand(LookbackDays: -1)));
+        var ex = await Assert.ThrowsAsync<RequestValidationException>(async () => await host.Mediator.Send(new RecoverOpenBatchesCommand(QuietPeriod: TimeSpan.FromSeconds(-1))));
 
-        Assert.Equal(nameof(RecoverOpenBatchesCommand.LookbackDays), Assert.Single(ex.Failures).Field);
+        Assert.Equal(nameof(RecoverOpenBatchesCommand.QuietPeriod), Assert.Single(ex.Failures).Field);
     }
 
     private static IEnumerable<string> RecoveredSops(TestHost host, RecoverOpenBatchesResult result) =>

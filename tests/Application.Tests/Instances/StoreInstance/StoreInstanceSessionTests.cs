@@ -115,7 +115,7 @@ public sealed class StoreInstanceSessionTests
     private static async Task<StoreInstanceSession> OpenAsync(TestHost host, IInstanceStore store)
     {
         var handler = new StoreInstanceHandler(
-            host.Registry, host.Get<BatchCloser>(), store, host.Time, host.Get<IOptions<ReceiveOptions>>(), NullLogger<StoreInstanceSession>.Instance);
+            host.Registry, host.Get<BatchCloser>(), store, host.Get<OpenBatchMarkers>(), host.Time, host.Get<IOptions<ReceiveOptions>>(), NullLogger<StoreInstanceSession>.Instance);
         return await handler.Handle(StoreInstanceHandlerTests.Command("assoc-1", Seed.SopUid(1)), CancellationToken.None);
     }
 
@@ -154,6 +154,7 @@ public sealed class StoreInstanceSessionTests
 
         public IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
 
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
         public string LocationOf(string keyOrPrefix) => inner.LocationOf(keyOrPrefix);
 

@@ -27,6 +27,7 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("Gateway:AllowedCallingAeTitles:0", "", "Gateway:AllowedCallingAeTitles:0:")]
     [InlineData("Gateway:Batching:MaxFiles", "0", "Gateway:Batching:MaxFiles:")]
     [InlineData("Gateway:Batching:MaxBytes", "-1", "Gateway:Batching:MaxBytes:")]
+    [InlineData("Gateway:Batching:QuietPeriod", "00:00:00", "Gateway:Batching:QuietPeriod:")]
     [InlineData("Gateway:Adapters:Storage", "S3", "Gateway:Aws:DicomBucket:")]
     [InlineData("Gateway:Adapters:Storage", "S3", "Gateway:Aws:InstanceTable:")]
     [InlineData("Gateway:Adapters:Jobs", "DynamoDb", "Gateway:Aws:JobTable:")]
@@ -47,6 +48,23 @@ public sealed class GatewayOptionsValidatorTests
 
         Assert.False(ok);
         Assert.Contains(errors, e => e.StartsWith(expectedPrefix, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("00:05:00", false)]
+    [InlineData("00:05:01", true)]
+    public void GivenPerCallingAeAndStudy_WhenRecoveryQuietPeriodIsNotLongerThanTheQuietPeriod_ThenItIsRefused(string recoveryQuietPeriod, bool valid)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Batching:Policy"] = "PerCallingAeAndStudy",
+            ["Gateway:Batching:QuietPeriod"] = "00:05:00",
+            ["Gateway:Batching:RecoveryQuietPeriod"] = recoveryQuietPeriod,
+        }).Build();
+
+        GatewayHost.TryReadOptions(configuration, out _, out var errors);
+
+        Assert.Equal(!valid, errors.Any(e => e.StartsWith("Gateway:Batching:RecoveryQuietPeriod:", StringComparison.Ordinal)));
     }
 
     [Theory]

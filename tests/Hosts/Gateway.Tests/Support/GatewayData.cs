@@ -37,6 +37,13 @@ public sealed class GatewayData(string dataDirectory)
             : [];
     }
 
+    /// <summary>The open-batch markers (open-batches/{batchId}.json) present: the batches not closed yet.</summary>
+    public IReadOnlyList<string> OpenBatchMarkers()
+    {
+        var root = Path.Combine(InstancesRoot, "open-batches");
+        return Directory.Exists(root) ? Directory.EnumerateFiles(root, "*.json").ToList() : [];
+    }
+
     /// <summary>The import output folder of a batch: results/{batchId}/{datastoreId}-DicomImport-{jobId}/.</summary>
     public string OutputFolder(string batchId, string jobId)
     {

@@ -5,7 +5,8 @@ namespace ImagingGateway.Tests.Contracts;
 /// <summary>
 /// What every <see cref="IInstanceStore"/> promises, run against each adapter: nothing is visible before its commit and
 /// nothing of an upload disposed without one; a commit replaces an object whole and returns its size and checksum;
-/// reads of a missing key are null, ranges read at most what they name, listing is by prefix in ordinal key order, a
+/// reads of a missing key are null, ranges read at most what they name, listing is by prefix in ordinal key order, a delete
+/// removes one object and deleting a missing key is no error, a
 /// prefix's location is a prefix of its keys' locations, and a failing storage surfaces as the port's exceptions.
 /// Keys live below a folder of the test's own, so adapters that share a bucket across tests see no one else's.
 /// </summary>
@@ -167,6 +168,24 @@ public abstract class InstanceStoreContract
             [Key("a-c/3.dcm"), Key("a.b/2.dcm"), Key("a/0.dcm"), Key("a/1.dcm"), Key("ab/4.dcm")],
             (await ListAsync(store, Key("a"))).Select(o => o.Key));
         Assert.Equal([sibling], (await ListAsync(store, _folder[..^1] + "-")).Select(o => o.Key));
+    }
+
+    [Fact]
+    public async Task GivenAnObjectAndAMissingKey_WhenDeleted_ThenTheObjectIsGoneItsNeighbourStaysAndTheMissingOneIsNoError()
+    {
+        var store = await CreateStoreAsync();
+        var key = Key("marker.json");
+        var neighbour = Key("marker.json.keep");
+        await PutAsync(store, key, [1, 2, 3]);
+        await PutAsync(store, neighbour, [4]);
+
+        await store.DeleteAsync(key, CancellationToken.None);
+        await store.DeleteAsync(key, CancellationToken.None);
+        await store.DeleteAsync(Key("never/written.json"), CancellationToken.None);
+
+        Assert.Null(await store.GetInfoAsync(key, CancellationToken.None));
+        Assert.Null(await store.OpenReadAsync(key, null, CancellationToken.None));
+        Assert.Equal([neighbour], (await ListAsync(store, _folder)).Select(o => o.Key));
     }
 
     [Fact]
