@@ -28,6 +28,7 @@ public static class CliServices
         services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
         GatewayComposition.AddPipeline(services, configuration, options);
         return services.BuildServiceProvider();
     }
