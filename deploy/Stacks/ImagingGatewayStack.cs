@@ -119,6 +119,7 @@ public sealed class ImagingGatewayStack : Stack
         Workflow.GrantDescribeExecution(TriggerImport.Function);
         Datastore.GrantStartImport(StartImportJob.Function);
         JobTable.GrantCreateJobs(StartImportJob.Function);
+        JobTable.GrantLinkRetries(StartImportJob.Function);
         Datastore.GrantReadImportJobs(CheckStatus.Function);
         JobTable.GrantUpdateJobs(CheckStatus.Function);
         ResultsBucket.GrantGetObjects(CheckStatus.Function, "*");
@@ -155,6 +156,8 @@ public sealed class ImagingGatewayStack : Stack
             settings.MetricsCollectorImage, logRetention));
         DicomBucket.GrantReadWriteNoDelete(Gateway.TaskRole);
         JobTable.GrantReadJobs(Gateway.TaskRole);
+        // POST /api/jobs/{jobId}/retry reads a COMPLETED job's failure.ndjson to pick the files to import again.
+        ResultsBucket.GrantGetObjects(Gateway.TaskRole, "*");
 
         Monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps(
             Gateway, TriggerImport, StartImportJob, CheckStatus, Workflow, TriggerImportFailures,

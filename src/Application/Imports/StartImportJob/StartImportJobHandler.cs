@@ -60,7 +60,15 @@ public sealed partial class StartImportJobHandler(
         }
 
         original.LinkRetry(retryJobId);
-        await jobs.SetRetriedByAsync(original, cancellationToken);
+        try
+        {
+            await jobs.SetRetriedByAsync(original, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The new job is recorded with retryOf; failing the import for the back link would lose it.
+            LogRetryLinkFailed(logger, ex, retryJobId, originalJobId);
+        }
     }
 
     internal static ImportJobSnapshot ToSnapshot(ImportState state, string jobId, string datastoreId, string roleArn, DateTimeOffset submittedAt) => new(
@@ -87,6 +95,9 @@ public sealed partial class StartImportJobHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {RetryJobId} retries job {OriginalJobId}, which is absent or still running: the original is not linked to it")]
     private static partial void LogRetryNotLinked(ILogger logger, string retryJobId, string originalJobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import job {RetryJobId} retries job {OriginalJobId}, but recording retriedBy on the original failed")]
+    private static partial void LogRetryLinkFailed(ILogger logger, Exception exception, string retryJobId, string originalJobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId}: import job {JobId} already recorded ({Status})")]
     private static partial void LogReplay(ILogger logger, string batchId, string jobId, string status);
