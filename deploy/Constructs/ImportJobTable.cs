@@ -74,6 +74,14 @@ public sealed class ImportJobTable : Construct
         ResourceArns = [Table.TableArn],
     });
 
+    /// <summary>Link an ended job to the job that re-imports it (StartImportJob of a retry batch writes retriedBy): UpdateItem.</summary>
+    public Grant GrantLinkRetries(IGrantable grantee) => Grant.AddToPrincipal(new GrantOnPrincipalOptions
+    {
+        Grantee = grantee,
+        Actions = ["dynamodb:UpdateItem"],
+        ResourceArns = [Table.TableArn],
+    });
+
     /// <summary>
     /// Move jobs (CheckStatus, RecordExecutionFailure): read, create if missing, update conditionally, and find a
     /// batch's job among its study's (Query on <see cref="ByStudyIndex"/>).

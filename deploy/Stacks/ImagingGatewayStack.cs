@@ -126,6 +126,7 @@ public sealed class ImagingGatewayStack : Stack
         Workflow.GrantDescribeExecution(TriggerImport.Function);
         Datastore.GrantStartImport(StartImportJob.Function);
         JobTable.GrantCreateJobs(StartImportJob.Function);
+        JobTable.GrantLinkRetries(StartImportJob.Function);
         Datastore.GrantReadImportJobs(CheckStatus.Function);
         JobTable.GrantUpdateJobs(CheckStatus.Function);
         InstanceTable.GrantRecordOutcomes(CheckStatus.Function);
@@ -166,6 +167,8 @@ public sealed class ImagingGatewayStack : Stack
         DicomBucket.GrantDeleteObjects(Gateway.TaskRole, OpenBatchMarkerPrefix + "*");
         JobTable.GrantReadJobs(Gateway.TaskRole);
         InstanceTable.GrantRecordAndRead(Gateway.TaskRole);
+        // POST /api/jobs/{jobId}/retry reads a COMPLETED job's failure.ndjson to pick the files to import again.
+        ResultsBucket.GrantGetObjects(Gateway.TaskRole, "*");
 
         Monitoring = new PipelineMonitoring(this, "Monitoring", new PipelineMonitoringProps(
             Gateway, TriggerImport, StartImportJob, CheckStatus, Workflow, TriggerImportFailures,

@@ -18,6 +18,7 @@ using ImagingGateway.Application.Imports;
 using ImagingGateway.Application.Imports.CheckImportStatus;
 using ImagingGateway.Application.Imports.GetImportJob;
 using ImagingGateway.Application.Imports.ListImportJobs;
+using ImagingGateway.Application.Imports.RetryImportJob;
 using ImagingGateway.Application.Imports.StartImportJob;
 using ImagingGateway.Application.Imports.TriggerImport;
 using ImagingGateway.Application.Instances;
@@ -101,6 +102,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidator<StartImportJobCommand>, StartImportJobValidator>();
         services.AddSingleton<IValidator<CheckImportStatusCommand>, CheckImportStatusValidator>();
         services.AddSingleton<IValidator<GetImportJobQuery>, GetImportJobValidator>();
+        services.AddSingleton<IValidator<RetryImportJobCommand>, RetryImportJobValidator>();
         services.AddSingleton<IValidator<ListImportJobsQuery>, ListImportJobsValidator>();
         services.AddSingleton<IValidator<GetInstanceQuery>, GetInstanceValidator>();
         services.AddSingleton<IValidator<ListInstancesQuery>, ListInstancesValidator>();

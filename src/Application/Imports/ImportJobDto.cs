@@ -22,6 +22,8 @@ public sealed record ImportJobDto
     [JsonPropertyName("batchId")] public string? BatchId { get; init; }
     [JsonPropertyName("instanceCount")] public int InstanceCount { get; init; }
     [JsonPropertyName("totalBytes")] public long TotalBytes { get; init; }
+    [JsonPropertyName("retryOf")] public string? RetryOf { get; init; }
+    [JsonPropertyName("retriedBy")] public string? RetriedBy { get; init; }
 
     public static ImportJobDto From(ImportJob job)
     {
@@ -44,6 +46,8 @@ public sealed record ImportJobDto
             BatchId = s.BatchId,
             InstanceCount = s.InstanceCount,
             TotalBytes = s.TotalBytes,
+            RetryOf = s.RetryOf,
+            RetriedBy = s.RetriedBy,
         };
     }
 }

@@ -24,5 +24,6 @@ public sealed class ImportStateRules : AbstractValidator<ImportState>
         RuleFor(s => s.SopInstanceUid).Must(u => u is null || DicomUid.IsValid(u)).WithMessage(u => $"is not a valid UID: {DicomUid.Validate(u.SopInstanceUid)}");
         RuleFor(s => s.InstanceCount).GreaterThanOrEqualTo(0);
         RuleFor(s => s.TotalBytes).GreaterThanOrEqualTo(0);
+        RuleFor(s => s.RetryOf).NotEmpty().MaximumLength(256).When(s => s.RetryOf is not null);
     }
 }

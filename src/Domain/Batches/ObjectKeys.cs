@@ -55,6 +55,19 @@ public static class ObjectKeys
             && BatchId.TryParse(key[ManifestsRoot.Length..^ManifestSuffix.Length], out batchId);
     }
 
+    /// <summary>The batch a prefix is the <see cref="BatchPrefix"/> of, or false when it is no batch's prefix.</summary>
+    public static bool TryParseBatchPrefix(string? prefix, out BatchId batchId)
+    {
+        batchId = default;
+        if (prefix is null || !prefix.EndsWith('/'))
+        {
+            return false;
+        }
+
+        var parts = prefix.Split('/');
+        return parts.Length == 6 && BatchId.TryParse(parts[4], out batchId) && BatchPrefix(batchId) == prefix;
+    }
+
     /// <summary>The batch an instance key belongs to, or false when the key is not an instance key.</summary>
     public static bool TryParseInstance(string key, out BatchId batchId)
     {

@@ -38,6 +38,31 @@ public sealed class ImportJob
 
     public bool IsTerminal => Status.IsTerminal();
 
+    /// <summary>The job this one re-imports (<c>jobs retry</c>), if any.</summary>
+    public string? RetryOf => Snapshot.RetryOf;
+
+    /// <summary>The latest job that re-imports this one, if any.</summary>
+    public string? RetriedBy => Snapshot.RetriedBy;
+
+    /// <summary>
+    /// Records that <paramref name="retryJobId"/> re-imports this job. Only a job that has ended can be retried, and the
+    /// link is the one attribute a terminal job still takes, because it says what happened after, not how this job ended.
+    /// </summary>
+    public void LinkRetry(string retryJobId)
+    {
+        if (string.IsNullOrWhiteSpace(retryJobId) || retryJobId == JobId)
+        {
+            throw new DomainException($"job {JobId} cannot be retried by '{retryJobId}'", "retriedBy");
+        }
+
+        if (!IsTerminal)
+        {
+            throw new DomainException($"job {JobId} is {Status.ToWire()}: only a COMPLETED or FAILED job can be retried", "retriedBy");
+        }
+
+        Snapshot = Snapshot with { RetriedBy = retryJobId };
+    }
+
     /// <summary>A job just started with HealthImaging: status SUBMITTED.</summary>
     public static ImportJob Submit(ImportJobSnapshot details) =>
         new(details with { Status = ImportJobStatus.Submitted, EndedAt = null });

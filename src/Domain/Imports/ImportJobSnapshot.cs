@@ -3,7 +3,8 @@ namespace ImagingGateway.Domain.Imports;
 /// <summary>
 /// Every attribute of an import job as stored: DicomImportJobTable's (jobId, jobStatus, submittedAt, inputS3Uri,
 /// outputS3Uri, datastoreId, dataAccessRoleArn, studyDate, studyInstanceUID, seriesInstanceUID, sopInstanceUID,
-/// endedAt, message) and the batch's (batchId, instanceCount, totalBytes).
+/// endedAt, message), the batch's (batchId, instanceCount, totalBytes) and the re-drive links: <see cref="RetryOf"/>, the
+/// job this one re-imports, and <see cref="RetriedBy"/>, the latest job that re-imports this one.
 /// </summary>
 public sealed record ImportJobSnapshot(
     string JobId,
@@ -21,4 +22,6 @@ public sealed record ImportJobSnapshot(
     string? Message,
     string? BatchId,
     int InstanceCount,
-    long TotalBytes);
+    long TotalBytes,
+    string? RetryOf = null,
+    string? RetriedBy = null);

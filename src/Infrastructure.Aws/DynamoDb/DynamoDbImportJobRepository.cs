@@ -104,6 +104,30 @@ public sealed class DynamoDbImportJobRepository(IAmazonDynamoDB dynamo, IOptions
         }
     }
 
+    public async Task<bool> SetRetriedByAsync(ImportJob job, CancellationToken cancellationToken)
+    {
+        var hasLink = !string.IsNullOrEmpty(job.RetriedBy);
+        try
+        {
+            await dynamo.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = _table,
+                    Key = new() { [JobId] = S(job.JobId) },
+                    UpdateExpression = hasLink ? "SET #retriedBy = :retriedBy" : "REMOVE #retriedBy",
+                    ConditionExpression = "attribute_exists(#id)",
+                    ExpressionAttributeNames = new() { ["#id"] = JobId, ["#retriedBy"] = RetriedBy },
+                    ExpressionAttributeValues = hasLink ? new() { [":retriedBy"] = S(job.RetriedBy!) } : null,
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     public async Task<ImportJob?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
         var response = await dynamo.GetItemAsync(

@@ -6,7 +6,7 @@ namespace ImagingGateway.Infrastructure.Aws.DynamoDb;
 
 /// <summary>
 /// The DicomImportJobTable item: the seed's attributes exactly, plus the batch's (batchId, instanceCount,
-/// totalBytes). Times are ISO-8601 UTC with milliseconds, so they sort as strings (the GSIs' sort key).
+/// totalBytes) and the re-drive links (retryOf, retriedBy). Times are ISO-8601 UTC with milliseconds, so they sort as strings (the GSIs' sort key).
 /// An absent optional value is an absent attribute (a GSI then simply does not hold the item).
 /// </summary>
 public static class ImportJobItem
@@ -27,6 +27,8 @@ public static class ImportJobItem
     public const string BatchId = "batchId";
     public const string InstanceCount = "instanceCount";
     public const string TotalBytes = "totalBytes";
+    public const string RetryOf = "retryOf";
+    public const string RetriedBy = "retriedBy";
 
     /// <summary>GSI: PK jobStatus, SK submittedAt.</summary>
     public const string ByStatusIndex = "byStatus";
@@ -66,6 +68,8 @@ public static class ImportJobItem
         AddIfPresent(item, EndedAt, s.EndedAt is { } e ? FormatTime(e) : null);
         AddIfPresent(item, Message, s.Message);
         AddIfPresent(item, BatchId, s.BatchId);
+        AddIfPresent(item, RetryOf, s.RetryOf);
+        AddIfPresent(item, RetriedBy, s.RetriedBy);
         return item;
     }
 
@@ -88,7 +92,9 @@ public static class ImportJobItem
             Message: Optional(item, Message),
             BatchId: Optional(item, BatchId),
             InstanceCount: (int)Number(item, InstanceCount),
-            TotalBytes: Number(item, TotalBytes)));
+            TotalBytes: Number(item, TotalBytes),
+            RetryOf: Optional(item, RetryOf),
+            RetriedBy: Optional(item, RetriedBy)));
     }
 
     internal static AttributeValue S(string value) => new() { S = value };

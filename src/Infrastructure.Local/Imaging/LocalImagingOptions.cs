@@ -40,6 +40,13 @@ public sealed class LocalImagingOptions
     /// </summary>
     public long MaxInflatedDataSetBytes { get; set; } = 4L << 30;
 
+    /// <summary>
+    /// Test hook for re-drive: the first this many jobs the process runs end FAILED with
+    /// <see cref="LocalImagingService.InjectedFailure"/>, as a job HealthImaging fails for a transient fault of its own,
+    /// without reading their input. Zero (the default) injects nothing.
+    /// </summary>
+    public int FailFirstJobs { get; set; }
+
     /// <summary>fsync the metadata and output files it writes.</summary>
     public bool Durable { get; set; } = true;
 }

@@ -42,6 +42,7 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
     private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _workersLock = new();
+    private int _jobsToFail;
     private List<Task>? _workers;
 
     public LocalImagingService(
@@ -56,6 +57,7 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _startPacing = new TokenBucket(options.StartImportJobTps, options.StartImportJobBurst, _time);
         ImageSetsDirectory = Path.GetFullPath(Path.Combine(options.Directory, "datastores"));
+        _jobsToFail = Math.Max(0, options.FailFirstJobs);
     }
 
     /// <summary>Root of the stored image sets: <c>{datastoreId}/imageSets/{imageSetId}/{version}.json</c> below it.</summary>
@@ -158,7 +160,7 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
             s.NumberOfImportedFiles,
             s.NumberOfFilesWithCustomerError + s.NumberOfFilesWithServerError,
             imageSets,
-            failures.Select(f => new ImportFailure(f.InputFile, f.Exception.Message)).ToList());
+            failures.Select(f => new ImportFailure(f.InputFile, $"{f.Exception.ExceptionType}: {f.Exception.Message}")).ToList());
     }
 
     /// <summary>The image set a series was imported into, if any.</summary>
@@ -254,6 +256,25 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
         _ = LocalPathOf(r.OutputS3Uri, "outputS3Uri");
     }
 
+    /// <summary>The message of a job failed by <see cref="LocalImagingOptions.FailFirstJobs"/>.</summary>
+    public const string InjectedFailure = "InternalServerException: injected fault (Gateway:Local:Imaging:FailFirstJobs)";
+
+    private bool TakeInjectedFailure()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _jobsToFail);
+            if (left <= 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _jobsToFail, left - 1, left) != left);
+
+        return true;
+    }
+
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private void Enqueue(string jobId)
@@ -323,7 +344,9 @@ public sealed partial class LocalImagingService : IImagingService, IAsyncDisposa
         string? failure;
         try
         {
-            failure = await ImportAsync(job, stopping).ConfigureAwait(false);
+            failure = TakeInjectedFailure()
+                ? InjectedFailure
+                : await ImportAsync(job, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {

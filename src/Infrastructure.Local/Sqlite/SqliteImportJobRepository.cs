@@ -1,3 +1,4 @@
+using System.Globalization;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Domain.Imports;
 using Microsoft.Data.Sqlite;
@@ -7,7 +8,8 @@ namespace ImagingGateway.Infrastructure.Local.Sqlite;
 /// <summary>
 /// The job table in SQLite, with exactly DicomImportJobTable's attributes (plus batchId, instanceCount, totalBytes)
 /// and the conditional writes <see cref="IImportJobRepository"/> defines: create only if absent, update only if the
-/// stored status is the expected one and the aggregate allows the move.
+/// stored status is the expected one and the aggregate allows the move. The re-drive links (retryOf, retriedBy) are
+/// columns too; a table made before them gets them added at start.
 /// </summary>
 public sealed class SqliteImportJobRepository : IImportJobRepository
 {
@@ -15,7 +17,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
 
     private const string Columns =
         "jobId, jobStatus, submittedAt, inputS3Uri, outputS3Uri, datastoreId, dataAccessRoleArn, studyDate, " +
-        "studyInstanceUID, seriesInstanceUID, sopInstanceUID, endedAt, message, batchId, instanceCount, totalBytes";
+        "studyInstanceUID, seriesInstanceUID, sopInstanceUID, endedAt, message, batchId, instanceCount, totalBytes, retryOf, retriedBy";
 
     private const string Schema = $"""
         CREATE TABLE IF NOT EXISTS {TableName} (
@@ -34,7 +36,9 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
             message TEXT NULL,
             batchId TEXT NULL,
             instanceCount INTEGER NOT NULL DEFAULT 0,
-            totalBytes INTEGER NOT NULL DEFAULT 0
+            totalBytes INTEGER NOT NULL DEFAULT 0,
+            retryOf TEXT NULL,
+            retriedBy TEXT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_{TableName}_submitted ON {TableName} (submittedAt DESC, jobId DESC);
         CREATE INDEX IF NOT EXISTS ix_{TableName}_status ON {TableName} (jobStatus, submittedAt DESC, jobId DESC);
@@ -46,7 +50,24 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
 
     public SqliteImportJobRepository(SqliteDatabase database)
     {
-        _schema = new SqliteSchema(database, Schema);
+        _schema = new SqliteSchema(database, Schema, UpgradeAsync);
+    }
+
+    /// <summary>Adds the re-drive columns to a table made before them (SQLite adds a nullable column in place).</summary>
+    private static async Task UpgradeAsync(SqliteConnection connection)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}');";
+        var columns = Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
+        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'retryOf';";
+        if (columns == 0 || Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+        {
+            return;
+        }
+
+        await using var upgrade = connection.CreateCommand();
+        upgrade.CommandText = $"ALTER TABLE {TableName} ADD COLUMN retryOf TEXT NULL; ALTER TABLE {TableName} ADD COLUMN retriedBy TEXT NULL;";
+        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     public async Task<bool> CreateIfAbsentAsync(ImportJob job, CancellationToken cancellationToken)
@@ -57,7 +78,8 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         command.CommandText = $"""
             INSERT INTO {TableName} ({Columns})
             VALUES (@jobId, @jobStatus, @submittedAt, @inputS3Uri, @outputS3Uri, @datastoreId, @dataAccessRoleArn, @studyDate,
-                    @studyInstanceUID, @seriesInstanceUID, @sopInstanceUID, @endedAt, @message, @batchId, @instanceCount, @totalBytes)
+                    @studyInstanceUID, @seriesInstanceUID, @sopInstanceUID, @endedAt, @message, @batchId, @instanceCount, @totalBytes,
+                    @retryOf, @retriedBy)
             ON CONFLICT (jobId) DO NOTHING;
             """;
         command.Parameters.AddWithValue("@jobId", s.JobId);
@@ -76,6 +98,18 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         command.Parameters.AddWithValue("@batchId", (object?)s.BatchId ?? DBNull.Value);
         command.Parameters.AddWithValue("@instanceCount", s.InstanceCount);
         command.Parameters.AddWithValue("@totalBytes", s.TotalBytes);
+        command.Parameters.AddWithValue("@retryOf", (object?)s.RetryOf ?? DBNull.Value);
+        command.Parameters.AddWithValue("@retriedBy", (object?)s.RetriedBy ?? DBNull.Value);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<bool> SetRetriedByAsync(ImportJob job, CancellationToken cancellationToken)
+    {
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE {TableName} SET retriedBy = @retriedBy WHERE jobId = @jobId;";
+        command.Parameters.AddWithValue("@jobId", job.JobId);
+        command.Parameters.AddWithValue("@retriedBy", (object?)job.RetriedBy ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -215,6 +249,8 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
             Message: Text(12),
             BatchId: Text(13),
             InstanceCount: r.GetInt32(14),
-            TotalBytes: r.GetInt64(15)));
+            TotalBytes: r.GetInt64(15),
+            RetryOf: Text(16),
+            RetriedBy: Text(17)));
     }
 }

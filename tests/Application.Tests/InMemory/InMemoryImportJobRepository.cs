@@ -50,6 +50,20 @@ public sealed class InMemoryImportJobRepository : IImportJobRepository
         }
     }
 
+    public Task<bool> SetRetriedByAsync(ImportJob job, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(job.JobId, out var stored))
+            {
+                return Task.FromResult(false);
+            }
+
+            _jobs[job.JobId] = stored with { RetriedBy = job.RetriedBy };
+            return Task.FromResult(true);
+        }
+    }
+
     /// <summary>Overwrites a stored job unconditionally (a test's concurrent writer).</summary>
     public void Overwrite(ImportJobSnapshot snapshot)
     {

@@ -190,9 +190,12 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.DoesNotContain(actions, a => a.StartsWith("states:", StringComparison.Ordinal) || a.StartsWith("medical-imaging:", StringComparison.Ordinal));
         var buckets = app.Resources("AWS::S3::Bucket").Select(b => b.Id).ToList();
         var dicomBucket = GatewayEnvironment("GATEWAY__AWS__DICOMBUCKET").Target();
+        var resultsBucket = GatewayEnvironment("GATEWAY__AWS__RESULTSBUCKET").Target();
         foreach (var statement in statements.Where(s => s.GetProperty("Action").Strings().Any(a => a.StartsWith("s3:", StringComparison.Ordinal))))
         {
-            Assert.All(statement.ResourceTargets(), id => Assert.Equal(dicomBucket, id));
+            // The results bucket only for reading a job's failure.ndjson (POST /api/jobs/{jobId}/retry).
+            var readOnly = statement.GetProperty("Action").Strings().All(a => a.StartsWith("s3:Get", StringComparison.Ordinal) || a.StartsWith("s3:List", StringComparison.Ordinal));
+            Assert.All(statement.ResourceTargets(), id => Assert.True(id == dicomBucket || (readOnly && id == resultsBucket), $"{id} in {statement}"));
         }
         // Only the metrics collector's log group besides the data services.
         Assert.All(actions.Where(a => !a.StartsWith("s3:", StringComparison.Ordinal) && !a.StartsWith("dynamodb:", StringComparison.Ordinal)),

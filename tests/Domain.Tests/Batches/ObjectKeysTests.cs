@@ -27,6 +27,17 @@ public sealed class ObjectKeysTests
     }
 
     [Fact]
+    public void GivenABatchPrefix_WhenParsed_ThenTheBatchComesBackAndNothingElseParses()
+    {
+        Assert.True(ObjectKeys.TryParseBatchPrefix(ObjectKeys.BatchPrefix(Batch), out var fromPrefix));
+        Assert.Equal(Batch, fromPrefix);
+        Assert.False(ObjectKeys.TryParseBatchPrefix(ObjectKeys.BatchPrefix(Batch).TrimEnd('/'), out _));
+        Assert.False(ObjectKeys.TryParseBatchPrefix($"dicom/2026/11/28/{Batch}/", out _));
+        Assert.False(ObjectKeys.TryParseBatchPrefix(ObjectKeys.Instance(Batch, DicomUid.Parse("1.2.3")), out _));
+        Assert.False(ObjectKeys.TryParseBatchPrefix(null, out _));
+    }
+
+    [Fact]
     public void GivenTwoBatchesWhereOneIdIsAPrefixOfTheOthersText_WhenPrefixesAreCompared_ThenNeitherMatchesTheOther()
     {
         var a = ObjectKeys.BatchPrefix(Batch);

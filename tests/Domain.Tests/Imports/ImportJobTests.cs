@@ -184,6 +184,35 @@ public sealed class ImportJobTests
         }
     }
 
+    [Theory]
+    [InlineData(ImportJobStatus.Completed)]
+    [InlineData(ImportJobStatus.Failed)]
+    public void GivenAnEndedJob_WhenItsRetryIsLinked_ThenOnlyRetriedByChanges(ImportJobStatus status)
+    {
+        var job = JobIn(status);
+        var before = job.Snapshot;
+
+        job.LinkRetry("retryjob");
+
+        Assert.Equal(before with { RetriedBy = "retryjob" }, job.Snapshot);
+    }
+
+    [Theory]
+    [InlineData(ImportJobStatus.Submitted, "retryjob")]
+    [InlineData(ImportJobStatus.InProgress, "retryjob")]
+    [InlineData(ImportJobStatus.Failed, "")]
+    [InlineData(ImportJobStatus.Failed, "0123456789abcdef0123456789abcdef")]
+    public void GivenARunningJobOrABadRetryId_WhenARetryIsLinked_ThenADomainErrorAndNoChange(ImportJobStatus status, string retryJobId)
+    {
+        var job = JobIn(status);
+        var before = job.Snapshot;
+
+        var ex = Assert.Throws<DomainException>(() => job.LinkRetry(retryJobId));
+
+        Assert.Equal("retriedBy", ex.Field);
+        Assert.Equal(before, job.Snapshot);
+    }
+
     private static ImportJob JobIn(ImportJobStatus status)
     {
         var job = ImportJob.Submit(Snapshot());

@@ -311,6 +311,38 @@ public sealed class LocalImagingServiceTests : IAsyncLifetime
         Assert.Single(results.ImageSets);
     }
 
+    [Fact]
+    public async Task GivenFailFirstJobsIsOne_WhenTwoJobsRunOnTheSameInput_ThenTheFirstFailsWithTheInjectedFaultAndTheSecondCompletes()
+    {
+        var input = "dicom/2026/11/28/BATCH7/";
+        WriteInput(input + $"{SeriesA}.1.dcm", TestDicomFiles.Create($"{SeriesA}.1", Study, SeriesA));
+        var imaging = CreateService(o => o.FailFirstJobs = 1);
+
+        var first = await WaitForEndAsync(imaging, (await imaging.StartImportJobAsync(Request("BATCH7", input), default)).JobId);
+        var second = await WaitForEndAsync(imaging, (await imaging.StartImportJobAsync(Request("BATCH7R", input), default)).JobId);
+
+        Assert.Equal((ImportJobStatus.Failed, LocalImagingService.InjectedFailure), (first.Status, first.Message));
+        Assert.Equal((ImportJobStatus.Completed, null), (second.Status, second.Message));
+        var results = await imaging.ReadJobResultsAsync(Datastore, second.JobId, ResultsUri("BATCH7R"), default);
+        Assert.Equal(1, results.SucceededFiles);
+    }
+
+    [Fact]
+    public async Task GivenAnInvalidFile_WhenItsFailureIsRead_ThenTheReasonStartsWithTheExceptionTypeAsHealthImagingsDoes()
+    {
+        var input = "dicom/2026/11/28/BATCH8/";
+        WriteInput(input + $"{SeriesA}.1.dcm", TestDicomFiles.Create($"{SeriesA}.1", Study, SeriesA));
+        WriteInput(input + "truncated.dcm", TestDicomFiles.Truncated($"{SeriesA}.9", Study, SeriesA));
+        var imaging = CreateService();
+
+        var ended = await WaitForEndAsync(imaging, (await imaging.StartImportJobAsync(Request("BATCH8", input), default)).JobId);
+        var results = await imaging.ReadJobResultsAsync(Datastore, ended.JobId, ResultsUri("BATCH8"), default);
+
+        var failure = Assert.Single(results.Failures);
+        Assert.Equal(input + "truncated.dcm", failure.InputFile);
+        Assert.StartsWith("ValidationException: DICOM P10 file is truncated or corrupt", failure.Reason, StringComparison.Ordinal);
+    }
+
     private static string CtSmall()
     {
         var source = Path.Combine(TestDicomFiles.PydicomTestFiles, "CT_small.dcm");

@@ -19,6 +19,8 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         ("^(TriggerImport|RecordExecutionFailure)FunctionServiceRole", "^sqs:SendMessage$", "Lambda sends an event that failed its retries to the dead-letter queue under the function's role"),
         ("FunctionServiceRole", "^s3:ListBucket$", "without it S3 answers a missing key 403, and a missing object would read as a permission error"),
         ("^StartImportJobFunctionServiceRole", "^dynamodb:GetItem$", "a retried StartImportJob whose job is already recorded reads it back"),
+        ("^StartImportJobFunctionServiceRole", "^dynamodb:UpdateItem$", "a retry batch's job links the job it re-imports (retriedBy); only jobs retry makes such a batch, and this run retries none"),
+        ("^GatewayTask.*TaskRole", "^s3:(GetObject|ListBucket)$", "POST /api/jobs/{jobId}/retry reads a COMPLETED job's failure.ndjson in the results bucket; this run retries none"),
         ("^RecordExecutionFailureFunctionServiceRole", "^dynamodb:(PutItem|UpdateItem)$", "an execution that timed out or was aborted: its job is moved to FAILED, or created FAILED if none started"),
         ("StateMachineRole", "^lambda:InvokeFunction$", "CDK grants the function's versions (ARN:*) beside the unqualified ARN the definition invokes"),
         ("StateMachineRole", "^(logs|xray):", "the Step Functions service delivers the execution logs and traces"),

@@ -17,6 +17,12 @@ public sealed record BatchManifest
     [JsonPropertyName("closedAt")] public DateTimeOffset ClosedAt { get; init; }
     [JsonPropertyName("closeReason")] public string? CloseReason { get; init; }
     [JsonPropertyName("instances")] public required IReadOnlyList<BatchManifestInstance> Instances { get; init; }
+
+    /// <summary>
+    /// Set on a batch written by <c>jobs retry</c>: the job it re-imports. Such a batch may import another batch's
+    /// prefix (<see cref="InputPrefix"/>, a FAILED job's whole batch); any other batch imports its own.
+    /// </summary>
+    [JsonPropertyName("retryOf")] public string? RetryOf { get; init; }
 }
 
 public sealed record BatchManifestInstance

@@ -18,6 +18,7 @@ public sealed record ImportState
     [JsonPropertyName("studyDate")] public string? StudyDate { get; init; }
     [JsonPropertyName("instanceCount")] public int InstanceCount { get; init; }
     [JsonPropertyName("totalBytes")] public long TotalBytes { get; init; }
+    [JsonPropertyName("retryOf")] public string? RetryOf { get; init; }
     [JsonPropertyName("jobId")] public string? JobId { get; init; }
     [JsonPropertyName("jobStatus")] public string? JobStatus { get; init; }
     [JsonPropertyName("isComplete")] public bool IsComplete { get; init; }

@@ -17,6 +17,12 @@ public interface IImportJobRepository
     /// </summary>
     Task<bool> TryUpdateAsync(ImportJob job, ImportJobStatus expectedStatus, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes only <paramref name="job"/>'s <see cref="ImportJob.RetriedBy"/> (set by <see cref="ImportJob.LinkRetry"/>),
+    /// whatever the stored status. Returns false, changing nothing, when the job is absent.
+    /// </summary>
+    Task<bool> SetRetriedByAsync(ImportJob job, CancellationToken cancellationToken);
+
     Task<ImportJob?> GetAsync(string jobId, CancellationToken cancellationToken);
 
     /// <summary>Jobs with this status, newest first.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Imports;
+using ImagingGateway.Application.Imports.RetryImportJob;
 using ImagingGateway.Application.Instances;
 
 namespace ImagingGateway.Application.Common.Serialization;
@@ -14,6 +15,7 @@ namespace ImagingGateway.Application.Common.Serialization;
 [JsonSerializable(typeof(ImportState))]
 [JsonSerializable(typeof(ImportJobDto))]
 [JsonSerializable(typeof(ImportJobList))]
+[JsonSerializable(typeof(RetryImportJobResult))]
 [JsonSerializable(typeof(InstanceDto))]
 [JsonSerializable(typeof(InstanceList))]
 [JsonSerializable(typeof(ImagingGateway.Application.Commitments.StorageCommitmentDto))]

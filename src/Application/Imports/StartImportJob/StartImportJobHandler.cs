@@ -10,7 +10,8 @@ namespace ImagingGateway.Application.Imports.StartImportJob;
 
 /// <summary>
 /// Idempotent by batch: the client token is the batch id, so a replay gets the same job back from the imaging
-/// service, and the job record is created only if absent.
+/// service, and the job record is created only if absent. A retry batch's job records the job it re-imports, and that
+/// job is linked to it (retriedBy), so each shows the other.
 /// </summary>
 public sealed partial class StartImportJobHandler(
     IImagingService imaging,
@@ -40,7 +41,34 @@ public sealed partial class StartImportJobHandler(
             LogStarted(logger, state.BatchId, started.JobId, state.InstanceCount);
         }
 
+        if (state.RetryOf is { } original)
+        {
+            await LinkRetryAsync(original, started.JobId, cancellationToken);
+        }
+
         return state with { JobId = started.JobId, JobStatus = status.ToWire(), IsComplete = false, Message = null };
+    }
+
+    /// <summary>Links the re-imported job to its retry; replays write the same link again, harmlessly.</summary>
+    private async Task LinkRetryAsync(string originalJobId, string retryJobId, CancellationToken cancellationToken)
+    {
+        var original = await jobs.GetAsync(originalJobId, cancellationToken);
+        if (original is null || !original.IsTerminal)
+        {
+            LogRetryNotLinked(logger, retryJobId, originalJobId);
+            return;
+        }
+
+        original.LinkRetry(retryJobId);
+        try
+        {
+            await jobs.SetRetriedByAsync(original, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The new job is recorded with retryOf; failing the import for the back link would lose it.
+            LogRetryLinkFailed(logger, ex, retryJobId, originalJobId);
+        }
     }
 
     internal static ImportJobSnapshot ToSnapshot(ImportState state, string jobId, string datastoreId, string roleArn, DateTimeOffset submittedAt) => new(
@@ -59,10 +87,17 @@ public sealed partial class StartImportJobHandler(
         Message: null,
         BatchId: state.BatchId,
         InstanceCount: state.InstanceCount,
-        TotalBytes: state.TotalBytes);
+        TotalBytes: state.TotalBytes,
+        RetryOf: state.RetryOf);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId}: import job {JobId} started for {Count} instances")]
     private static partial void LogStarted(ILogger logger, string batchId, string jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {RetryJobId} retries job {OriginalJobId}, which is absent or still running: the original is not linked to it")]
+    private static partial void LogRetryNotLinked(ILogger logger, string retryJobId, string originalJobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import job {RetryJobId} retries job {OriginalJobId}, but recording retriedBy on the original failed")]
+    private static partial void LogRetryLinkFailed(ILogger logger, Exception exception, string retryJobId, string originalJobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId}: import job {JobId} already recorded ({Status})")]
     private static partial void LogReplay(ILogger logger, string batchId, string jobId, string status);

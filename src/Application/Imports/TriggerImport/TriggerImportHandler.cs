@@ -18,7 +18,9 @@ namespace ImagingGateway.Application.Imports.TriggerImport;
 /// reads each object's DICOM header (ranged reads) and starts the workflow (idempotent by batch id) with the job
 /// metadata of the first valid instance. As HealthImaging reports bad files in its failure.ndjson and imports the
 /// rest, a batch is rejected only when no object is a valid DICOM file; otherwise the bad ones are logged and the
-/// import goes ahead.
+/// import goes ahead. A batch written by <c>jobs retry</c> (<see cref="BatchManifest.RetryOf"/>) may list the objects
+/// of the batch it re-imports, under that batch's prefix; its own id still names the execution and the client token,
+/// so HealthImaging starts a new job.
 /// </summary>
 public sealed partial class TriggerImportHandler(
     IInstanceStore store, IImportWorkflow workflow, IOptions<ImportOptions> options, ILogger<TriggerImportHandler> logger)
@@ -38,7 +40,7 @@ public sealed partial class TriggerImportHandler(
         }
 
         var first = await FirstValidDicomAsync(manifest, batchId, cancellationToken);
-        var prefix = ObjectKeys.BatchPrefix(batchId);
+        var prefix = ObjectKeys.BatchPrefix(InputBatchOf(manifest, batchId));
         var results = options.Value.ResultsLocation;
         var input = new ImportState
         {
@@ -51,6 +53,7 @@ public sealed partial class TriggerImportHandler(
             StudyDate = first.StudyDate,
             InstanceCount = manifest.Instances.Count,
             TotalBytes = manifest.Instances.Sum(i => i.Size),
+            RetryOf = manifest.RetryOf,
         };
 
         var execution = await workflow.StartAsync(input, cancellationToken);
@@ -94,6 +97,13 @@ public sealed partial class TriggerImportHandler(
             return problems;
         }
 
+        if (manifest.RetryOf is not null && !ObjectKeys.TryParseBatchPrefix(manifest.InputPrefix, out _))
+        {
+            problems.Add($"inputPrefix '{manifest.InputPrefix}' of a retry batch is not a batch prefix");
+            return problems;
+        }
+
+        var inputBatch = InputBatchOf(manifest, batchId);
         var first = manifest.Instances[0];
         if (!DicomUid.IsValid(first.StudyInstanceUid) || !DicomUid.IsValid(first.SeriesInstanceUid) || !DicomUid.IsValid(first.SopInstanceUid))
         {
@@ -102,9 +112,9 @@ public sealed partial class TriggerImportHandler(
 
         var found = await ForEachInstanceAsync(manifest, async (instance, ct) =>
         {
-            if (!ObjectKeys.TryParseInstance(instance.Key ?? string.Empty, out var owner) || owner != batchId)
+            if (!ObjectKeys.TryParseInstance(instance.Key ?? string.Empty, out var owner) || owner != inputBatch)
             {
-                return $"{instance.Key}: not an instance key of batch {batchId}";
+                return $"{instance.Key}: not an instance key of batch {inputBatch}";
             }
 
             var info = await store.GetInfoAsync(instance.Key!, ct);
@@ -166,6 +176,10 @@ public sealed partial class TriggerImportHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}: {Count} of {Total} objects are not valid DICOM files; importing the rest (HealthImaging lists these in failure.ndjson): {Problems}")]
     private static partial void LogInvalidObjects(ILogger logger, string batchId, int count, int total, string problems);
+
+    /// <summary>The batch whose prefix is imported: a retry batch's input prefix, otherwise the batch itself.</summary>
+    private static BatchId InputBatchOf(BatchManifest manifest, BatchId batchId) =>
+        manifest.RetryOf is not null && ObjectKeys.TryParseBatchPrefix(manifest.InputPrefix, out var input) ? input : batchId;
 
     private static string EnsureSlash(string uri) => uri.EndsWith('/') ? uri : uri + "/";
 }

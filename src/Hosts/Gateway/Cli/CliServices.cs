@@ -25,9 +25,12 @@ public static class CliServices
         options.DataDirectory = Path.GetFullPath(options.DataDirectory);
         configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:DataDirectory"] = options.DataDirectory });
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
+        // Logs go to stderr: stdout is the command's answer (JSON with --json), which scripts parse.
+        services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging"))
+            .AddSimpleConsole().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
         GatewayComposition.AddPipeline(services, configuration, options);
         return services.BuildServiceProvider();
     }

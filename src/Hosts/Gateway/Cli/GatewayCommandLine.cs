@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
-/// The executable's verbs: <c>serve</c> (the default), <c>echo</c>, <c>send</c>, <c>jobs list</c>, <c>jobs show</c>, <c>instances show</c>.
+/// The executable's verbs: <c>serve</c> (the default), <c>echo</c>, <c>send</c>, <c>jobs list</c>, <c>jobs show</c>, <c>jobs retry</c>, <c>instances show</c>.
 /// </summary>
 public static class GatewayCommandLine
 {

@@ -10,7 +10,8 @@ namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
 /// <c>jobs list [--status S] [--json] [--data DIR]</c> and <c>jobs show ID [--json] [--data DIR]</c>: read the job table
-/// the gateway's configuration names (the local SQLite under the data directory by default).
+/// the gateway's configuration names (the local SQLite under the data directory by default). <c>jobs retry</c> is
+/// <see cref="JobsRetryCommand"/>.
 /// </summary>
 public static class JobsCommand
 {
@@ -33,7 +34,7 @@ public static class JobsCommand
         show.SetAction((parseResult, cancellationToken) => ShowAsync(
             parseResult.GetValue(data), parseResult.GetRequiredValue(id), parseResult.GetValue(json), parseResult.UnmatchedTokens, cancellationToken));
 
-        return new Command("jobs", "Inspect import jobs") { data, json, list, show };
+        return new Command("jobs", "Inspect and re-drive import jobs") { data, json, list, show, JobsRetryCommand.Create(data, json) };
     }
 
     private static async Task<int> ListAsync(string? data, string? status, int limit, bool json, IReadOnlyList<string> configArgs, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using ImagingGateway.Application.Commitments.GetCommitment;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Imports.GetImportJob;
 using ImagingGateway.Application.Imports.ListImportJobs;
+using ImagingGateway.Application.Imports.RetryImportJob;
 using ImagingGateway.Application.Instances.GetInstance;
 using ImagingGateway.Application.Instances.ListInstances;
 using ImagingGateway.Domain.Imports;
@@ -11,7 +12,10 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ImagingGateway.Gateway.Http;
 
-/// <summary>The HTTP port: liveness, readiness, Prometheus metrics and a small read-only JSON API.</summary>
+/// <summary>
+/// The HTTP port: liveness, readiness, Prometheus metrics and a small JSON API, read-only but for re-driving a job
+/// (<c>POST /api/jobs/{jobId}/retry</c>).
+/// </summary>
 public static class HttpEndpoints
 {
     public static void Map(WebApplication app)
@@ -24,6 +28,7 @@ public static class HttpEndpoints
         api.MapGet("/stats", GetStatsAsync);
         api.MapGet("/jobs", ListJobsAsync);
         api.MapGet("/jobs/{jobId}", GetJobAsync);
+        api.MapPost("/jobs/{jobId}/retry", RetryJobAsync);
         api.MapGet("/instances", ListInstancesAsync);
         api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync);
         api.MapGet("/studies/{studyInstanceUid}/instances", ListStudyInstancesAsync);
@@ -60,6 +65,21 @@ public static class HttpEndpoints
         AnswerAsync(
             () => sender.Send(new GetImportJobQuery(jobId), cancellationToken),
             job => job is null ? Results.NotFound() : Results.Json(job));
+
+    /// <summary>202 with the new batch when a retry was started, 409 with the reason (and the files not retryable) when nothing could be, 404 for an unknown job.</summary>
+    private static async Task<IResult> RetryJobAsync(ISender sender, string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AnswerAsync(
+                () => sender.Send(new RetryImportJobCommand(jobId), cancellationToken),
+                result => Results.Json(result, statusCode: result.Retried ? StatusCodes.Status202Accepted : StatusCodes.Status409Conflict));
+        }
+        catch (NotFoundException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+        }
+    }
 
     private static Task<IResult> ListInstancesAsync(ISender sender, string? studyInstanceUID, int? limit, CancellationToken cancellationToken) =>
         AnswerAsync(

@@ -105,6 +105,44 @@ public sealed class TriggerImportHandlerTests
         Assert.Equal($"dicom/../../secrets.dcm: not an instance key of batch {batchId}", Assert.Single(ex.Problems));
     }
 
+    [Fact]
+    public async Task GivenAManifestListingAnotherBatchsObjectsWithoutRetryOf_WhenTriggered_ThenTheyAreRejectedAndWithRetryOfTheyAreImported()
+    {
+        await using var host = new TestHost();
+        var (original, originalKey) = await ClosedBatchAsync(host, 2);
+        var manifest = System.Text.Json.JsonSerializer.Deserialize(host.Store.Read(originalKey), ImagingGateway.Application.Common.Serialization.ApplicationJsonContext.Default.BatchManifest)!;
+        var retryBatch = host.Get<ImagingGateway.Application.Common.Ports.IIdGenerator>().NewBatchId();
+        void Put(string? retryOf) => host.Store.Put(ObjectKeys.Manifest(retryBatch), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            manifest with { BatchId = retryBatch.Value, RetryOf = retryOf }, ImagingGateway.Application.Common.Serialization.ApplicationJsonContext.Default.BatchManifest));
+
+        Put(retryOf: null);
+        var ex = await Assert.ThrowsAsync<InvalidBatchException>(async () => await host.Mediator.Send(new TriggerImportCommand(ObjectKeys.Manifest(retryBatch))));
+        Put(retryOf: "job0001");
+        var triggered = await host.Mediator.Send(new TriggerImportCommand(ObjectKeys.Manifest(retryBatch)));
+
+        Assert.Equal($"{InstanceKey(original, 1)}: not an instance key of batch {retryBatch}", ex.Problems[0]);
+        Assert.Equal(retryBatch.Value, triggered.BatchId);
+        Assert.Equal(host.Store.LocationOf(ObjectKeys.BatchPrefix(original)), triggered.Input.InputS3Uri);
+        Assert.EndsWith($"/{retryBatch}/", triggered.Input.OutputS3Uri, StringComparison.Ordinal);
+        Assert.Equal(("job0001", 2), (triggered.Input.RetryOf, triggered.Input.InstanceCount));
+    }
+
+    [Fact]
+    public async Task GivenARetryManifestWhoseInputPrefixIsNoBatchPrefix_WhenTriggered_ThenItIsRejected()
+    {
+        await using var host = new TestHost();
+        var (_, originalKey) = await ClosedBatchAsync(host, 1);
+        var manifest = System.Text.Json.JsonSerializer.Deserialize(host.Store.Read(originalKey), ImagingGateway.Application.Common.Serialization.ApplicationJsonContext.Default.BatchManifest)!;
+        var retryBatch = host.Get<ImagingGateway.Application.Common.Ports.IIdGenerator>().NewBatchId();
+        host.Store.Put(ObjectKeys.Manifest(retryBatch), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            manifest with { BatchId = retryBatch.Value, RetryOf = "job0001", InputPrefix = "dicom/" }, ImagingGateway.Application.Common.Serialization.ApplicationJsonContext.Default.BatchManifest));
+
+        var ex = await Assert.ThrowsAsync<InvalidBatchException>(async () => await host.Mediator.Send(new TriggerImportCommand(ObjectKeys.Manifest(retryBatch))));
+
+        Assert.Equal("inputPrefix 'dicom/' of a retry batch is not a batch prefix", Assert.Single(ex.Problems));
+        Assert.Empty(host.Workflow.Inputs);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("dicom/2026/11/28/x/1.2.dcm")]

@@ -174,6 +174,75 @@ public sealed class GatewayOnAwsAdaptersTests : IDisposable
         Assert.False(b.HasExited, b.Log);
     }
 
+    /// <summary>
+    /// Re-drive in AWS mode (issue #26): the HealthImaging emulator fails the first job once; <c>jobs retry</c> only writes a
+    /// manifest to S3 (it starts no execution itself), and that manifest's S3 event runs the normal cloud half, whose new
+    /// job imports the same prefix under a new client token, ends COMPLETED and is linked both ways in DynamoDB.
+    /// </summary>
+    [Fact]
+    public async Task GivenEveryAdapterOnAwsAndAJobTheServiceFailedOnce_WhenJobsRetryRuns_ThenItsManifestsS3EventImportsTheBatchAgainToCompleted()
+    {
+        var table = await _dynamo.CreateJobTableAsync();
+        var study = await TestStudy.WriteAsync(_temp.Sub("study"), series: 1, instancesPerSeries: 2);
+        var instanceTable = await _dynamo.CreateInstanceTableAsync();
+        var environment = AwsEnvironment(table, instanceTable);
+        await using var gateway = await GatewayProcess.StartAsync(_temp.Sub("data"), environment);
+        var sent = await Dcmtk.StoreAsync(gateway.Port, study.Select(i => i.Path));
+        Assert.True(sent.ExitCode == 0, sent.Output + "\n" + gateway.Log);
+        using var s3 = _s3.CreateClient();
+        string? manifestKey = null;
+        Assert.True(
+            await GatewayProcess.WaitUntilAsync(async () => (manifestKey = (await KeysAsync(s3, ObjectKeys.ManifestsRoot)).SingleOrDefault()) is not null, Timeout),
+            "no batch manifest in s3rver:\n" + gateway.Log);
+        _healthImaging.QueueJobFailure("InternalServerException: transient fault");
+        var failed = await RunCloudHalfAsync(table, instanceTable, manifestKey!);
+        Assert.Equal("FAILED", (string)failed["jobStatus"]!);
+        var failedJobId = (string)failed["jobId"]!;
+
+        var retry = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.DllPath, "jobs", "retry", failedJobId, "--json", "--data", _temp.Sub("cli")],
+            TimeSpan.FromMinutes(1), environment);
+
+        Assert.True(retry.ExitCode == 0, retry.Output);
+        var result = JsonNode.Parse(retry.StdOut)!;
+        Assert.Equal(("batch", true), ((string?)result["kind"], (bool)result["retried"]!));
+        var retryManifestKey = (string)result["manifestKey"]!;
+        Assert.Equal([manifestKey!, retryManifestKey], (await KeysAsync(s3, ObjectKeys.ManifestsRoot)).Order(StringComparer.Ordinal));
+        Assert.Single(_stepFunctions.InputsByName);
+        var retried = await RunCloudHalfAsync(table, instanceTable, retryManifestKey);
+        Assert.Equal("COMPLETED", (string)retried["jobStatus"]!);
+        var retriedJobId = (string)retried["jobId"]!;
+        var starts = _imagingServer.Calls.Where(c => c.Operation == "StartDICOMImportJob").ToList();
+        Assert.Equal(2, starts.Count);
+        Assert.Equal((string)starts[0].Input["inputS3Uri"]!, (string)starts[1].Input["inputS3Uri"]!);
+        Assert.Equal([(string)failed["batchId"]!, (string)result["batchId"]!], starts.Select(c => (string)c.Input["clientToken"]!));
+        using var dynamo = _dynamo.CreateClient();
+        var original = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["jobId"] = new AttributeValue { S = failedJobId } }, ConsistentRead = true })).Item;
+        var retriedItem = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["jobId"] = new AttributeValue { S = retriedJobId } }, ConsistentRead = true })).Item;
+        Assert.Equal(("FAILED", retriedJobId), (original["jobStatus"].S, original["retriedBy"].S));
+        Assert.Equal(("COMPLETED", failedJobId), (retriedItem["jobStatus"].S, retriedItem["retryOf"].S));
+        Assert.Equal(failedJobId, (await gateway.GetJsonAsync($"/api/jobs/{retriedJobId}")).GetProperty("retryOf").GetString());
+        Assert.Empty(_imagingServer.Violations);
+        Assert.Empty(_stepFunctionsServer.Violations);
+    }
+
+    /// <summary>The cloud half for one manifest: its S3 event → TriggerImport → StartImportJob → CheckStatus until complete.</summary>
+    private async Task<JsonObject> RunCloudHalfAsync(string table, string instanceTable, string manifestKey)
+    {
+        using var triggerServices = LambdaServices(table, instanceTable, TriggerImportFunction.Name, TriggerImportFunction.Ports);
+        using var startServices = LambdaServices(table, instanceTable, StartImportJobFunction.Name, StartImportJobFunction.Ports);
+        using var checkServices = LambdaServices(table, instanceTable, CheckStatusFunction.Name, CheckStatusFunction.Ports);
+        Assert.True(ObjectKeys.TryParseManifest(manifestKey, out var batchId), manifestKey);
+        await InvokeAsync(new TriggerImportFunction(triggerServices).HandleAsync, S3Event(manifestKey));
+        var state = await InvokeAsync(new StartImportJobFunction(startServices).HandleAsync, _stepFunctions.InputsByName[batchId.Value]);
+        for (var polls = 0; !(bool)state["isComplete"]! && polls < 10; polls++)
+        {
+            state = await InvokeAsync(new CheckStatusFunction(checkServices).HandleAsync, state.ToJsonString());
+        }
+
+        Assert.True((bool)state["isComplete"]!, state.ToJsonString());
+        return state;
+    }
+
     /// <summary>What the ECS task definition gives the container, with the endpoints overridden to loopback.</summary>
     [Fact]
     public async Task GivenEveryAdapterOnAws_WhenADeflateBombAndACutDeflatedDataSetAreSent_ThenA700AndC000AndNeitherReachesS3()

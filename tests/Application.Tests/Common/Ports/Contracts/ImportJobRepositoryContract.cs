@@ -29,6 +29,38 @@ public abstract class ImportJobRepositoryContract
     }
 
     [Fact]
+    public async Task GivenARetryJob_WhenCreated_ThenItsRetryLinksReadBack()
+    {
+        var repository = await CreateRepositoryAsync();
+        var job = ImportJob.Restore(Snapshot("c-r1", ImportJobStatus.Failed, T0, "1.2.840.99", "failed") with { RetryOf = "c-orig", RetriedBy = "c-r2" });
+
+        Assert.True(await repository.CreateIfAbsentAsync(job, CancellationToken.None));
+
+        var stored = (await repository.GetAsync("c-r1", CancellationToken.None))!;
+        Assert.Equal(job.Snapshot, stored.Snapshot);
+        Assert.Equal("c-orig", stored.RetryOf);
+        Assert.Equal("c-r2", stored.RetriedBy);
+    }
+
+    [Fact]
+    public async Task GivenAFailedJob_WhenItsRetryIsLinked_ThenOnlyRetriedByChangesAndAnAbsentJobIsFalse()
+    {
+        var repository = await CreateRepositoryAsync();
+        var failed = Restored("c-f1", ImportJobStatus.Failed, "import failed");
+        await repository.CreateIfAbsentAsync(failed, CancellationToken.None);
+
+        failed.LinkRetry("c-f2");
+        Assert.True(await repository.SetRetriedByAsync(failed, CancellationToken.None));
+        var absent = Restored("c-absent", ImportJobStatus.Failed, "x");
+        absent.LinkRetry("c-f3");
+        Assert.False(await repository.SetRetriedByAsync(absent, CancellationToken.None));
+
+        var stored = (await repository.GetAsync("c-f1", CancellationToken.None))!;
+        Assert.Equal(failed.Snapshot with { RetriedBy = "c-f2" }, stored.Snapshot);
+        Assert.Null(await repository.GetAsync("c-absent", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GivenAnExistingJob_WhenCreatedAgain_ThenFalseAndTheStoredJobIsUnchanged()
     {
         var repository = await CreateRepositoryAsync();
