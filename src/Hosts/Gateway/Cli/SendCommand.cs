@@ -6,9 +6,10 @@ using ImagingGateway.Dicom.Network.Client;
 namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
-/// <c>send HOST PORT PATH... [--concurrency N]</c>: C-STORE Part 10 files (directories recursively) with
-/// <see cref="DicomClient"/>, over N parallel associations, with a progress bar and a summary. Exit code 0 only when
-/// every file was stored.
+/// <c>send HOST PORT PATH... [--concurrency N] [--window W]</c>: C-STORE Part 10 files (directories recursively) with
+/// <see cref="DicomClient"/>, over N parallel associations, each with up to W C-STOREs outstanding when the peer grants
+/// that asynchronous operations window (PS3.7 D.3.3.3), with a progress bar and a summary. Exit code 0 only when every
+/// file was stored.
 /// </summary>
 public static class SendCommand
 {
@@ -31,10 +32,22 @@ public static class SendCommand
                 r.AddError("--concurrency must be between 1 and 64");
             }
         });
+        var window = new Option<int>("--window", "-w")
+        {
+            Description = "C-STOREs outstanding per association when the peer grants that asynchronous operations window (1: one at a time, nothing proposed)",
+            DefaultValueFactory = _ => 16,
+        };
+        window.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > ushort.MaxValue)
+            {
+                r.AddError("--window must be between 1 and 65535");
+            }
+        });
         var calling = CallingAeOption();
         var called = CalledAeOption();
         var tls = TlsOption();
-        var command = new Command("send", "Send DICOM files with C-STORE") { host, port, paths, concurrency, calling, called, tls };
+        var command = new Command("send", "Send DICOM files with C-STORE") { host, port, paths, concurrency, window, calling, called, tls };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetRequiredValue(host), parseResult.GetRequiredValue(port), parseResult.GetRequiredValue(paths), parseResult.GetValue(concurrency),
             new DicomClientOptions
@@ -42,6 +55,7 @@ public static class SendCommand
                 CallingAeTitle = parseResult.GetRequiredValue(calling),
                 CalledAeTitle = parseResult.GetRequiredValue(called),
                 UseTls = parseResult.GetValue(tls),
+                Association = new() { AsyncOperations = new((ushort)parseResult.GetValue(window), 1) },
             },
             cancellationToken));
         return command;
