@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Security.Cryptography;
@@ -23,6 +24,9 @@ internal sealed partial class S3SinkHandler(SinkOptions options)
     private long _requests;
     private long _bytes;
     private long _badDigest;
+    private static readonly object BodyEnd = new();
+    private long _handlerTicks;
+    private long _afterBodyTicks;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -37,11 +41,31 @@ internal sealed partial class S3SinkHandler(SinkOptions options)
                 ["bytes"] = Interlocked.Read(ref _bytes),
                 ["badDigest"] = Interlocked.Read(ref _badDigest),
                 ["objects"] = _objects.Count,
+                ["handlerMicrosTotal"] = Interlocked.Read(ref _handlerTicks) * 1_000_000 / Stopwatch.Frequency,
+                ["afterBodyMicrosTotal"] = Interlocked.Read(ref _afterBodyTicks) * 1_000_000 / Stopwatch.Frequency,
             });
             return;
         }
 
         Interlocked.Increment(ref _requests);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await ServeAsync(context);
+        }
+        finally
+        {
+            var ended = Stopwatch.GetTimestamp();
+            Interlocked.Add(ref _handlerTicks, ended - started);
+            Interlocked.Add(ref _afterBodyTicks, ended - (context.Items[BodyEnd] is long bodyEnd ? bodyEnd : started));
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var path = request.Path.Value ?? "/";
         var slash = path.IndexOf('/', 1);
         var bucket = slash < 0 ? path[1..] : path[1..slash];
         var key = slash < 0 ? string.Empty : path[(slash + 1)..];
@@ -288,6 +312,7 @@ internal sealed partial class S3SinkHandler(SinkOptions options)
         }
 
         Interlocked.Add(ref _bytes, size);
+        request.HttpContext.Items[BodyEnd] = Stopwatch.GetTimestamp();
         return (size, crc.GetCurrentHashAsUInt32(), keep ? kept.WrittenSpan.ToArray() : null, sha is null ? null : Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
