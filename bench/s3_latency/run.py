@@ -191,8 +191,9 @@ def send(gateway, files, conc, sender="storescu", timeout=900):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--gateway", action="append", required=True, metavar="LABEL=DLL",
-                    help="a Gateway build to measure (ImagingGateway.Gateway.dll); repeat to interleave builds")
+    ap.add_argument("--gateway", action="append", required=True, metavar="LABEL=DLL[,tls]",
+                    help="a Gateway build to measure (ImagingGateway.Gateway.dll); repeat to interleave builds; "
+                         "',tls' puts this one's proxy on HTTPS as --tls does for all")
     ap.add_argument("--local-gateway", action="append", default=[], metavar="LABEL=DLL",
                     help="a Gateway build run in local mode (serve --data), measured at the first delay only")
     ap.add_argument("--gateway-env", action="append", default=[], metavar="KEY=VALUE",
@@ -232,22 +233,23 @@ def main():
             sink = subprocess.Popen(["dotnet", args.sink_dll], stdout=open(sink_log, "w"), stderr=subprocess.STDOUT,
                                     start_new_session=True)
             s3_upstream = "http://127.0.0.1:" + wait_line(sink_log, "listening ", 60, sink)
-        tls_args, gateway_env = [], list(args.gateway_env)
-        if args.tls:
-            cert, key = os.path.join(args.work, "proxy-cert.pem"), os.path.join(args.work, "proxy-key.pem")
+        cert, key = os.path.join(args.work, "proxy-cert.pem"), os.path.join(args.work, "proxy-key.pem")
+        if args.tls or any(spec.endswith(",tls") for spec in args.gateway):
             subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
                            check=True, capture_output=True)
-            tls_args = ["--tls", cert, key]
-            gateway_env.append(f"SSL_CERT_FILE={cert}")
         # One proxy per Gateway, so each counts only its own Gateway's requests.
         for spec in args.gateway:
             label, dll = spec.split("=", 1)
+            tls = args.tls or dll.endswith(",tls")
+            dll = dll.removesuffix(",tls")
+            tls_args = ["--tls", cert, key] if tls else []
+            gateway_env = list(args.gateway_env) + ([f"SSL_CERT_FILE={cert}"] if tls else [])
             proxy_log = os.path.join(args.work, f"proxy-{label}.log")
             proxy = subprocess.Popen(["node", os.path.join(HERE, "delay-proxy.js"), s3_upstream, "0", "0", *tls_args],
                                      stdout=open(proxy_log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
             proxies.append(proxy)
-            proxy_url = ("https" if args.tls else "http") + "://127.0.0.1:" + wait_line(proxy_log, "listening ", 30, proxy)
+            proxy_url = ("https" if tls else "http") + "://127.0.0.1:" + wait_line(proxy_log, "listening ", 30, proxy)
             gateway = Gateway(label, os.path.abspath(dll), run, principal, proxy_url, args.work, gateway_env)
             gateway.proxy_url = proxy_url
             gateway.send_dll = os.path.abspath(dll)
