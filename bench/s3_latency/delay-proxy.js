@@ -9,18 +9,23 @@
 // only after the upstream's 100 has been passed on. Not modelled: TCP and TLS connection setup (a new connection costs
 // no extra D here; clients keep connections alive), bandwidth, and loss.
 //
-// Usage: node delay-proxy.js <upstream-url> [delay-ms] [listen-port]
-//   Prints "listening <port>" when ready (port 0 or none: any free port).
+// Usage: node delay-proxy.js <upstream-url> [delay-ms] [listen-port] [--tls CERT.pem KEY.pem]
+//   Prints "listening <port>" when ready (port 0 or none: any free port). With --tls the proxy is an HTTPS endpoint
+//   (the client's side of the round trip is TLS, as with S3; the upstream stays plain HTTP).
 // Control (not forwarded, not counted):
 //   GET  /_proxy/stats         {"delayMs", "requests", "byOperation": {...}, "expect100": n,
 //                               "checksumHeaders": {"x-amz-checksum-crc32c": n, ...}, "payloadHash": {"UNSIGNED-PAYLOAD"|"signed": n}}
 //   POST /_proxy/reset         zeroes the counters
 //   POST /_proxy/delay?ms=N    sets the delay for requests that start from now on
 const http = require('http');
+const https = require('https');
+const fs = require('fs');
 
 const upstream = new URL(process.argv[2] || '');
 let delayMs = Number(process.argv[3] || 0);
 const listenPort = Number(process.argv[4] || 0);
+const tlsAt = process.argv.indexOf('--tls');
+const tls = tlsAt > 0 ? { cert: fs.readFileSync(process.argv[tlsAt + 1]), key: fs.readFileSync(process.argv[tlsAt + 2]) } : null;
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
 let stats;
@@ -118,7 +123,9 @@ const forward = (req, res, expectContinue) => {
   }
 };
 
-const server = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => forward(req, res, false));
+const server = tls
+  ? https.createServer({ ...tls, keepAliveTimeout: 60000 }, (req, res) => forward(req, res, false))
+  : http.createServer({ keepAliveTimeout: 60000 }, (req, res) => forward(req, res, false));
 // Node answers "Expect: 100-continue" itself unless this event is handled: here the upstream's 100 is relayed instead.
 server.on('checkContinue', (req, res) => forward(req, res, true));
 server.listen(listenPort, '127.0.0.1', () => console.log(`listening ${server.address().port}`));

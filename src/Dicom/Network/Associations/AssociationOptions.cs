@@ -21,7 +21,10 @@ public sealed record AssociationOptions
     /// <summary>Longest time a send may block on a peer that does not read.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Asynchronous operations window we answer with when the requestor proposes one (PS3.7 D.3.3.3).</summary>
+    /// <summary>
+    /// Asynchronous operations window (PS3.7 D.3.3.3): as acceptor, the most we grant when the requestor proposes one
+    /// (the answer carries the sub-item only then); as requestor, what we propose (nothing when it is 1/1).
+    /// </summary>
     public AsyncOperationsLimit AsyncOperations { get; init; } = new(1, 1);
 
     public string ImplementationClassUid { get; init; } = NetworkUids.ImplementationClassUid;

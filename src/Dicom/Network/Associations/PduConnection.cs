@@ -17,8 +17,10 @@ internal sealed class PduConnection(IDuplexPipe transport) : IDisposable
 {
     private readonly PipeReader _input = transport.Input;
     private readonly PipeWriter _output = transport.Output;
-    private CancellationTokenSource? _timer;
-    private CancellationToken _timerLinkedTo;
+    // Reads and flushes have a timer each: with an asynchronous operations window, responses are flushed while the
+    // association's loop waits for the next PDU.
+    private readonly PduTimer _readTimer = new();
+    private readonly PduTimer _writeTimer = new();
 
     public PipeWriter Output => _output;
 
@@ -111,7 +113,7 @@ internal sealed class PduConnection(IDuplexPipe transport) : IDisposable
 
     public async ValueTask FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var token = StartTimer(timeout, cancellationToken);
+        var token = _writeTimer.Start(timeout, cancellationToken);
         try
         {
             await _output.FlushAsync(token).ConfigureAwait(false);
@@ -122,7 +124,7 @@ internal sealed class PduConnection(IDuplexPipe transport) : IDisposable
         }
         finally
         {
-            StopTimer();
+            _writeTimer.Stop();
         }
     }
 
@@ -141,11 +143,15 @@ internal sealed class PduConnection(IDuplexPipe transport) : IDisposable
         }
     }
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        _readTimer.Dispose();
+        _writeTimer.Dispose();
+    }
 
     private async ValueTask<ReadResult> ReadWithTimeoutAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var token = StartTimer(timeout, cancellationToken);
+        var token = _readTimer.Start(timeout, cancellationToken);
         try
         {
             return await _input.ReadAsync(token).ConfigureAwait(false);
@@ -156,22 +162,7 @@ internal sealed class PduConnection(IDuplexPipe transport) : IDisposable
         }
         finally
         {
-            StopTimer();
+            _readTimer.Stop();
         }
     }
-
-    private CancellationToken StartTimer(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (_timer is null || _timerLinkedTo != cancellationToken || !_timer.TryReset())
-        {
-            _timer?.Dispose();
-            _timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _timerLinkedTo = cancellationToken;
-        }
-
-        _timer.CancelAfter(timeout);
-        return _timer.Token;
-    }
-
-    private void StopTimer() => _timer?.CancelAfter(Timeout.InfiniteTimeSpan);
 }

@@ -67,6 +67,9 @@ public sealed class DicomClient(DicomClientOptions options)
                 MaximumLength = Options.Association.MaxPduLength,
                 ImplementationClassUid = Options.Association.ImplementationClassUid,
                 ImplementationVersionName = Options.Association.ImplementationVersionName,
+                AsynchronousOperationsWindow = Options.Association.AsyncOperations is { IsAsynchronous: true } window
+                    ? new AsynchronousOperationsWindow(window.Invoked, window.Performed)
+                    : null,
                 RoleSelections = roleSelections,
             });
             await connection.SendAsync(request.WriteTo, Options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
@@ -213,7 +216,9 @@ public sealed class DicomClient(DicomClientOptions options)
 
     /// <summary>
     /// Sends the files over up to <paramref name="associations"/> parallel associations, each carrying a contiguous share
-    /// of about equal bytes (<see cref="StorePartitioner.ByBytes"/>). A share whose files need more presentation contexts
+    /// of about equal bytes (<see cref="StorePartitioner.ByBytes"/>), pipelined within each association when the peer
+    /// grants the window proposed by <see cref="AssociationOptions.AsyncOperations"/>
+    /// (<see cref="DicomClientAssociation.StoreFilesAsync"/>). A share whose files need more presentation contexts
     /// than one association can propose goes over several associations, one after the other
     /// (<see cref="StorePartitioner.ByContexts"/>). A file that cannot be sent yields a result with its error; the others
     /// go on. Each file's result is reported to <paramref name="progress"/> as soon as it is known, from the sending
@@ -256,25 +261,7 @@ public sealed class DicomClient(DicomClientOptions options)
 
             await using (association.ConfigureAwait(false))
             {
-                foreach (var file in group)
-                {
-                    if (!association.IsOpen)
-                    {
-                        Add(new StoreResult(file.Path, file.SopInstanceUid, null, "The association ended before this file was sent.", file.Length));
-                        continue;
-                    }
-
-                    try
-                    {
-                        var status = await association.StoreFileAsync(file, cancellationToken).ConfigureAwait(false);
-                        Add(new StoreResult(file.Path, file.SopInstanceUid, status, null, file.Length));
-                    }
-                    catch (Exception e) when (e is DicomNetworkException or IOException or InvalidDataException)
-                    {
-                        Add(new StoreResult(file.Path, file.SopInstanceUid, null, e.Message, file.Length));
-                    }
-                }
-
+                await association.StoreFilesAsync(group, Add, cancellationToken).ConfigureAwait(false);
                 if (association.IsOpen)
                 {
                     await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);

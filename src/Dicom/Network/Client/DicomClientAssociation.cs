@@ -10,8 +10,9 @@ using ImagingGateway.Dicom.Network.Pdus.Items;
 namespace ImagingGateway.Dicom.Network.Client;
 
 /// <summary>
-/// An established SCU association (requestor side of PS3.8 9.2). One operation at a time; not thread-safe — use
-/// one association per concurrent sender.
+/// An established SCU association (requestor side of PS3.8 9.2). Not thread-safe: use one association per concurrent
+/// sender. <see cref="StoreFilesAsync"/> keeps up to <see cref="Window"/> C-STOREs outstanding when the peer granted
+/// an asynchronous operations window (PS3.7 D.3.3.3); every other operation waits for its response.
 /// </summary>
 public sealed class DicomClientAssociation : IAsyncDisposable
 {
@@ -34,6 +35,9 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         Accept = accept;
         var peerMax = accept.UserInformation.MaximumLength;
         _sendMax = peerMax == 0 ? options.Association.MaxSendPduLength : Math.Clamp(peerMax, 64, options.Association.MaxSendPduLength);
+        Window = request.UserInformation.AsynchronousOperationsWindow is null
+            ? 1
+            : options.Association.AsyncOperations.GrantedTo(accept.UserInformation.AsynchronousOperationsWindow);
     }
 
     public AssociateRequestPdu Request { get; }
@@ -41,6 +45,9 @@ public sealed class DicomClientAssociation : IAsyncDisposable
     public AssociateAcceptPdu Accept { get; }
 
     public bool IsOpen => _machine.State == AssociationState.Established;
+
+    /// <summary>Operations we may have outstanding: what the peer granted of the window we proposed, else 1.</summary>
+    public int Window { get; }
 
     /// <summary>The accepted presentation context for an abstract syntax and transfer syntax, if any.</summary>
     public byte? FindContext(string abstractSyntax, string transferSyntax)
@@ -76,22 +83,71 @@ public sealed class DicomClientAssociation : IAsyncDisposable
     /// </summary>
     public async Task<DimseStatus> StoreFileAsync(Part10FileInfo file, CancellationToken cancellationToken)
     {
-        if (FindContext(file.SopClassUid, file.TransferSyntaxUid) is null && DataSetTranscoder.CanTranscode(file.TransferSyntaxUid))
+        var source = await OpenDataSetAsync(file, cancellationToken).ConfigureAwait(false);
+        await using (source.DataSet.ConfigureAwait(false))
         {
-            var target = DataSetTranscoder.FallbackSyntaxes.FirstOrDefault(ts => FindContext(file.SopClassUid, ts) is not null);
-            if (target is not null)
+            var messageId = await SendStoreAsync(source, cancellationToken).ConfigureAwait(false);
+            return (await ReceiveResponseAsync(messageId, cancellationToken).ConfigureAwait(false)).Status;
+        }
+    }
+
+    /// <summary>
+    /// C-STOREs the files in order, each as <see cref="StoreFileAsync"/> does, with up to <see cref="Window"/> requests
+    /// outstanding: the next request goes out while earlier ones wait for their responses, which are matched by
+    /// Message ID Being Responded To in whatever order they come. Each file's result goes to <paramref name="report"/>
+    /// when known. A file that cannot be read or whose syntax was not accepted fails alone; when the association is
+    /// lost (abort, transport, timeout, a protocol error), it is aborted, and the files without a response fail with
+    /// the reason, so only a file reported with a status was answered by the peer.
+    /// </summary>
+    public async Task StoreFilesAsync(IReadOnlyList<Part10FileInfo> files, Action<StoreResult> report, CancellationToken cancellationToken)
+    {
+        var outstanding = new Dictionary<ushort, Part10FileInfo>();
+        var next = 0;
+        try
+        {
+            for (; next < files.Count; next++)
             {
-                var encoded = await DataSetTranscoder.TranscodeAsync(file, target, cancellationToken).ConfigureAwait(false);
-                using var memory = new MemoryStream(encoded, writable: false);
-                return await StoreAsync(file.SopClassUid, file.SopInstanceUid, target, memory, encoded.Length, cancellationToken).ConfigureAwait(false);
+                while (outstanding.Count >= Window)
+                {
+                    await ReportResponseAsync(outstanding, await ReceiveCommandAsync(cancellationToken).ConfigureAwait(false), report).ConfigureAwait(false);
+                }
+
+                var file = files[next];
+                StoreSource source;
+                try
+                {
+                    source = await OpenDataSetAsync(file, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is DicomNetworkException or IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    report(new StoreResult(file.Path, file.SopInstanceUid, null, e.Message, file.Length));
+                    continue;
+                }
+
+                await using (source.DataSet.ConfigureAwait(false))
+                {
+                    outstanding.Add(await SendStoreAsync(source, cancellationToken, isOutstanding: outstanding.ContainsKey).ConfigureAwait(false), file);
+                }
+            }
+
+            while (outstanding.Count > 0)
+            {
+                await ReportResponseAsync(outstanding, await ReceiveCommandAsync(cancellationToken).ConfigureAwait(false), report).ConfigureAwait(false);
             }
         }
-
-        var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (stream.ConfigureAwait(false))
+        catch (Exception e) when (e is DicomNetworkException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            stream.Position = file.DataSetOffset;
-            return await StoreAsync(file.SopClassUid, file.SopInstanceUid, file.TransferSyntaxUid, stream, file.DataSetLength, cancellationToken).ConfigureAwait(false);
+            // Lost mid-way (or a file failed while its data set was on the wire, which leaves the message unfinishable).
+            await AbortAsync().ConfigureAwait(false);
+            foreach (var file in outstanding.Values)
+            {
+                report(new StoreResult(file.Path, file.SopInstanceUid, null, $"No response before the association ended: {e.Message}", file.Length));
+            }
+
+            foreach (var file in files.Skip(next).Where(f => !outstanding.ContainsValue(f)))
+            {
+                report(new StoreResult(file.Path, file.SopInstanceUid, null, $"The association ended before this file was sent: {e.Message}", file.Length));
+            }
         }
     }
 
@@ -104,26 +160,8 @@ public sealed class DicomClientAssociation : IAsyncDisposable
     {
         var contextId = FindContext(sopClassUid, transferSyntaxUid)
             ?? throw new DicomNetworkException($"Transfer syntax {transferSyntaxUid} not accepted by the peer for SOP class {sopClassUid}.");
-        var request = StoreMessages.CreateRequest(NextMessageId(), sopClassUid, sopInstanceUid, priority);
-        await SendCommandAsync(contextId, request, cancellationToken).ConfigureAwait(false);
-
-        var maxFragment = (int)(_sendMax - DataTransferPdu.PdvHeaderLength);
-        var remaining = length;
-        var output = _connection.Output;
-        do
-        {
-            var size = (int)Math.Min(maxFragment, remaining);
-            var memory = output.GetMemory(DataTransferPdu.HeadersLength + size);
-            await dataSet.ReadExactlyAsync(memory.Slice(DataTransferPdu.HeadersLength, size), cancellationToken).ConfigureAwait(false);
-            remaining -= size;
-            PduWriter.WriteDataTransferHeaders(memory.Span, contextId, isCommand: false, isLast: remaining == 0, size);
-            output.Advance(DataTransferPdu.HeadersLength + size);
-            await _connection.FlushAsync(_options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        while (remaining > 0);
-
-        var response = await ReceiveResponseAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
-        return response.Status;
+        var messageId = await SendStoreAsync(new StoreSource(contextId, sopClassUid, sopInstanceUid, dataSet, length), cancellationToken, priority).ConfigureAwait(false);
+        return (await ReceiveResponseAsync(messageId, cancellationToken).ConfigureAwait(false)).Status;
     }
 
     /// <summary>The first accepted context for an abstract syntax, in whatever transfer syntax, if any.</summary>
@@ -354,10 +392,76 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         }
     }
 
-    private ushort NextMessageId()
+    private ushort NextMessageId(Func<ushort, bool>? isOutstanding = null)
     {
-        _nextMessageId = (ushort)(_nextMessageId == ushort.MaxValue ? 1 : _nextMessageId + 1);
+        do
+        {
+            _nextMessageId = (ushort)(_nextMessageId == ushort.MaxValue ? 1 : _nextMessageId + 1);
+        }
+        while (isOutstanding?.Invoke(_nextMessageId) == true);
+
         return _nextMessageId;
+    }
+
+    /// <summary>The context and bytes a file is sent with; everything that can fail before a byte is sent fails here.</summary>
+    private async Task<StoreSource> OpenDataSetAsync(Part10FileInfo file, CancellationToken cancellationToken)
+    {
+        if (FindContext(file.SopClassUid, file.TransferSyntaxUid) is { } contextId)
+        {
+            var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            stream.Position = file.DataSetOffset;
+            return new StoreSource(contextId, file.SopClassUid, file.SopInstanceUid, stream, file.DataSetLength);
+        }
+
+        if (DataSetTranscoder.CanTranscode(file.TransferSyntaxUid))
+        {
+            var target = DataSetTranscoder.FallbackSyntaxes.FirstOrDefault(ts => FindContext(file.SopClassUid, ts) is not null);
+            if (target is not null)
+            {
+                var encoded = await DataSetTranscoder.TranscodeAsync(file, target, cancellationToken).ConfigureAwait(false);
+                return new StoreSource(FindContext(file.SopClassUid, target)!.Value, file.SopClassUid, file.SopInstanceUid, new MemoryStream(encoded, writable: false), encoded.Length);
+            }
+        }
+
+        throw new DicomNetworkException($"Transfer syntax {file.TransferSyntaxUid} not accepted by the peer for SOP class {file.SopClassUid}.");
+    }
+
+    /// <summary>
+    /// Sends one C-STORE-RQ and its whole data set, before any other message (PS3.8 E.1: a message's fragments are
+    /// never interleaved with another's); returns its Message ID.
+    /// </summary>
+    private async Task<ushort> SendStoreAsync(StoreSource source, CancellationToken cancellationToken, ushort priority = 0, Func<ushort, bool>? isOutstanding = null)
+    {
+        var request = StoreMessages.CreateRequest(NextMessageId(isOutstanding), source.SopClassUid, source.SopInstanceUid, priority);
+        await SendCommandAsync(source.ContextId, request, cancellationToken).ConfigureAwait(false);
+
+        var maxFragment = (int)(_sendMax - DataTransferPdu.PdvHeaderLength);
+        var remaining = source.Length;
+        var output = _connection.Output;
+        do
+        {
+            var size = (int)Math.Min(maxFragment, remaining);
+            var memory = output.GetMemory(DataTransferPdu.HeadersLength + size);
+            await source.DataSet.ReadExactlyAsync(memory.Slice(DataTransferPdu.HeadersLength, size), cancellationToken).ConfigureAwait(false);
+            remaining -= size;
+            PduWriter.WriteDataTransferHeaders(memory.Span, source.ContextId, isCommand: false, isLast: remaining == 0, size);
+            output.Advance(DataTransferPdu.HeadersLength + size);
+            await _connection.FlushAsync(_options.Association.WriteTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        while (remaining > 0);
+
+        return request.MessageId;
+    }
+
+    private async Task ReportResponseAsync(Dictionary<ushort, Part10FileInfo> outstanding, CommandSet response, Action<StoreResult> report)
+    {
+        if (response.CommandField != CommandField.CStoreResponse || !outstanding.Remove(response.MessageIdBeingRespondedTo, out var file))
+        {
+            await ProviderAbortAsync(null, AbortReason.InvalidPduParameterValue).ConfigureAwait(false);
+            throw new DicomNetworkException($"Unexpected {response.CommandField} to message {response.MessageIdBeingRespondedTo}, which is not outstanding.");
+        }
+
+        report(new StoreResult(file.Path, file.SopInstanceUid, response.Status, null, file.Length));
     }
 
     private ValueTask SendCommandAsync(byte contextId, CommandSet command, CancellationToken cancellationToken)
@@ -367,6 +471,19 @@ public sealed class DicomClientAssociation : IAsyncDisposable
     }
 
     private async Task<CommandSet> ReceiveResponseAsync(ushort messageId, CancellationToken cancellationToken)
+    {
+        var response = await ReceiveCommandAsync(cancellationToken).ConfigureAwait(false);
+        if (response.MessageIdBeingRespondedTo != messageId)
+        {
+            await ProviderAbortAsync(null, AbortReason.InvalidPduParameterValue).ConfigureAwait(false);
+            throw new DicomNetworkException($"Response to message {response.MessageIdBeingRespondedTo}, expected {messageId}.");
+        }
+
+        return response;
+    }
+
+    /// <summary>The next command the peer sends (a response); the association is aborted when it breaks the protocol.</summary>
+    private async Task<CommandSet> ReceiveCommandAsync(CancellationToken cancellationToken)
     {
         CommandSet? response = null;
         try
@@ -421,13 +538,7 @@ public sealed class DicomClientAssociation : IAsyncDisposable
             throw new DicomNetworkException(e.Message, e);
         }
 
-        if (response!.MessageIdBeingRespondedTo != messageId)
-        {
-            await ProviderAbortAsync(null, AbortReason.InvalidPduParameterValue).ConfigureAwait(false);
-            throw new DicomNetworkException($"Response to message {response.MessageIdBeingRespondedTo}, expected {messageId}.");
-        }
-
-        return response;
+        return response!;
     }
 
     private async Task ProviderAbortAsync(PduType? type, AbortReason reason = AbortReason.UnexpectedPdu)

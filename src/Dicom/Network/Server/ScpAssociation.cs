@@ -12,11 +12,20 @@ namespace ImagingGateway.Dicom.Network.Server;
 
 /// <summary>
 /// One SCP association from transport open to close: PS3.8 9.2 acceptor states Sta2 → Sta3 → Sta6 → Sta8 → Sta13,
-/// DIMSE C-ECHO and C-STORE (one operation at a time), data-set fragments streamed to the provider's sink, and the
-/// storage commitment N-ACTION (PS3.4 J.3.2) whose N-EVENT-REPORT may later be sent from another task: every write
-/// to the transport goes through one send lock.
+/// DIMSE C-ECHO and C-STORE, data-set fragments streamed to the provider's sink, and the storage commitment
+/// N-ACTION (PS3.4 J.3.2) whose N-EVENT-REPORT may later be sent from another task: every write to the transport goes
+/// through one send lock.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Messages arrive one after the other (PS3.8 E.1: a message's fragments are never interleaved with another's), so
+/// one data set is received at a time. With an asynchronous operations window of N &gt; 1 (PS3.7 D.3.3.3), each
+/// C-STORE is completed (made durable) off the receive loop once its last fragment arrived, and its response is sent
+/// when that is done, in whatever order they finish (the peer matches them by Message ID Being Responded To); the
+/// loop reads the next request meanwhile and waits only when N are outstanding. A release is answered after every
+/// outstanding response; however the association ends, the provider hears of it only after every outstanding
+/// store has finished, so nothing acknowledged is missing from what it closes.
+/// </para>
 /// With <paramref name="forcedRejection"/> set, the A-ASSOCIATE-RQ is still read (ARTIM-bounded) but answered with that
 /// A-ASSOCIATE-RJ without consulting the policy or the provider (e.g. the server is over capacity).
 /// </remarks>
@@ -28,11 +37,15 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
     private readonly Dictionary<byte, (string AbstractSyntax, string TransferSyntax)> _contexts = [];
     private AssociationOptions Options => handler.Options;
     private AssociationInfo? _association;
+    private readonly Lock _machineLock = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly List<Task> _completions = [];
     private PendingMessage? _pending;
+    private SemaphoreSlim? _window;
+    private Exception? _sendFailure;
     private uint _sendMax;
     private AssociationAbortInfo? _abort;
     private CancellationToken _cancellationToken;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Dictionary<ushort, TaskCompletionSource<DimseStatus?>> _outstandingReports = [];
     private ushort _nextMessageId;
     private bool _closed;
@@ -61,19 +74,33 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         }
         finally
         {
-            await DiscardPendingAsync().ConfigureAwait(false);
-            await CloseChannelAsync().ConfigureAwait(false);
-            _connection.Dispose();
-            if (_association is not null)
+            try
             {
-                if (_abort is null)
-                {
-                    await handler.Provider.OnAssociationReleasedAsync(_association, CancellationToken.None).ConfigureAwait(false);
-                }
-                else
-                {
-                    await handler.Provider.OnAssociationAbortedAsync(_association, _abort, CancellationToken.None).ConfigureAwait(false);
-                }
+                await DrainCompletionsAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await EndAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask EndAsync()
+    {
+        await DiscardPendingAsync().ConfigureAwait(false);
+        await CloseChannelAsync().ConfigureAwait(false);
+        _connection.Dispose();
+        _sendLock.Dispose();
+        _window?.Dispose();
+        if (_association is not null)
+        {
+            if (_abort is null)
+            {
+                await handler.Provider.OnAssociationReleasedAsync(_association, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await handler.Provider.OnAssociationAbortedAsync(_association, _abort, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
@@ -165,9 +192,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
             MaximumLength = Options.MaxPduLength,
             ImplementationClassUid = Options.ImplementationClassUid,
             ImplementationVersionName = Options.ImplementationVersionName,
-            AsynchronousOperationsWindow = proposedWindow is null
-                ? null
-                : new AsynchronousOperationsWindow(Options.AsyncOperations.Invoked, Options.AsyncOperations.Performed),
+            AsynchronousOperationsWindow = proposedWindow is null ? null : Options.AsyncOperations.Answer(proposedWindow),
             RoleSelections = handler.Policy.NegotiateRoles(request.UserInformation.RoleSelections, request.PresentationContexts, answers),
         });
         _machine.Fire(AssociationEvent.LocalAssociateAccept);
@@ -176,6 +201,8 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         var peerMax = request.UserInformation.MaximumLength;
         _sendMax = peerMax == 0 ? Options.MaxSendPduLength : Math.Clamp(peerMax, 64, Options.MaxSendPduLength);
         _association = new AssociationInfo(transportInfo.ConnectionId, request, answers, transportInfo.RemoteEndPoint, transportInfo.ClientCertificate);
+        var window = accept.UserInformation.AsynchronousOperationsWindow?.MaximumOperationsInvoked ?? 1;
+        _window = window > 1 ? new SemaphoreSlim(window, window) : null;
         return true;
     }
 
@@ -206,7 +233,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         if (_machine.State == AssociationState.AwaitingTransportClose)
         {
             var closed = await _connection.WaitForCloseAsync(Options.ArtimTimeout, _cancellationToken).ConfigureAwait(false);
-            _machine.Fire(closed ? AssociationEvent.TransportClosed : AssociationEvent.ArtimExpired);
+            Fire(closed ? AssociationEvent.TransportClosed : AssociationEvent.ArtimExpired);
         }
     }
 
@@ -215,7 +242,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         switch (type)
         {
             case PduType.DataTransfer:
-                _machine.Fire(AssociationEvent.DataReceived);
+                Fire(AssociationEvent.DataReceived);
                 if (body.IsEmpty)
                 {
                     throw new PduFormatException("P-DATA-TF without any PDV item.", AbortReason.InvalidPduParameterValue);
@@ -226,30 +253,25 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
                     await HandlePdvAsync(pdv).ConfigureAwait(false);
                 }
 
+                ThrowIfSendFailed();
                 return false;
             case PduType.ReleaseRequest:
                 ReleaseRequestPdu.Parse(body);
-                _machine.Fire(AssociationEvent.ReleaseRequestReceived);
+                // Every outstanding response goes out before the A-RELEASE-RP (PS3.7 D.3.3.3: the operations were invoked).
+                await DrainCompletionsAsync().ConfigureAwait(false);
+                ThrowIfSendFailed();
+                Fire(AssociationEvent.ReleaseRequestReceived);
                 await DiscardPendingAsync().ConfigureAwait(false);
-                await _sendLock.WaitAsync(_cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    _machine.Fire(AssociationEvent.LocalReleaseResponse);
-                    await _connection.SendAsync(ReleaseResponsePdu.Instance.WriteTo, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _sendLock.Release();
-                }
-
+                Fire(AssociationEvent.LocalReleaseResponse);
+                await SendLockedAsync(ReleaseResponsePdu.Instance.WriteTo).ConfigureAwait(false);
                 return true;
             case PduType.Abort:
                 var abort = AbortPdu.Parse(body);
-                _machine.Fire(AssociationEvent.AbortReceived);
+                Fire(AssociationEvent.AbortReceived);
                 _abort = new AssociationAbortInfo(abort.Source, abort.Reason, ByPeer: true, "The peer aborted the association.");
                 return true;
             default:
-                _machine.Fire(EventFor(type));
+                Fire(EventFor(type));
                 await TrySendAbortLockedAsync(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu).ConfigureAwait(false);
                 _abort = new AssociationAbortInfo(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu, ByPeer: false, $"Unexpected {type} PDU in an established association.");
                 return true;
@@ -288,9 +310,38 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         {
             var pending = _pending;
             _pending = null;
+            if (_window is not null && pending.Request.CommandField == CommandField.CStoreRequest)
+            {
+                // Off the receive loop, so a commit that blocks (a local fsync) does not hold the next request back.
+                _completions.RemoveAll(c => c.IsCompleted);
+                _completions.Add(Task.Run(() => CompleteOutstandingAsync(pending), CancellationToken.None));
+                return;
+            }
+
             var response = await pending.FinishAsync(_cancellationToken).ConfigureAwait(false);
             await SendResponseAsync(pending.ContextId, response).ConfigureAwait(false);
             pending.AfterResponse?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// Completes one C-STORE of the window and sends its response, then frees its place in the window. A response
+    /// that cannot be sent (transport gone, peer not reading) is dropped and the failure ends the receive loop.
+    /// </summary>
+    private async Task CompleteOutstandingAsync(PendingMessage pending)
+    {
+        try
+        {
+            var response = await pending.FinishAsync(_cancellationToken).ConfigureAwait(false);
+            await SendResponseAsync(pending.ContextId, response).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            Interlocked.CompareExchange(ref _sendFailure, e, null);
+        }
+        finally
+        {
+            _window!.Release();
         }
     }
 
@@ -309,7 +360,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
                 await BeginStoreAsync(command, contextId).ConfigureAwait(false);
                 return;
             case CommandField.CCancelRequest:
-                // Nothing is outstanding: operations are performed one at a time.
+                // PS3.7 9.3.2.3: C-CANCEL applies to C-FIND, C-GET and C-MOVE, none of which is served here.
                 return;
             case CommandField.NActionRequest:
                 await BeginActionAsync(command, contextId).ConfigureAwait(false);
@@ -372,6 +423,12 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         else if (!handler.Policy.IsSopInstanceUidAccepted(sopInstance))
         {
             (refusal, reason) = (DimseStatus.InvalidSopInstance, "Affected SOP Instance UID is not a valid UID");
+        }
+
+        if (_window is not null)
+        {
+            // A peer that exceeds the window it was granted is held back here instead of being aborted.
+            await _window.WaitAsync(_cancellationToken).ConfigureAwait(false);
         }
 
         if (refusal is { } status)
@@ -468,9 +525,14 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_closed || _machine.State != AssociationState.Established)
+            lock (_machineLock)
             {
-                return null;
+                if (_closed || _machine.State != AssociationState.Established)
+                {
+                    return null;
+                }
+
+                _machine.Fire(AssociationEvent.LocalDataRequest);
             }
 
             _nextMessageId = (ushort)(_nextMessageId == ushort.MaxValue ? 1 : _nextMessageId + 1);
@@ -480,7 +542,6 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
                 _outstandingReports[request.MessageId] = answered;
             }
 
-            _machine.Fire(AssociationEvent.LocalDataRequest);
             await _connection.SendCommandAsync(contextId, request, _sendMax, Options.WriteTimeout, cancellationToken).ConfigureAwait(false);
             await _connection.SendDataSetAsync(contextId, dataSet, _sendMax, Options.WriteTimeout, cancellationToken).ConfigureAwait(false);
         }
@@ -525,13 +586,36 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         }
     }
 
+    /// <summary>Sends one response whole (PS3.8 E.1), unless the association is no longer established.</summary>
     private async ValueTask SendResponseAsync(byte contextId, CommandSet response)
     {
         await _sendLock.WaitAsync(_cancellationToken).ConfigureAwait(false);
         try
         {
-            _machine.Fire(AssociationEvent.LocalDataRequest);
+            lock (_machineLock)
+            {
+                if (_machine.State is not (AssociationState.Established or AssociationState.AwaitingLocalReleaseResponse))
+                {
+                    return;
+                }
+
+                _machine.Fire(AssociationEvent.LocalDataRequest);
+            }
+
             await _connection.SendCommandAsync(contextId, response, _sendMax, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async ValueTask SendLockedAsync(Action<System.Buffers.IBufferWriter<byte>> write)
+    {
+        await _sendLock.WaitAsync(_cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _connection.SendAsync(write, Options.WriteTimeout, _cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -541,7 +625,12 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
 
     private async ValueTask TrySendAbortLockedAsync(AbortSource source, AbortReason reason)
     {
-        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        // A response stuck in a flush holds the lock for at most the write timeout; the abort is best effort anyway.
+        if (!await _sendLock.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false))
+        {
+            return;
+        }
+
         try
         {
             await _connection.TrySendAbortAsync(source, reason).ConfigureAwait(false);
@@ -549,6 +638,34 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    private AssociationAction Fire(AssociationEvent evt)
+    {
+        lock (_machineLock)
+        {
+            return _machine.Fire(evt);
+        }
+    }
+
+    /// <summary>Waits for every C-STORE completing off the receive loop (their responses sent or dropped).</summary>
+    private async ValueTask DrainCompletionsAsync()
+    {
+        if (_completions.Count > 0)
+        {
+            await Task.WhenAll(_completions).ConfigureAwait(false);
+            _completions.Clear();
+        }
+    }
+
+    private void ThrowIfSendFailed()
+    {
+        if (_sendFailure is { } failure)
+        {
+            throw failure is TimeoutException
+                ? new TimeoutException($"A response could not be sent: {failure.Message}", failure)
+                : new IOException($"A response could not be sent: {failure.Message}", failure);
         }
     }
 
@@ -569,7 +686,7 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
             return;
         }
 
-        var action = _machine.Fire(AssociationEvent.LocalAbort);
+        var action = Fire(AssociationEvent.LocalAbort);
         if (action == AssociationAction.SendAbort)
         {
             await TrySendAbortLockedAsync(source, reason).ConfigureAwait(false);
@@ -580,16 +697,19 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
 
     private async ValueTask ProviderAbortAsync(AbortReason reason, string detail)
     {
-        _machine.Fire(AssociationEvent.InvalidPduReceived);
+        Fire(AssociationEvent.InvalidPduReceived);
         await TrySendAbortLockedAsync(AbortSource.ServiceProvider, reason).ConfigureAwait(false);
         _abort = new AssociationAbortInfo(AbortSource.ServiceProvider, reason, ByPeer: false, detail);
     }
 
     private void TransportLost(string detail)
     {
-        if (_machine.State != AssociationState.Idle)
+        lock (_machineLock)
         {
-            _machine.Fire(AssociationEvent.TransportClosed);
+            if (_machine.State != AssociationState.Idle)
+            {
+                _machine.Fire(AssociationEvent.TransportClosed);
+            }
         }
 
         _abort ??= new AssociationAbortInfo(AbortSource.ServiceProvider, AbortReason.NotSpecified, ByPeer: true, detail);

@@ -10,8 +10,9 @@ using ImagingGateway.Dicom.Network.Pdus.Items;
 namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
-/// <c>send HOST PORT PATH... [--concurrency N] [--commit [--commit-timeout T] [--commit-also CLASS:INSTANCE]...]</c>:
-/// C-STORE Part 10 files (directories recursively) with <see cref="DicomClient"/>, over N parallel associations, with a
+/// <c>send HOST PORT PATH... [--concurrency N] [--window W] [--commit [--commit-timeout T] [--commit-also CLASS:INSTANCE]...]</c>:
+/// C-STORE Part 10 files (directories recursively) with <see cref="DicomClient"/>, over N parallel associations, each
+/// with up to W C-STOREs outstanding when the peer grants that asynchronous operations window (PS3.7 D.3.3.3), with a
 /// progress bar and a summary. With <c>--commit</c>, storage commitment (PS3.4 J.3) follows for the stored instances on
 /// one more association, which stays open for the report: the sender does not listen for a report on an association
 /// of the SCP's own. Exit code 0 only when every file was stored (and, with <c>--commit</c>, every instance committed).
@@ -37,6 +38,18 @@ public static class SendCommand
                 r.AddError("--concurrency must be between 1 and 64");
             }
         });
+        var window = new Option<int>("--window", "-w")
+        {
+            Description = "C-STOREs outstanding per association when the peer grants that asynchronous operations window (1: one at a time, nothing proposed)",
+            DefaultValueFactory = _ => 16,
+        };
+        window.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > ushort.MaxValue)
+            {
+                r.AddError("--window must be between 1 and 65535");
+            }
+        });
         var calling = CallingAeOption();
         var called = CalledAeOption();
         var tls = TlsOption();
@@ -57,7 +70,7 @@ public static class SendCommand
                 }
             }
         });
-        var command = new Command("send", "Send DICOM files with C-STORE") { host, port, paths, concurrency, calling, called, tls, commit, commitTimeout, commitAlso };
+        var command = new Command("send", "Send DICOM files with C-STORE") { host, port, paths, concurrency, window, calling, called, tls, commit, commitTimeout, commitAlso };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetRequiredValue(host), parseResult.GetRequiredValue(port), parseResult.GetRequiredValue(paths), parseResult.GetValue(concurrency),
             new DicomClientOptions
@@ -65,6 +78,7 @@ public static class SendCommand
                 CallingAeTitle = parseResult.GetRequiredValue(calling),
                 CalledAeTitle = parseResult.GetRequiredValue(called),
                 UseTls = parseResult.GetValue(tls),
+                Association = new() { AsyncOperations = new((ushort)parseResult.GetValue(window), 1) },
             },
             parseResult.GetValue(commit) ? new CommitRequest(parseResult.GetValue(commitTimeout), [.. (parseResult.GetValue(commitAlso) ?? []).Select(v => ParseReference(v)!)]) : null,
             cancellationToken));

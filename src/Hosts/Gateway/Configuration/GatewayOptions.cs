@@ -49,6 +49,12 @@ public sealed class GatewayOptions
     public int MaxPduLength { get; set; } = 262_144;
 
     /// <summary>
+    /// Asynchronous operations window (PS3.7 D.3.3.3): the most C-STOREs one association may have outstanding when the
+    /// sender proposes a window. Each outstanding store holds its upload buffer until it is durable.
+    /// </summary>
+    public int MaxAsyncOperations { get; set; } = 16;
+
+    /// <summary>
     /// Connections that have not had an A-ASSOCIATE-RQ accepted yet; they hold no association slot. Over this, the
     /// oldest such connection is closed to make room for the new one.
     /// </summary>

@@ -73,6 +73,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{P}MaxPduLength: must be between 4096 and 16777216 bytes, got {o.MaxPduLength}");
         }
 
+        if (o.MaxAsyncOperations is < 1 or > ushort.MaxValue)
+        {
+            errors.Add($"{P}MaxAsyncOperations: must be between 1 and 65535, got {o.MaxAsyncOperations}");
+        }
+
         CheckPositive(errors, "AssociationRequestTimeout", o.AssociationRequestTimeout);
         CheckPositive(errors, "IdleTimeout", o.IdleTimeout);
         CheckPositive(errors, "RecoveryInterval", o.RecoveryInterval);

@@ -28,5 +28,6 @@ public sealed class DicomSettings(IOptions<GatewayOptions> options)
         MaxPduLength = (uint)options.Value.MaxPduLength,
         ArtimTimeout = options.Value.AssociationRequestTimeout,
         IdleTimeout = options.Value.IdleTimeout,
+        AsyncOperations = new((ushort)options.Value.MaxAsyncOperations, 1),
     };
 }

@@ -11,7 +11,8 @@ namespace ImagingGateway.Dicom.Tests.Network.TestSupport;
 
 /// <summary>
 /// Test provider: writes each instance as a Part 10 file (dicom-data's <see cref="Part10FileWriter"/> header + the received bytes) into a folder (temp file, fsync, rename, then 0000) and records
-/// what happened. <see cref="FailWritesAfterBytes"/> makes sinks throw, to test A700.
+/// what happened. <see cref="FailWritesAfterBytes"/> makes sinks throw, to test A700; <see cref="CompleteDelay"/> makes
+/// completions slow, to test asynchronous operations.
 /// </summary>
 public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
 {
@@ -31,6 +32,18 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
     public ConcurrentQueue<(AssociationInfo Association, AssociationAbortInfo Abort)> AbortedAssociations { get; } = new();
 
     public long? FailWritesAfterBytes { get; set; }
+
+    /// <summary>How long each completion waits before it is durable (e.g. a remote store's round trip).</summary>
+    public Func<StoreRequestContext, TimeSpan>? CompleteDelay { get; set; }
+
+    /// <summary>The most completions that were running at once.</summary>
+    public int MaxConcurrentCompletions => Volatile.Read(ref _maxCompleting);
+
+    /// <summary>Completions running when each association ended, as the association's end callback saw them.</summary>
+    public ConcurrentQueue<int> CompletingWhenEnded { get; } = new();
+
+    private int _completing;
+    private int _maxCompleting;
 
     /// <summary>Count only, write nothing: for the memory test.</summary>
     public bool DiscardData { get; set; }
@@ -52,6 +65,7 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
 
     public ValueTask OnAssociationReleasedAsync(AssociationInfo association, CancellationToken cancellationToken)
     {
+        CompletingWhenEnded.Enqueue(Volatile.Read(ref _completing));
         Released.Enqueue(association);
         ReleasedClientThumbprints.Enqueue(association.ClientCertificate?.Thumbprint);
         return ValueTask.CompletedTask;
@@ -59,6 +73,7 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
 
     public ValueTask OnAssociationAbortedAsync(AssociationInfo association, AssociationAbortInfo abort, CancellationToken cancellationToken)
     {
+        CompletingWhenEnded.Enqueue(Volatile.Read(ref _completing));
         AbortedAssociations.Enqueue((association, abort));
         return ValueTask.CompletedTask;
     }
@@ -103,16 +118,34 @@ public sealed class FolderStoreProvider(string folder) : IDicomServiceProvider
 
         public async ValueTask<StoreOutcome> CompleteAsync(CancellationToken cancellationToken)
         {
-            if (_file is not null)
+            var running = Interlocked.Increment(ref _owner._completing);
+            try
             {
-                await _file.FlushAsync(cancellationToken);
-                _file.Flush(flushToDisk: true);
-                await _file.DisposeAsync();
-                File.Move(_path + ".part", _path);
-            }
+                for (var max = Volatile.Read(ref _owner._maxCompleting); running > max; max = Volatile.Read(ref _owner._maxCompleting))
+                {
+                    Interlocked.CompareExchange(ref _owner._maxCompleting, running, max);
+                }
 
-            _owner.Stored.Enqueue(_context);
-            return new StoreOutcome(DimseStatus.Success);
+                if (_owner.CompleteDelay?.Invoke(_context) is { } delay)
+                {
+                    await Task.Delay(delay, cancellationToken);
+                }
+
+                if (_file is not null)
+                {
+                    await _file.FlushAsync(cancellationToken);
+                    _file.Flush(flushToDisk: true);
+                    await _file.DisposeAsync();
+                    File.Move(_path + ".part", _path);
+                }
+
+                _owner.Stored.Enqueue(_context);
+                return new StoreOutcome(DimseStatus.Success);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _owner._completing);
+            }
         }
 
         public async ValueTask AbortAsync(CancellationToken cancellationToken)
