@@ -218,10 +218,10 @@ public sealed class DynamoDbImportJobRepository(IAmazonDynamoDB dynamo, IOptions
     /// One Select=COUNT query of the byStatus index per status: DynamoDB counts on its side and returns no items,
     /// and the index the listing already uses needs no further grant.
     /// </summary>
-    public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(IReadOnlyCollection<ImportJobStatus> statuses, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<ImportJobStatus, long>();
-        foreach (var status in Statuses)
+        foreach (var status in statuses.Distinct())
         {
             long count = 0;
             Dictionary<string, AttributeValue>? start = null;

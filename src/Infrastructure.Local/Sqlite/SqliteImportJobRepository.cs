@@ -161,16 +161,16 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
-    public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(IReadOnlyCollection<ImportJobStatus> statuses, CancellationToken cancellationToken)
     {
+        var counts = statuses.Distinct().ToDictionary(s => s, _ => 0L);
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT jobStatus, COUNT(*) FROM {TableName} GROUP BY jobStatus;";
-        var counts = Enum.GetValues<ImportJobStatus>().ToDictionary(s => s, _ => 0L);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var status in counts.Keys.ToList())
         {
-            counts[ImportJobStatusNames.Parse(reader.GetString(0))] = reader.GetInt64(1);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT COUNT(*) FROM {TableName} WHERE jobStatus = @status;";
+            command.Parameters.AddWithValue("@status", status.ToWire());
+            counts[status] = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
         return counts;

@@ -90,11 +90,11 @@ public sealed class InMemoryImportJobRepository : IImportJobRepository
     public Task<Page<ImportJob>> ListAsync(PageRequest page, CancellationToken cancellationToken) =>
         Task.FromResult(Query(_ => true, page));
 
-    public Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(IReadOnlyCollection<ImportJobStatus> statuses, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            IReadOnlyDictionary<ImportJobStatus, long> counts = Enum.GetValues<ImportJobStatus>()
+            IReadOnlyDictionary<ImportJobStatus, long> counts = statuses.Distinct()
                 .ToDictionary(s => s, s => (long)_jobs.Values.Count(j => j.Status == s));
             return Task.FromResult(counts);
         }

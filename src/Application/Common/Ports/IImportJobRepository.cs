@@ -34,8 +34,11 @@ public interface IImportJobRepository
     /// <summary>Every job, newest first.</summary>
     Task<Page<ImportJob>> ListAsync(PageRequest page, CancellationToken cancellationToken);
 
-    /// <summary>How many jobs have each status, every status present (0 when none), without reading the jobs.</summary>
-    Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// How many jobs have each of <paramref name="statuses"/>, each of them present (0 when none), without reading the
+    /// jobs. Counting only the open statuses costs the same however many jobs have ended.
+    /// </summary>
+    Task<IReadOnlyDictionary<ImportJobStatus, long>> CountByStatusAsync(IReadOnlyCollection<ImportJobStatus> statuses, CancellationToken cancellationToken);
 }
 
 /// <summary>At most <see cref="Limit"/> items after the position <see cref="ContinuationToken"/> names (null: the start).</summary>

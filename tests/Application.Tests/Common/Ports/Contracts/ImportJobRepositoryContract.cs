@@ -169,7 +169,7 @@ public abstract class ImportJobRepositoryContract
     public async Task GivenJobsInEveryStatusButOne_WhenCounted_ThenEachStatusHasItsCountAndTheMissingOneZero()
     {
         var repository = await CreateRepositoryAsync();
-        var empty = await repository.CountByStatusAsync(CancellationToken.None);
+        var empty = await repository.CountByStatusAsync(Enum.GetValues<ImportJobStatus>(), CancellationToken.None);
         Assert.Equal(Enum.GetValues<ImportJobStatus>(), empty.Where(kv => kv.Value == 0).Select(kv => kv.Key).Order());
         var targets = new[] { ImportJobStatus.Submitted, ImportJobStatus.Submitted, ImportJobStatus.InProgress, ImportJobStatus.Completed, ImportJobStatus.Completed, ImportJobStatus.Completed };
         for (var i = 0; i < targets.Length; i++)
@@ -183,8 +183,12 @@ public abstract class ImportJobRepositoryContract
             }
         }
 
-        var counts = await repository.CountByStatusAsync(CancellationToken.None);
+        var counts = await repository.CountByStatusAsync(Enum.GetValues<ImportJobStatus>(), CancellationToken.None);
+        var open = await repository.CountByStatusAsync([ImportJobStatus.Submitted, ImportJobStatus.InProgress], CancellationToken.None);
 
+        Assert.Equal(
+            new Dictionary<ImportJobStatus, long> { [ImportJobStatus.Submitted] = 2, [ImportJobStatus.InProgress] = 1 },
+            open.OrderBy(kv => kv.Key).ToDictionary());
         Assert.Equal(
             new Dictionary<ImportJobStatus, long>
             {
