@@ -27,7 +27,8 @@ public sealed class AwsLocalRun : IDisposable
         var configuration = Configuration;
         var tool = Path.Combine(Root, "tools", "AwsLocal", "bin", configuration, "net10.0", "ImagingGateway.AwsLocal.dll");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };
-        foreach (var a in new[] { tool, "--run-dir", RunDirectory })
+        // The deployed quiet period (30 s) would make every import here wait for it; the template is otherwise the deployed one.
+        foreach (var a in new[] { tool, "--run-dir", RunDirectory, "--context", "batchingQuietPeriodSeconds=2" })
         {
             info.ArgumentList.Add(a);
         }

@@ -5,7 +5,11 @@ using ImagingGateway.AwsLocal.Template;
 
 namespace ImagingGateway.AwsLocal;
 
-/// <summary>The command line: <c>--run-dir DIR</c> (default ./awslocal-run), <c>--dicom-port N</c> (default 0: any free port), <c>--synth-only</c>.</summary>
+/// <summary>
+/// The command line: <c>--run-dir DIR</c> (default ./awslocal-run), <c>--dicom-port N</c> (default 0: any free port),
+/// <c>--context KEY=VALUE</c> (repeatable: a deploy parameter over deploy/cdk.json's, as <c>cdk deploy -c</c> takes it),
+/// <c>--synth-only</c>.
+/// </summary>
 public static class AwsLocalCommand
 {
     public static async Task<int> RunAsync(string[] args)
@@ -21,7 +25,7 @@ public static class AwsLocalCommand
         var paths = new LocalPaths(BuildConfiguration());
         paths.LambdaCode = await PublishLambdaAsync(paths, Path.Combine(runDirectory, "lambda-code"));
         Console.WriteLine($"synthesizing the CDK app (lambdaCodePath = {paths.LambdaCode})");
-        var templateJson = TemplateSynthesizer.Synthesize(paths.Root, paths.LambdaCode, Path.Combine(runDirectory, "cdk.out"));
+        var templateJson = TemplateSynthesizer.Synthesize(paths.Root, paths.LambdaCode, Path.Combine(runDirectory, "cdk.out"), ContextOverrides(args));
         File.WriteAllText(Path.Combine(runDirectory, "template.json"), templateJson);
         var model = new TemplateModel(templateJson);
         File.WriteAllText(Path.Combine(runDirectory, "principals.json"), Principals(model).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -129,6 +133,27 @@ public static class AwsLocalCommand
             throw new InvalidOperationException($"dotnet publish of the Lambda project failed ({process.ExitCode}): {await stdout}{await stderr}");
         }
         return output;
+    }
+
+    private static Dictionary<string, string> ContextOverrides(string[] args)
+    {
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--context")
+            {
+                var pair = args[i + 1];
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0)
+                {
+                    throw new ArgumentException($"--context '{pair}': expected KEY=VALUE");
+                }
+
+                overrides[pair[..eq]] = pair[(eq + 1)..];
+            }
+        }
+
+        return overrides;
     }
 
     private static string? Option(string[] args, string name)

@@ -49,7 +49,7 @@ public sealed class StepFunctionsImportWorkflowTests : IDisposable
         Assert.Equal(StateMachine, (string)call.Input["stateMachineArn"]!);
         var input = JsonNode.Parse((string)call.Input["input"]!)!.AsObject();
         Assert.Equal(
-            ["batchId", "inputS3Uri", "outputS3Uri", "studyInstanceUID", "seriesInstanceUID", "sopInstanceUID", "studyDate", "instanceCount", "totalBytes", "jobId", "jobStatus", "isComplete", "message", "error"],
+            ["batchId", "inputS3Uri", "outputS3Uri", "studyInstanceUID", "seriesInstanceUID", "sopInstanceUID", "studyDate", "instanceCount", "totalBytes", "retryOf", "jobId", "jobStatus", "isComplete", "message", "error"],
             input.Select(p => p.Key));
         Assert.Equal(12, (int)input["instanceCount"]!);
         Assert.Null(input["jobId"]);

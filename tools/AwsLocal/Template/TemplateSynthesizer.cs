@@ -7,7 +7,7 @@ namespace ImagingGateway.AwsLocal.Template;
 
 /// <summary>
 /// Synthesizes the CDK app in-process, as deploy/Program.cs does, with the context of deploy/cdk.json: the template
-/// it writes is the one <c>cdk deploy</c> would send to CloudFormation.
+/// it writes is the one <c>cdk deploy</c> would send to CloudFormation (with <c>-c KEY=VALUE</c> for each override).
 /// </summary>
 public static class TemplateSynthesizer
 {
@@ -15,9 +15,15 @@ public static class TemplateSynthesizer
 
     /// <param name="lambdaCodePath">The Lambda build output, staged as the functions' code asset.</param>
     /// <param name="outDirectory">Where the cloud assembly is written.</param>
-    public static string Synthesize(string repositoryRoot, string lambdaCodePath, string outDirectory)
+    /// <param name="overrides">Deploy parameters given on the command line, over cdk.json's.</param>
+    public static string Synthesize(string repositoryRoot, string lambdaCodePath, string outDirectory, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var context = ReadCdkJsonContext(Path.Combine(repositoryRoot, "deploy", "cdk.json"));
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            context[key] = value;
+        }
+
         context["lambdaCodePath"] = lambdaCodePath;
         context["dockerContextPath"] = repositoryRoot;
         // A registry image instead of a Docker build asset: the Gateway runs here from its build output, and staging the

@@ -90,7 +90,6 @@ internal sealed class ScpAssociation(DicomAssociationHandler handler, IDuplexPip
         await DiscardPendingAsync().ConfigureAwait(false);
         await CloseChannelAsync().ConfigureAwait(false);
         _connection.Dispose();
-        _sendLock.Dispose();
         _window?.Dispose();
         if (_association is not null)
         {

@@ -53,8 +53,10 @@ public sealed class ImportOutcomeTests
             s => s.GetProperty("sopInstanceUID").GetString()!, s => s.GetProperty("importResponse").GetProperty("imageSetId").GetString()!);
         Assert.Equal(good.Select(i => i.SopInstanceUid).Order(StringComparer.Ordinal), imageSetBySop.Keys.Order(StringComparer.Ordinal));
         var rejected = Assert.Single(data.Failures(batchId, jobId));
-        var reason = rejected.GetProperty("exception").GetProperty("message").GetString()!;
-        Assert.Contains("deflated data set", reason, StringComparison.Ordinal);
+        var exception = rejected.GetProperty("exception");
+        Assert.Contains("deflated data set", exception.GetProperty("message").GetString(), StringComparison.Ordinal);
+        // The recorded reason is failure.ndjson's exception as "type: message", as the AWS adapter reads it.
+        var reason = $"{exception.GetProperty("exceptionType").GetString()}: {exception.GetProperty("message").GetString()}";
 
         // The outcomes are written right after the job's transition, in the same CheckStatus step.
         Assert.True(await GatewayProcess.WaitUntilAsync(async () =>
