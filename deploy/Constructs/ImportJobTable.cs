@@ -19,15 +19,7 @@ public sealed class ImportJobTable : Construct
 
     public ImportJobTable(Construct scope, string id) : base(scope, id)
     {
-        Table = new Table(this, "Table", new TableProps
-        {
-            PartitionKey = new Attribute { Name = PartitionKey, Type = AttributeType.STRING },
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            Encryption = TableEncryption.AWS_MANAGED,
-            PointInTimeRecovery = true,
-            DeletionProtection = true,
-            RemovalPolicy = RemovalPolicy.RETAIN,
-        });
+        Table = DurableTable.Create(this, PartitionKey);
         Table.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
         {
             IndexName = ByStatusIndex,
