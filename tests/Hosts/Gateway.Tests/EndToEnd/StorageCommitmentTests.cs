@@ -116,6 +116,35 @@ public sealed class StorageCommitmentTests
             .GetProperty("failureReason").GetString());
     }
 
+    /// <summary>
+    /// The <c>Imported</c> policy: the report waits for the import, so every instance it commits already has its
+    /// import outcome IMPORTED, and an instance never received still fails with 0x0112.
+    /// </summary>
+    [Fact]
+    public async Task GivenTheImportedPolicy_WhenSendCommitAsksForAStudyAndAnUnknownInstance_ThenTheStudyIsCommittedOnlyOnceImportedAndTheUnknownFailsWith0112()
+    {
+        using var temp = new TempDirectory();
+        var study = await TestStudy.WriteAsync(temp.Sub("study"), series: 1, instancesPerSeries: 3);
+        await using var gateway = await GatewayProcess.StartAsync(temp.Sub("data"),
+            extraArgs: ["--Gateway:StorageCommitment:Policy=Imported", "--Gateway:StorageCommitment:DecisionInterval=00:00:01"]);
+        const string unknown = "1.2.826.0.1.3680043.8.498.999.405";
+
+        var sent = await ProcessRunner.RunAsync("dotnet",
+            [GatewayProcess.DllPath, "send", "127.0.0.1", gateway.Port.ToString(), Path.Combine(temp.Path, "study"), "--commit", "--commit-timeout", "00:01:30",
+             "--commit-also", $"{CtImageStorage}:{unknown}"],
+            TimeSpan.FromMinutes(3));
+
+        Assert.True(sent.ExitCode == 1, sent.Output + gateway.Log);
+        Assert.Contains("3 of 4 instance(s) committed, 1 failed", sent.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"NOT COMMITTED {unknown} (SOP class {CtImageStorage}): 0x0112 no such object instance", sent.StdOut, StringComparison.Ordinal);
+        foreach (var instance in study)
+        {
+            var outcome = (await gateway.GetJsonAsync($"/api/instances/{instance.SopInstanceUid}")).GetProperty("importOutcome");
+            Assert.Equal(JsonValueKind.Object, outcome.ValueKind);
+            Assert.Equal("IMPORTED", outcome.GetProperty("status").GetString());
+        }
+    }
+
     [Fact]
     public async Task GivenAStoredStudy_WhenSendCommitAsksForItAll_ThenItExitsZeroWithEveryInstanceCommitted()
     {
