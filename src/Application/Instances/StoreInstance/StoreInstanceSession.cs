@@ -315,6 +315,8 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
+            // The marker's write settles before the answer too, so nothing this store began is still running after it.
+            await marker.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return (OutOfResources(ex), null);
         }
 
