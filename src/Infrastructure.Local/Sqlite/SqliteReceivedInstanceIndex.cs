@@ -120,6 +120,27 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A connection for writing rows derived from durable sources (manifests, job output), with synchronous=NORMAL
+    /// (see the class comment); per connection, so the next user of this pooled one gets FULL again from SqliteDatabase.
+    /// </summary>
+    private async Task<SqliteConnection> OpenDerivedWriteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Creates the table unless it exists (the host calls this at start; every other call does it too).</summary>
     public Task EnsureCreatedAsync() => _schema.EnsureCreatedAsync();
 
@@ -130,13 +151,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             return;
         }
 
-        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var pragma = connection.CreateCommand())
-        {
-            // Per connection: the next user of this pooled connection gets synchronous=FULL again from SqliteDatabase.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await using var connection = await OpenDerivedWriteAsync(cancellationToken).ConfigureAwait(false);
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -182,13 +197,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             return;
         }
 
-        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var pragma = connection.CreateCommand())
-        {
-            // Derived from the job output like the rest of the row: see the class comment on synchronous=NORMAL.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await using var connection = await OpenDerivedWriteAsync(cancellationToken).ConfigureAwait(false);
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
