@@ -86,6 +86,21 @@ public sealed class SqliteStorageCommitmentRepository(SqliteDatabase database) :
         return due;
     }
 
+    public async Task<bool> TryClaimAsync(string transactionUid, DateTimeOffset expectedNextAttemptAt, DateTimeOffset claimUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            UPDATE {TableName} SET nextAttemptAt = @claimUntil
+            WHERE transactionUID = @uid AND state = @state AND nextAttemptAt = @expected;
+            """;
+        command.Parameters.AddWithValue("@uid", transactionUid);
+        command.Parameters.AddWithValue("@state", StorageCommitmentState.Pending.ToString());
+        command.Parameters.AddWithValue("@expected", SqliteTime.Format(expectedNextAttemptAt));
+        command.Parameters.AddWithValue("@claimUntil", SqliteTime.Format(claimUntil));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task UpdateAsync(StorageCommitmentRecord record, CancellationToken cancellationToken)
     {
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);

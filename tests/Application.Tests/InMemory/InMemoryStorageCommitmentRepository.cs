@@ -36,6 +36,21 @@ public sealed class InMemoryStorageCommitmentRepository : IStorageCommitmentRepo
         }
     }
 
+    public Task<bool> TryClaimAsync(string transactionUid, DateTimeOffset expectedNextAttemptAt, DateTimeOffset claimUntil, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_records.TryGetValue(transactionUid, out var record) || record.State != StorageCommitmentState.Pending ||
+                record.NextAttemptAt != expectedNextAttemptAt)
+            {
+                return Task.FromResult(false);
+            }
+
+            _records[transactionUid] = record with { NextAttemptAt = claimUntil };
+            return Task.FromResult(true);
+        }
+    }
+
     public Task UpdateAsync(StorageCommitmentRecord record, CancellationToken cancellationToken)
     {
         lock (_lock)

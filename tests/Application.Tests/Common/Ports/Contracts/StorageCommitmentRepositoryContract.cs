@@ -77,6 +77,34 @@ public abstract class StorageCommitmentRepositoryContract
     }
 
     [Fact]
+    public async Task GivenTwoReportersListingTheSameDueRequest_WhenBothClaimIt_ThenOnlyTheFirstWinsAndItIsNoLongerDue()
+    {
+        var repository = await CreateRepositoryAsync();
+        await repository.TryAddAsync(Record("2.25.20", T0), CancellationToken.None);
+        var listed = Assert.Single(await repository.ListDueAsync(T0.AddSeconds(1), 10, CancellationToken.None));
+
+        var first = await repository.TryClaimAsync("2.25.20", listed.NextAttemptAt, T0.AddMinutes(2), CancellationToken.None);
+        var second = await repository.TryClaimAsync("2.25.20", listed.NextAttemptAt, T0.AddMinutes(3), CancellationToken.None);
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Empty(await repository.ListDueAsync(T0.AddMinutes(1), 10, CancellationToken.None));
+        AssertSame(listed with { NextAttemptAt = T0.AddMinutes(2) }, await repository.FindAsync("2.25.20", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenAReportedOrUnknownRequest_WhenClaimed_ThenTheClaimIsRefused()
+    {
+        var repository = await CreateRepositoryAsync();
+        await repository.TryAddAsync(Record("2.25.21", T0), CancellationToken.None);
+        await repository.UpdateAsync(Record("2.25.21", T0) with { State = StorageCommitmentState.Reported }, CancellationToken.None);
+
+        Assert.False(await repository.TryClaimAsync("2.25.21", T0, T0.AddMinutes(2), CancellationToken.None));
+        Assert.False(await repository.TryClaimAsync("2.25.404", T0, T0.AddMinutes(2), CancellationToken.None));
+        Assert.Equal(StorageCommitmentState.Reported, (await repository.FindAsync("2.25.21", CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task GivenAnUnknownRequest_WhenUpdated_ThenItThrows()
     {
         var repository = await CreateRepositoryAsync();
