@@ -144,6 +144,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{S}RetryInterval, PollInterval, DecisionInterval and MaxImportWait: must be positive, got {c.RetryInterval}, {c.PollInterval}, {c.DecisionInterval} and {c.MaxImportWait}");
         }
 
+        if (c.TakeoverDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{S}TakeoverDelay: must not be negative, got {c.TakeoverDelay}");
+        }
+
+        if (c.UnknownInstanceWait < TimeSpan.Zero)
+        {
+            errors.Add($"{S}UnknownInstanceWait: must not be negative, got {c.UnknownInstanceWait}");
+        }
+
         if (c.MaxAttempts < 1)
         {
             errors.Add($"{S}MaxAttempts: must be at least 1, got {c.MaxAttempts}");
