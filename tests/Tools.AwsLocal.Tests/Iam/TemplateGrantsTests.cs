@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -6,7 +7,7 @@ namespace ImagingGateway.Tools.AwsLocal.Tests.Iam;
 /// <summary>
 /// Issue #22: each role of the synthesized template grants what its code calls. The run drives every path that makes an
 /// AWS call (an import, the Gateway's job and instance API, a duplicate S3 event, a failed import recorded by Catch and by
-/// the execution-failure recorder); then every call must be granted by its role's policy, and a grant no call used must
+/// the execution-failure recorder, a retry of each kind of ended job); then every call must be granted by its role's policy, and a grant no call used must
 /// be one of <see cref="Justified"/>, each with the reason no code path of ours calls it.
 /// </summary>
 [Collection(AwsLocalCollection.Name)]
@@ -19,8 +20,7 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         ("^(TriggerImport|RecordExecutionFailure)FunctionServiceRole", "^sqs:SendMessage$", "Lambda sends an event that failed its retries to the dead-letter queue under the function's role"),
         ("FunctionServiceRole", "^s3:ListBucket$", "without it S3 answers a missing key 403, and a missing object would read as a permission error"),
         ("^StartImportJobFunctionServiceRole", "^dynamodb:GetItem$", "a retried StartImportJob whose job is already recorded reads it back"),
-        ("^StartImportJobFunctionServiceRole", "^dynamodb:UpdateItem$", "a retry batch's job links the job it re-imports (retriedBy); only jobs retry makes such a batch, and this run retries none"),
-        ("^GatewayTask.*TaskRole", "^s3:(GetObject|ListBucket)$", "POST /api/jobs/{jobId}/retry reads a COMPLETED job's failure.ndjson in the results bucket; this run retries none"),
+        ("^GatewayTask.*TaskRole", "^s3:ListBucket$", "without it S3 answers a missing results object 403, and a missing object would read as a permission error"),
         ("^RecordExecutionFailureFunctionServiceRole", "^dynamodb:(PutItem|UpdateItem)$", "an execution that timed out or was aborted: its job is moved to FAILED, or created FAILED if none started"),
         ("StateMachineRole", "^lambda:InvokeFunction$", "CDK grants the function's versions (ARN:*) beside the unqualified ARN the definition invokes"),
         ("StateMachineRole", "^(logs|xray):", "the Step Functions service delivers the execution logs and traces"),
@@ -49,7 +49,7 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         var (error, _) = await run.InvokeAsync((string)delivered["functionArn"]!, delivered["event"]!.ToJsonString(), "s3.amazonaws.com");
         Assert.Null(error);
         await run.PostAsync("/medical-imaging/errors", new JsonObject { ["operation"] = "GetDICOMImportJob", ["status"] = 403, ["code"] = "AccessDeniedException", ["count"] = 10 });
-        var (failed, _) = await ImportOneAsync();
+        var (failed, failedBatchId) = await ImportOneAsync();
         Assert.Equal("FAILED", (string)failed["status"]!);
         await run.PostAsync("/medical-imaging/reset", []);
         await run.PostAsync("/medical-imaging/errors", new JsonObject { ["operation"] = "StartDICOMImportJob", ["status"] = 400, ["code"] = "ValidationException", ["count"] = 1 });
@@ -57,6 +57,7 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         Assert.Equal("FAILED", (string)neverStarted["status"]!);
         // Each recorded failure reads the job twice (find it, then the conditional move); the caught one is found by study.
         await RecorderRanAsync(recorderCallsBefore, getItems: 4, queries: 1);
+        await RetryAsync(failedBatchId, batchId);
 
         var audit = await GrantsCommandRun.RunAsync(run.Root, run.RunDirectory);
 
@@ -102,6 +103,33 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         (await http.GetAsync("api/jobs?status=COMPLETED")).EnsureSuccessStatusCode();
         (await http.GetAsync($"api/instances/{job["sopInstanceUID"].S}")).EnsureSuccessStatusCode();
         (await http.GetAsync($"api/instances?studyInstanceUID={job["studyInstanceUID"].S}")).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// POST /api/jobs/{jobId}/retry on both kinds of ended job: a FAILED job's batch is imported again, and StartImportJob
+    /// links the two jobs (retriedBy); a COMPLETED job's results are read from the results bucket, and since it has no
+    /// failed file nothing is retried.
+    /// </summary>
+    private async Task RetryAsync(string failedBatchId, string completedBatchId)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{(int)run.Run["httpPort"]!}/"), Timeout = TimeSpan.FromSeconds(30) };
+        var failedJobId = Assert.Single(await run.JobItemsAsync(failedBatchId))["jobId"].S;
+        var known = await run.ExecutionNamesAsync();
+        using (var accepted = await http.PostAsync($"api/jobs/{failedJobId}/retry", content: null))
+        {
+            Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
+        }
+
+        var retry = await run.WaitForNewExecutionAsync(known, TimeSpan.FromSeconds(180));
+        Assert.True((string)retry["status"]! == "SUCCEEDED", retry.ToJsonString());
+        var retryJobId = Assert.Single(await run.JobItemsAsync((string)retry["name"]!))["jobId"].S;
+        Assert.Equal(retryJobId, Assert.Single(await run.JobItemsAsync(failedBatchId))["retriedBy"].S);
+
+        var completedJobId = Assert.Single(await run.JobItemsAsync(completedBatchId))["jobId"].S;
+        using var refused = await http.PostAsync($"api/jobs/{completedJobId}/retry", content: null);
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.Conflict, body);
+        Assert.Contains("no failed file", body, StringComparison.Ordinal);
     }
 
     private async Task<(JsonObject Execution, string BatchId)> ImportOneAsync()
