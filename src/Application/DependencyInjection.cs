@@ -4,6 +4,7 @@ using ImagingGateway.Application.Batches.CloseAssociationBatches;
 using ImagingGateway.Application.Batches.CloseBatch;
 using ImagingGateway.Application.Batches.CloseQuietBatches;
 using ImagingGateway.Application.Batches.RecoverOpenBatches;
+using ImagingGateway.Application.Commitments.ClaimCommitment;
 using ImagingGateway.Application.Commitments.DecideCommitment;
 using ImagingGateway.Application.Commitments.GetCommitment;
 using ImagingGateway.Application.Commitments.ListDueCommitments;
@@ -112,5 +113,6 @@ public static class DependencyInjection
         services.AddSingleton<IValidator<RecordCommitmentReportCommand>, RecordCommitmentReportValidator>();
         services.AddSingleton<IValidator<GetCommitmentQuery>, GetCommitmentValidator>();
         services.AddSingleton<IValidator<ListDueCommitmentsQuery>, ListDueCommitmentsValidator>();
+        services.AddSingleton<IValidator<ClaimCommitmentCommand>, ClaimCommitmentValidator>();
     }
 }

@@ -13,7 +13,8 @@ namespace ImagingGateway.Application.Commitments.DecideCommitment;
 /// <summary>
 /// Decides each instance of a request by the policy, PS3.3 C.14.1.1 reasons for the failures. An instance the Gateway
 /// never received (not in the received-instance index, nor in a batch this process holds): 0x0112 (no such object
-/// instance); received with another SOP class: 0x0119 (class / instance conflict). Otherwise, <c>Durable</c>: committed,
+/// instance), once UnknownInstanceWait has passed since the request, for until then it may be in another Gateway task's
+/// batch, indexed only when that batch closes; received with another SOP class: 0x0119 (class / instance conflict). Otherwise, <c>Durable</c>: committed,
 /// since its C-STORE was answered 0000 only after the store's commit. <c>Imported</c>: committed once its import
 /// outcome says imported, 0x0110 (processing failure) when the import failed or no outcome came within MaxImportWait,
 /// and undecided meanwhile: the request is then looked at again after DecisionInterval, and no report is made yet.
@@ -33,14 +34,15 @@ public sealed class DecideCommitmentHandler(
         var now = time.GetUtcNow();
         var settings = options.Value;
         var waitedTooLong = now - record.RequestedAt >= settings.MaxImportWait;
+        var unknownWaitEnds = record.RequestedAt + settings.UnknownInstanceWait;
         var items = new List<StorageCommitmentItem>(record.Items.Count);
         foreach (var item in record.Items)
         {
-            items.Add(item.Decided ? item : await DecideAsync(item, instances, settings.Policy, waitedTooLong, cancellationToken));
+            items.Add(item.Decided ? item : await DecideAsync(item, instances, settings.Policy, waitedTooLong, unknownWaitEnds > now, cancellationToken));
         }
 
         var decided = items.All(i => i.Decided);
-        record = record with { Items = items, NextAttemptAt = decided ? record.NextAttemptAt : now + settings.DecisionInterval };
+        record = record with { Items = items, NextAttemptAt = decided ? record.NextAttemptAt : NextLook(now, settings.DecisionInterval, unknownWaitEnds) };
         await Commitments.UpdateAsync(record, cancellationToken);
         if (!decided)
         {
@@ -52,8 +54,12 @@ public sealed class DecideCommitmentHandler(
             items.Where(i => i.FailureReason is not null).Select(i => new FailedSop(i.SopClassUid, i.SopInstanceUid, i.FailureReason!.Value)).ToList()));
     }
 
+    /// <summary>After DecisionInterval, or when the unknown-instance wait ends if that is sooner, so its 0x0112 is not late.</summary>
+    private static DateTimeOffset NextLook(DateTimeOffset now, TimeSpan decisionInterval, DateTimeOffset unknownWaitEnds) =>
+        unknownWaitEnds > now && unknownWaitEnds < now + decisionInterval ? unknownWaitEnds : now + decisionInterval;
+
     private async Task<StorageCommitmentItem> DecideAsync(StorageCommitmentItem item, IReceivedInstanceIndex instances, StorageCommitmentPolicy policy,
-        bool waitedTooLong, CancellationToken cancellationToken)
+        bool waitedTooLong, bool mayBeInAnotherTask, CancellationToken cancellationToken)
     {
         var indexed = await instances.FindAsync(item.SopInstanceUid, cancellationToken);
         var held = indexed is null && DicomUid.TryParse(item.SopInstanceUid, out var uid, out _) ? registry.FindInstance(uid) : null;
@@ -61,7 +67,7 @@ public sealed class DecideCommitmentHandler(
         var batchId = indexed?.BatchId ?? held?.BatchId.Value;
         if (sopClass is null)
         {
-            return Failed(item, StorageCommitmentFailureReason.NoSuchObjectInstance);
+            return mayBeInAnotherTask ? item : Failed(item, StorageCommitmentFailureReason.NoSuchObjectInstance);
         }
 
         if (sopClass != item.SopClassUid)

@@ -144,6 +144,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{S}RetryInterval, PollInterval, DecisionInterval and MaxImportWait: must be positive, got {c.RetryInterval}, {c.PollInterval}, {c.DecisionInterval} and {c.MaxImportWait}");
         }
 
+        if (c.TakeoverDelay < TimeSpan.Zero || c.UnknownInstanceWait < TimeSpan.Zero)
+        {
+            errors.Add($"{S}TakeoverDelay and UnknownInstanceWait: must not be negative, got {c.TakeoverDelay} and {c.UnknownInstanceWait}");
+        }
+
         if (c.MaxAttempts < 1)
         {
             errors.Add($"{S}MaxAttempts: must be at least 1, got {c.MaxAttempts}");

@@ -32,6 +32,20 @@ public sealed class StorageCommitmentSettings
     /// <summary>How often reports that are due are looked for, besides right after each request.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// With several Gateway tasks: how long a due request is left to the task that answered its N-ACTION (and may hold the
+    /// requester's association) before another task takes it over. Unset: 0 with FileSystem storage (one process),
+    /// 1 minute with S3 (<see cref="TakeoverDelayFor"/>).
+    /// </summary>
+    public TimeSpan? TakeoverDelay { get; set; }
+
+    /// <summary>
+    /// With several Gateway tasks: how long an instance that no task has indexed stays undecided before it is reported
+    /// failed with 0x0112, since another task may still hold it in an open batch. Unset: 0 with FileSystem storage,
+    /// Batching:QuietPeriod plus 1 minute with S3 (<see cref="UnknownInstanceWaitFor"/>).
+    /// </summary>
+    public TimeSpan? UnknownInstanceWait { get; set; }
+
     /// <summary>The requesters the Gateway may open an association to, to deliver a report.</summary>
     public List<DicomPeerOptions> Peers { get; set; } = [];
 
@@ -42,9 +56,26 @@ public sealed class StorageCommitmentSettings
     /// so a deployment that predates the table keeps starting.
     /// </summary>
     public bool IsOffered(AdapterOptions adapters, GatewayAwsOptions aws) =>
-        Enabled && (adapters.Storage == StorageAdapter.FileSystem || IsShared(adapters, aws));
+        Enabled && (adapters.Storage == StorageAdapter.FileSystem || !string.IsNullOrWhiteSpace(aws.CommitmentTable));
 
-    /// <summary>Pending commitments are in DynamoDB, where every Gateway task on the same S3 bucket sees them.</summary>
-    public static bool IsShared(AdapterOptions adapters, GatewayAwsOptions aws) =>
-        adapters.Storage == StorageAdapter.S3 && !string.IsNullOrWhiteSpace(aws.CommitmentTable);
+    /// <summary>
+    /// Several Gateway tasks share the pending requests exactly when they share the instances: with S3 storage, where
+    /// the tasks behind one load balancer each receive some associations; with FileSystem storage one process does all.
+    /// </summary>
+    public static bool IsShared(AdapterOptions adapters) => adapters.Storage == StorageAdapter.S3;
+
+    /// <summary>
+    /// One minute when shared: a live task moves its request's next attempt on within a poll or a DecisionInterval
+    /// (1 s, 10 s), so only a task that stopped leaves it overdue that long; 0 in one process, so a restart reports at once.
+    /// </summary>
+    public TimeSpan TakeoverDelayFor(AdapterOptions adapters) =>
+        TakeoverDelay ?? (IsShared(adapters) ? TimeSpan.FromMinutes(1) : TimeSpan.Zero);
+
+    /// <summary>
+    /// When shared: the quiet period after which a coalescing batch closes (and is indexed), plus a minute for the quiet
+    /// batch sweep, the manifest and the index writes. A batch still open because its association is open, or because
+    /// its task died (recovered after Batching:RecoveryQuietPeriod), is not covered: raise the wait for such senders.
+    /// </summary>
+    public TimeSpan UnknownInstanceWaitFor(AdapterOptions adapters, BatchingOptions batching) =>
+        UnknownInstanceWait ?? (IsShared(adapters) ? batching.QuietPeriod + TimeSpan.FromMinutes(1) : TimeSpan.Zero);
 }

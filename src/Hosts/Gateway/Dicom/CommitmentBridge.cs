@@ -1,5 +1,6 @@
 using ImagingGateway.Application.Commitments.RequestCommitment;
 using ImagingGateway.Application.Common.Exceptions;
+using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Dicom.Network.Dimse;
 using ImagingGateway.Dicom.Network.Server;
 using ImagingGateway.Gateway.Hosting;
@@ -10,7 +11,8 @@ namespace ImagingGateway.Gateway.Dicom;
 
 /// <summary>
 /// Translates a storage commitment N-ACTION into RequestCommitment: once the request is recorded (so it survives a
-/// restart) the N-ACTION is answered 0000, the association is remembered as the way back, and the reporter is woken.
+/// restart) the N-ACTION is answered 0000 and, while its report is owed, the association is remembered as the way back
+/// and the reporter is woken.
 /// </summary>
 public sealed partial class CommitmentBridge(ISender sender, CommitmentChannels channels, CommitmentReporter reporter, GatewayMetrics metrics, ILogger<CommitmentBridge> logger)
 {
@@ -35,8 +37,12 @@ public sealed partial class CommitmentBridge(ISender sender, CommitmentChannels 
         }
 
         LogRequested(logger, association.AssociationId, result.Record.TransactionUid, result.Record.Items.Count, result.IsNew);
-        channels.Register(result.Record.TransactionUid, context.Channel);
-        reporter.Wake();
+        if (result.Record.State == StorageCommitmentState.Pending)
+        {
+            channels.Register(result.Record.TransactionUid, context.Channel);
+            reporter.Wake();
+        }
+
         return DimseStatus.Success;
     }
 

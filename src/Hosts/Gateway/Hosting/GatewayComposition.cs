@@ -70,6 +70,9 @@ public static class GatewayComposition
             commitment.MaxAttempts = options.StorageCommitment.MaxAttempts;
             commitment.DecisionInterval = options.StorageCommitment.DecisionInterval;
             commitment.MaxImportWait = options.StorageCommitment.MaxImportWait;
+            commitment.TakeoverDelay = options.StorageCommitment.TakeoverDelayFor(options.Adapters);
+            commitment.UnknownInstanceWait = options.StorageCommitment.UnknownInstanceWaitFor(options.Adapters, options.Batching);
+            commitment.ClaimLease = StorageCommitmentSettings.IsShared(options.Adapters) ? CommitmentReporter.ClaimLease : TimeSpan.Zero;
         });
 
         var inProcessWorkflow = options.Adapters.Workflow != WorkflowAdapter.StepFunctions;

@@ -53,7 +53,7 @@ public sealed class DecideCommitmentHandlerTests
 
         Assert.False(again.IsNew);
         Assert.Equal(Seed.SopUid(1), Assert.Single(again.Record.Items).SopInstanceUid);
-        Assert.Equal(["2.25.101"], await host.Mediator.Send(new ListDueCommitmentsQuery(10)));
+        Assert.Equal(["2.25.101"], (await host.Mediator.Send(new ListDueCommitmentsQuery(10))).Select(d => d.TransactionUid));
     }
 
     [Fact]

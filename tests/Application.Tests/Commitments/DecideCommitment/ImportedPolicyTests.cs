@@ -47,7 +47,7 @@ public sealed class ImportedPolicyTests
         Assert.Equal([true, false], decided.Record.Items.Select(i => i.Decided));
         Assert.Empty(await host.Mediator.Send(new ListDueCommitmentsQuery(10)));
         host.Time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(["2.25.300"], await host.Mediator.Send(new ListDueCommitmentsQuery(10)));
+        Assert.Equal(["2.25.300"], (await host.Mediator.Send(new ListDueCommitmentsQuery(10))).Select(d => d.TransactionUid));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class RecordCommitmentReportHandlerTests
         Assert.Equal(TestHost.Start.AddSeconds(60), second.NextAttemptAt);
         Assert.Empty(await host.Mediator.Send(new ListDueCommitmentsQuery(10)));
         host.Time.Advance(TimeSpan.FromSeconds(60));
-        Assert.Equal(["2.25.200"], await host.Mediator.Send(new ListDueCommitmentsQuery(10)));
+        Assert.Equal(["2.25.200"], (await host.Mediator.Send(new ListDueCommitmentsQuery(10))).Select(d => d.TransactionUid));
     }
 
     [Fact]
