@@ -12,7 +12,7 @@ using ImagingGateway.Deploy.Constructs;
 namespace ImagingGateway.Deploy.Stacks;
 
 /// <summary>
-/// The whole documented topology in one stack: network, Gateway service, buckets, job and instance tables, HealthImaging data
+/// The whole documented topology in one stack: network, Gateway service, buckets, job, instance and commitment tables, HealthImaging data
 /// store, the three import Lambdas, the import state machine, and monitoring. Names shared with the code are in
 /// docs/contracts.md; what each resource does is in docs/deploy.md.
 /// </summary>
@@ -61,6 +61,7 @@ public sealed class ImagingGatewayStack : Stack
             settings.ResultsRetentionDays, settings.NoncurrentVersionRetentionDays, AccessLogBucket.Bucket, "results-bucket/"));
         JobTable = new ImportJobTable(this, "DicomImportJobTable");
         InstanceTable = new ReceivedInstanceTable(this, "ReceivedInstanceTable");
+        CommitmentTable = new StorageCommitmentTable(this, "StorageCommitmentTable");
         Datastore = new HealthImagingDatastore(this, "HealthImaging", new HealthImagingDatastoreProps(DicomBucket, InstancePrefix + "*", ResultsBucket));
 
         var code = LambdaCode(settings.LambdaCodePath);
@@ -161,12 +162,14 @@ public sealed class ImagingGatewayStack : Stack
                 ["GATEWAY__BATCHING__POLICY"] = settings.BatchingPolicy,
                 ["GATEWAY__BATCHING__QUIETPERIOD"] = TimeSpan.FromSeconds(settings.BatchingQuietPeriodSeconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
                 ["GATEWAY__AWS__STATEMACHINEARN"] = Workflow.StateMachineArn,
+                ["GATEWAY__AWS__COMMITMENTTABLE"] = CommitmentTable.TableName,
             },
             settings.MetricsCollectorImage, logRetention));
         DicomBucket.GrantReadWriteNoDelete(Gateway.TaskRole);
         DicomBucket.GrantDeleteObjects(Gateway.TaskRole, OpenBatchMarkerPrefix + "*");
         JobTable.GrantReadJobs(Gateway.TaskRole);
         InstanceTable.GrantRecordAndRead(Gateway.TaskRole);
+        CommitmentTable.GrantRecordAndReport(Gateway.TaskRole);
         // POST /api/jobs/{jobId}/retry reads a COMPLETED job's failure.ndjson to pick the files to import again.
         ResultsBucket.GrantGetObjects(Gateway.TaskRole, "*");
 
@@ -181,6 +184,7 @@ public sealed class ImagingGatewayStack : Stack
         Output("ResultsBucketName", ResultsBucket.BucketName, "HealthImaging import results");
         Output("JobTableName", JobTable.TableName, "DicomImportJobTable");
         Output("InstanceTableName", InstanceTable.TableName, "Received-instance index");
+        Output("CommitmentTableName", CommitmentTable.TableName, "Pending storage commitment requests");
         Output("StateMachineArn", Workflow.StateMachineArn, "Import workflow");
         Output("DatastoreId", Datastore.DatastoreId, "HealthImaging data store");
         Output("TriggerImportFailuresQueueUrl", TriggerImportFailures.QueueUrl, "S3 events TriggerImport could not process");
@@ -200,6 +204,9 @@ public sealed class ImagingGatewayStack : Stack
 
     /// <summary>The received-instance index every Gateway task shares.</summary>
     public ReceivedInstanceTable InstanceTable { get; }
+
+    /// <summary>The storage commitment requests every Gateway task shares.</summary>
+    public StorageCommitmentTable CommitmentTable { get; }
 
     public HealthImagingDatastore Datastore { get; }
 

@@ -23,6 +23,9 @@ public sealed class AwsOptions
     /// <summary>Physical name of the received-instance table (the DynamoDB received-instance index).</summary>
     public string InstanceTable { get; set; } = string.Empty;
 
+    /// <summary>Physical name of the storage commitment table (pending commitments every Gateway task shares).</summary>
+    public string CommitmentTable { get; set; } = string.Empty;
+
     public string StateMachineArn { get; set; } = string.Empty;
 
     public string DatastoreId { get; set; } = string.Empty;

@@ -53,6 +53,15 @@ public static class DependencyInjection
         return services;
     }
 
+    /// <summary><see cref="IStorageCommitmentRepository"/> on the table named by <c>Gateway:Aws:CommitmentTable</c>.</summary>
+    public static IServiceCollection AddDynamoDbStorageCommitments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAwsCore(configuration);
+        services.TryAddSingleton<IAmazonDynamoDB>(CreateDynamoDbClient);
+        services.AddSingleton<IStorageCommitmentRepository, DynamoDbStorageCommitmentRepository>();
+        return services;
+    }
+
     public static IServiceCollection AddHealthImaging(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAwsCore(configuration);
@@ -108,6 +117,7 @@ public static class DependencyInjection
         o.ResultsBucket = section[nameof(AwsOptions.ResultsBucket)] ?? o.ResultsBucket;
         o.JobTable = section[nameof(AwsOptions.JobTable)] ?? o.JobTable;
         o.InstanceTable = section[nameof(AwsOptions.InstanceTable)] ?? o.InstanceTable;
+        o.CommitmentTable = section[nameof(AwsOptions.CommitmentTable)] ?? o.CommitmentTable;
         o.StateMachineArn = section[nameof(AwsOptions.StateMachineArn)] ?? o.StateMachineArn;
         o.DatastoreId = section[nameof(AwsOptions.DatastoreId)] ?? o.DatastoreId;
         o.DataAccessRoleArn = section[nameof(AwsOptions.DataAccessRoleArn)] ?? o.DataAccessRoleArn;

@@ -135,7 +135,7 @@ public static class ReceivedInstanceItem
 
     internal static AttributeValue S(string value) => new() { S = value };
 
-    private static DateTimeOffset ParseTime(string value) =>
+    internal static DateTimeOffset ParseTime(string value) =>
         DateTime.TryParseExact(value, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
             ? new DateTimeOffset(t, TimeSpan.Zero)
             : throw new InvalidDataException($"'{value}' is not a time of the form {TimeFormat}");

@@ -73,6 +73,7 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Equal("AWS::DynamoDB::Table", TypeOf(environment["GATEWAY__AWS__JOBTABLE"]));
         Assert.Equal(app.Table("jobId").Id, environment["GATEWAY__AWS__JOBTABLE"].Target());
         Assert.Equal(app.Table("sopInstanceUID").Id, environment["GATEWAY__AWS__INSTANCETABLE"].Target());
+        Assert.Equal(app.Table("transactionUID").Id, environment["GATEWAY__AWS__COMMITMENTTABLE"].Target());
         Assert.Equal("AWS::StepFunctions::StateMachine", TypeOf(environment["GATEWAY__AWS__STATEMACHINEARN"]));
         Assert.Equal("AWS::HealthImaging::Datastore", TypeOf(environment["GATEWAY__AWS__DATASTOREID"]));
         Assert.Equal("DatastoreId", environment["GATEWAY__AWS__DATASTOREID"].GetProperty("Fn::GetAtt")[1].GetString());
@@ -172,12 +173,18 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Contains("s3:AbortMultipartUpload", actions);
         Assert.Contains("dynamodb:Query", actions);
         Assert.DoesNotContain(actions, a => a is "dynamodb:DeleteItem" or "dynamodb:BatchWriteItem" or "dynamodb:Scan" or "dynamodb:*");
-        // Jobs are read only; the received-instance index is written (a closed batch) and read (the instance API).
+        // Jobs are read only; the received-instance index is written (a closed batch) and read (the instance API); storage
+        // commitment requests are recorded, claimed, replaced and listed when due, never deleted.
         var jobs = app.Table("jobId").Id;
         var instances = app.Table("sopInstanceUID").Id;
+        var commitments = app.Table("transactionUID").Id;
         Assert.Equal(
             new[]
             {
+                $"dynamodb:GetItem on <{commitments}>",
+                $"dynamodb:PutItem on <{commitments}>",
+                $"dynamodb:Query on <{commitments}>/index/byDue",
+                $"dynamodb:UpdateItem on <{commitments}>",
                 $"dynamodb:GetItem on <{instances}>",
                 $"dynamodb:GetItem on <{jobs}>",
                 $"dynamodb:PutItem on <{instances}>",

@@ -21,7 +21,7 @@ public sealed class ImagingGatewayStackTests(ConfiguredApp app)
     [InlineData("AWS::ECS::TaskDefinition", 1)]
     [InlineData("AWS::ApplicationAutoScaling::ScalingPolicy", 1)]
     [InlineData("AWS::S3::Bucket", 3)]
-    [InlineData("AWS::DynamoDB::Table", 2)]
+    [InlineData("AWS::DynamoDB::Table", 3)]
     [InlineData("AWS::HealthImaging::Datastore", 1)]
     [InlineData("AWS::StepFunctions::StateMachine", 1)]
     [InlineData("AWS::CloudWatch::Dashboard", 1)]

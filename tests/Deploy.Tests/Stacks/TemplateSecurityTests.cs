@@ -142,7 +142,7 @@ public sealed class TemplateSecurityTests(ConfiguredApp app)
     public void GivenTemplate_WhenScanningPatientDataStores_ThenEachIsRetainedAndEncrypted()
     {
         var tables = app.Resources("AWS::DynamoDB::Table");
-        Assert.Equal(2, tables.Count);
+        Assert.Equal(3, tables.Count);
         foreach (var (_, table) in tables)
         {
             Assert.Equal("Retain", table.GetProperty("DeletionPolicy").GetString());

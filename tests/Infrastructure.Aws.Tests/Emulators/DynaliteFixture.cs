@@ -6,7 +6,8 @@ namespace ImagingGateway.Infrastructure.Aws.Tests.Emulators;
 
 /// <summary>
 /// dynalite (in memory) on a free 127.0.0.1 port; <see cref="CreateJobTableAsync"/> makes a DicomImportJobTable,
-/// <see cref="CreateInstanceTableAsync"/> a received-instance table.
+/// <see cref="CreateInstanceTableAsync"/> a received-instance table, <see cref="CreateCommitmentTableAsync"/> a storage
+/// commitment table.
 /// </summary>
 public sealed class DynaliteFixture : IDisposable
 {
@@ -89,6 +90,35 @@ public sealed class DynaliteFixture : IDisposable
                 {
                     IndexName = "byStudy",
                     KeySchema = [new("studyInstanceUID", KeyType.HASH), new("receivedOrder", KeyType.RANGE)],
+                    Projection = new Projection { ProjectionType = ProjectionType.ALL },
+                },
+            ],
+        });
+        return await WaitUntilActiveAsync(client, name);
+    }
+
+    /// <summary>The table as the CDK app defines it: PK transactionUID, sparse GSI byDue (pending, nextAttemptAt), projection ALL.</summary>
+    public async Task<string> CreateCommitmentTableAsync()
+    {
+        var name = "commitments-" + Guid.NewGuid().ToString("N")[..8];
+        using var client = CreateClient();
+        await client.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions =
+            [
+                new("transactionUID", ScalarAttributeType.S),
+                new("pending", ScalarAttributeType.S),
+                new("nextAttemptAt", ScalarAttributeType.S),
+            ],
+            KeySchema = [new("transactionUID", KeyType.HASH)],
+            GlobalSecondaryIndexes =
+            [
+                new GlobalSecondaryIndex
+                {
+                    IndexName = "byDue",
+                    KeySchema = [new("pending", KeyType.HASH), new("nextAttemptAt", KeyType.RANGE)],
                     Projection = new Projection { ProjectionType = ProjectionType.ALL },
                 },
             ],

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -6,8 +7,9 @@ namespace ImagingGateway.Tools.AwsLocal.Tests.Iam;
 
 /// <summary>
 /// Issue #22: each role of the synthesized template grants what its code calls. The run drives every path that makes an
-/// AWS call (an import, the Gateway's job and instance API, a duplicate S3 event, a failed import recorded by Catch and by
-/// the execution-failure recorder, a retry of each kind of ended job); then every call must be granted by its role's policy, and a grant no call used must
+/// AWS call (an import, the Gateway's job and instance API, a storage commitment, a duplicate S3 event, a failed import
+/// recorded by Catch and by the execution-failure recorder, a retry of each kind of ended job); then every call must be
+/// granted by its role's policy, and a grant no call used must
 /// be one of <see cref="Justified"/>, each with the reason no code path of ours calls it.
 /// </summary>
 [Collection(AwsLocalCollection.Name)]
@@ -45,6 +47,7 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         var (imported, batchId) = await ImportOneAsync();
         Assert.True((string)imported["status"]! == "SUCCEEDED", imported.ToJsonString());
         await UseGatewayApiAsync(batchId);
+        await RequestCommitmentAsync();
         var delivered = run.S3EventOf(batchId);
         var (error, _) = await run.InvokeAsync((string)delivered["functionArn"]!, delivered["event"]!.ToJsonString(), "s3.amazonaws.com");
         Assert.Null(error);
@@ -130,6 +133,30 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         var body = await refused.Content.ReadAsStringAsync();
         Assert.True(refused.StatusCode == HttpStatusCode.Conflict, body);
         Assert.Contains("no failed file", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Storage commitment (issue #26): the Gateway's <c>send --commit</c> stores an instance and asks for its commitment,
+    /// so the Gateway records the request (PutItem), lists and claims it (Query on byDue, UpdateItem), decides it
+    /// (GetItem) and records the report (PutItem); the instance's own import is waited for, so it ends before the next path.
+    /// </summary>
+    private async Task RequestCommitmentAsync()
+    {
+        var known = await run.ExecutionNamesAsync();
+        var gateway = Path.Combine(run.Root, "src", "Hosts", "Gateway", "bin", AwsLocalRun.Configuration, "net10.0", "ImagingGateway.Gateway.dll");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { gateway, "send", "127.0.0.1", ((int)run.Run["dicomPort"]!).ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            .Concat(TestStudy.Create(run.RunDirectory, 1))
+            .Concat(["--called-ae", (string)run.Run["aeTitle"]!, "--commit", "--commit-timeout", "00:01:00"]))
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"send --commit failed ({process.ExitCode}): {output}");
+        Assert.Contains("1 of 1 instance(s) committed, 0 failed", output, StringComparison.Ordinal);
+        Assert.Equal("SUCCEEDED", (string)(await run.WaitForNewExecutionAsync(known, TimeSpan.FromSeconds(180)))["status"]!);
     }
 
     private async Task<(JsonObject Execution, string BatchId)> ImportOneAsync()

@@ -13,6 +13,8 @@ public sealed class GatewayAwsOptions
 
     public string? InstanceTable { get; set; }
 
+    public string? CommitmentTable { get; set; }
+
     public string? StateMachineArn { get; set; }
 
     public string? DatastoreId { get; set; }

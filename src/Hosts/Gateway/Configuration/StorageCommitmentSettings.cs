@@ -9,7 +9,7 @@ namespace ImagingGateway.Gateway.Configuration;
 /// </summary>
 public sealed class StorageCommitmentSettings
 {
-    /// <summary>Offer the service. In AWS mode (S3 storage) it is not offered: see <see cref="IsOffered"/>.</summary>
+    /// <summary>Offer the service. In AWS mode (S3 storage) it is offered only with a shared table: see <see cref="IsOffered"/>.</summary>
     public bool Enabled { get; set; } = true;
 
     public StorageCommitmentPolicy Policy { get; set; } = StorageCommitmentPolicy.Durable;
@@ -50,11 +50,13 @@ public sealed class StorageCommitmentSettings
     public List<DicomPeerOptions> Peers { get; set; } = [];
 
     /// <summary>
-    /// Pending commitments live in the data directory's gateway.db, which is one task's disk: with S3 storage (several
-    /// Fargate tasks behind one load balancer) a request could be stranded on a replaced task, so the SOP class is not
-    /// negotiated there.
+    /// With FileSystem storage pending commitments live in the data directory's gateway.db. With S3 storage several
+    /// Fargate tasks share one load balancer and a task can be replaced at any time, so they must live in the DynamoDB
+    /// table <c>Gateway:Aws:CommitmentTable</c>: without it the SOP class is not negotiated (and a warning says why),
+    /// so a deployment that predates the table keeps starting.
     /// </summary>
-    public bool IsOffered(AdapterOptions adapters) => Enabled && adapters.Storage == StorageAdapter.FileSystem;
+    public bool IsOffered(AdapterOptions adapters, GatewayAwsOptions aws) =>
+        Enabled && (adapters.Storage == StorageAdapter.FileSystem || !string.IsNullOrWhiteSpace(aws.CommitmentTable));
 
     /// <summary>
     /// Several Gateway tasks share the pending requests exactly when they share the instances: with S3 storage, where

@@ -19,7 +19,7 @@ public sealed class DicomSettings(IOptions<GatewayOptions> options)
         CheckCalledAeTitle = options.Value.CheckCalledAeTitle,
         AllowedCallingAeTitles = options.Value.AllowedCallingAeTitles.Select(t => t.Trim(' ')).ToHashSet(StringComparer.Ordinal),
         IsAbstractSyntaxAccepted = uid => uid == NetworkUids.StorageCommitmentPushModel
-            ? options.Value.StorageCommitment.IsOffered(options.Value.Adapters)
+            ? options.Value.StorageCommitment.IsOffered(options.Value.Adapters, options.Value.Aws)
             : options.Value.AcceptAnySopClass ? DicomUidRules.IsValid(uid) : uid == NetworkUids.Verification || SopClasses.IsStorage(uid),
     };
 

@@ -122,8 +122,13 @@ public static class GatewayComposition
             services.AddHostedService(sp => new SqliteInstanceIndexHostedService(sp.GetRequiredService<SqliteReceivedInstanceIndex>()));
         }
 
-        // Pending storage commitments are kept only where they are offered: see StorageCommitmentSettings.IsOffered.
-        if (options.StorageCommitment.IsOffered(options.Adapters))
+        // Pending storage commitments are kept only where they are offered (StorageCommitmentSettings.IsOffered), and
+        // beside S3 in DynamoDB, since any task may be the one alive when a report is due.
+        if (options.StorageCommitment.IsOffered(options.Adapters, options.Aws) && options.Adapters.Storage == StorageAdapter.S3)
+        {
+            services.AddDynamoDbStorageCommitments(configuration);
+        }
+        else if (options.StorageCommitment.IsOffered(options.Adapters, options.Aws))
         {
             services.AddSqliteStorageCommitments(local);
             services.AddHostedService(sp => new SqliteStorageCommitmentsHostedService(sp.GetRequiredService<SqliteStorageCommitmentRepository>()));

@@ -157,7 +157,7 @@ public static class GatewayHost
         // are dealt with.
         services.AddHostedService<BatchRecoveryService>();
         services.AddHostedService<StorageCommitmentNotice>();
-        if (options.StorageCommitment.IsOffered(options.Adapters))
+        if (options.StorageCommitment.IsOffered(options.Adapters, options.Aws))
         {
             services.AddHostedService(sp => sp.GetRequiredService<CommitmentReporter>());
         }

@@ -9,7 +9,7 @@ public sealed partial class StorageCommitmentNotice(IOptions<GatewayOptions> opt
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.StorageCommitment.Enabled && !settings.StorageCommitment.IsOffered(settings.Adapters))
+        if (settings.StorageCommitment.Enabled && !settings.StorageCommitment.IsOffered(settings.Adapters, settings.Aws))
         {
             LogNotOffered(logger);
         }
@@ -19,6 +19,6 @@ public sealed partial class StorageCommitmentNotice(IOptions<GatewayOptions> opt
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage commitment (1.2.840.10008.1.20.1) is not offered with S3 storage: pending commitments would be kept on one task's disk, so its presentation contexts are refused (README, Storage commitment)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage commitment (1.2.840.10008.1.20.1) is not offered: with S3 storage its pending requests are kept in the DynamoDB table Gateway:Aws:CommitmentTable, which is not set, so its presentation contexts are refused (README, Storage commitment)")]
     private static partial void LogNotOffered(ILogger logger);
 }

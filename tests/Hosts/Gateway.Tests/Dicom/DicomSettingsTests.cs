@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace ImagingGateway.Gateway.Tests.Dicom;
 
-/// <summary>Where storage commitment is negotiated (issue #26): with local storage, not with S3 storage, not when disabled.</summary>
+/// <summary>
+/// Where storage commitment is negotiated (issue #26): with local storage, with S3 storage only beside the shared
+/// commitment table, not when disabled.
+/// </summary>
 public sealed class DicomSettingsTests
 {
     private static readonly PresentationContextRequestItem[] Proposed =
@@ -25,7 +28,7 @@ public sealed class DicomSettingsTests
     }
 
     [Fact]
-    public void GivenS3Storage_WhenStorageCommitmentIsProposed_ThenItIsRefusedWhileStorageStaysAccepted()
+    public void GivenS3StorageWithoutACommitmentTable_WhenStorageCommitmentIsProposed_ThenItIsRefusedWhileStorageStaysAccepted()
     {
         var options = new GatewayOptions { Adapters = new AdapterOptions { Storage = StorageAdapter.S3 }, AcceptAnySopClass = true };
 
@@ -33,6 +36,18 @@ public sealed class DicomSettingsTests
 
         Assert.Equal(PresentationContextResult.AbstractSyntaxNotSupported, answers[0].Result);
         Assert.Equal(PresentationContextResult.Acceptance, answers[1].Result);
+    }
+
+    [Fact]
+    public void GivenS3StorageWithACommitmentTable_WhenStorageCommitmentIsProposed_ThenItIsAccepted()
+    {
+        var options = new GatewayOptions
+        {
+            Adapters = new AdapterOptions { Storage = StorageAdapter.S3 },
+            Aws = new GatewayAwsOptions { CommitmentTable = "commitments" },
+        };
+
+        Assert.Equal(PresentationContextResult.Acceptance, CommitmentContext(options));
     }
 
     [Fact]
