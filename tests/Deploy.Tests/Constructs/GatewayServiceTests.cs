@@ -172,7 +172,8 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Contains("s3:AbortMultipartUpload", actions);
         Assert.Contains("dynamodb:Query", actions);
         Assert.DoesNotContain(actions, a => a is "dynamodb:DeleteItem" or "dynamodb:BatchWriteItem" or "dynamodb:Scan" or "dynamodb:*");
-        // Jobs are read only; the received-instance index is written (a closed batch) and read (the instance API).
+        // Jobs are read, and updated only to record a delivered storage commitment report; the received-instance index is
+        // written (a closed batch, a commitment report) and read (the instance API).
         var jobs = app.Table("jobId").Id;
         var instances = app.Table("sopInstanceUID").Id;
         Assert.Equal(
@@ -185,6 +186,7 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
                 $"dynamodb:Query on <{jobs}>/index/byStatus",
                 $"dynamodb:Query on <{jobs}>/index/byStudy",
                 $"dynamodb:UpdateItem on <{instances}>",
+                $"dynamodb:UpdateItem on <{jobs}>",
             }.Order(StringComparer.Ordinal),
             statements.Grants().Where(g => g.StartsWith("dynamodb:", StringComparison.Ordinal)));
         Assert.DoesNotContain(actions, a => a.StartsWith("states:", StringComparison.Ordinal) || a.StartsWith("medical-imaging:", StringComparison.Ordinal));
