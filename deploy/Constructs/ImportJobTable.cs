@@ -74,6 +74,14 @@ public sealed class ImportJobTable : Construct
         ResourceArns = [Table.TableArn],
     });
 
+    /// <summary>Record on a job the storage commitment reports that covered its instances (the Gateway, on delivery): UpdateItem.</summary>
+    public Grant GrantRecordCommitments(IGrantable grantee) => Grant.AddToPrincipal(new GrantOnPrincipalOptions
+    {
+        Grantee = grantee,
+        Actions = ["dynamodb:UpdateItem"],
+        ResourceArns = [Table.TableArn],
+    });
+
     /// <summary>
     /// Move jobs (CheckStatus, RecordExecutionFailure): read, create if missing, update conditionally, and find a
     /// batch's job among its study's (Query on <see cref="ByStudyIndex"/>).

@@ -168,6 +168,7 @@ public sealed class ImagingGatewayStack : Stack
         DicomBucket.GrantReadWriteNoDelete(Gateway.TaskRole);
         DicomBucket.GrantDeleteObjects(Gateway.TaskRole, OpenBatchMarkerPrefix + "*");
         JobTable.GrantReadJobs(Gateway.TaskRole);
+        JobTable.GrantRecordCommitments(Gateway.TaskRole);
         InstanceTable.GrantRecordAndRead(Gateway.TaskRole);
         CommitmentTable.GrantRecordAndReport(Gateway.TaskRole);
         // POST /api/jobs/{jobId}/retry reads a COMPLETED job's failure.ndjson to pick the files to import again.

@@ -3,7 +3,10 @@ using ImagingGateway.Domain.Imports;
 
 namespace ImagingGateway.Application.Imports;
 
-/// <summary>An import job as the JSON API and the CLI show it; the JSON names are DicomImportJobTable's attribute names.</summary>
+/// <summary>
+/// An import job as the JSON API and the CLI show it; the JSON names are DicomImportJobTable's attribute names, and
+/// <see cref="Commitments"/> lists the storage commitment transactions that covered its instances (empty when none).
+/// </summary>
 public sealed record ImportJobDto
 {
     [JsonPropertyName("jobId")] public required string JobId { get; init; }
@@ -24,6 +27,7 @@ public sealed record ImportJobDto
     [JsonPropertyName("totalBytes")] public long TotalBytes { get; init; }
     [JsonPropertyName("retryOf")] public string? RetryOf { get; init; }
     [JsonPropertyName("retriedBy")] public string? RetriedBy { get; init; }
+    [JsonPropertyName("commitments")] public IReadOnlyList<ImportJobCommitmentDto> Commitments { get; init; } = [];
 
     public static ImportJobDto From(ImportJob job)
     {
@@ -48,6 +52,7 @@ public sealed record ImportJobDto
             TotalBytes = s.TotalBytes,
             RetryOf = s.RetryOf,
             RetriedBy = s.RetriedBy,
+            Commitments = [.. job.Commitments.Select(ImportJobCommitmentDto.From)],
         };
     }
 }

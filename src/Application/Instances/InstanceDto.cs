@@ -7,7 +7,8 @@ namespace ImagingGateway.Application.Instances;
 /// <summary>
 /// A received instance as the JSON API shows it: the batch manifest's facts, where the object is stored
 /// (<see cref="Location"/> as the instance store reports it), the import job of its batch once one exists, and
-/// <see cref="ImportOutcome"/>, where its import landed, once that job has ended.
+/// <see cref="ImportOutcome"/>, where its import landed, once that job has ended, and <see cref="Commitment"/>, the
+/// latest storage commitment report on it, once one is delivered.
 /// </summary>
 public sealed record InstanceDto
 {
@@ -28,6 +29,7 @@ public sealed record InstanceDto
     [JsonPropertyName("jobId")] public string? JobId { get; init; }
     [JsonPropertyName("jobStatus")] public string? JobStatus { get; init; }
     [JsonPropertyName("importOutcome")] public ImportOutcomeDto? ImportOutcome { get; init; }
+    [JsonPropertyName("commitment")] public InstanceCommitmentDto? Commitment { get; init; }
 
     public static InstanceDto From(ReceivedInstanceRecord record, string location, ImportJob? job) => new()
     {
@@ -48,5 +50,6 @@ public sealed record InstanceDto
         JobId = job?.JobId,
         JobStatus = job?.Status.ToWire(),
         ImportOutcome = ImportOutcomeDto.From(record.ImportOutcome),
+        Commitment = InstanceCommitmentDto.From(record.Commitment),
     };
 }

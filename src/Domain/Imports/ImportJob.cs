@@ -44,6 +44,9 @@ public sealed class ImportJob
     /// <summary>The latest job that re-imports this one, if any.</summary>
     public string? RetriedBy => Snapshot.RetriedBy;
 
+    /// <summary>The storage commitment transactions that covered this job's instances, oldest report first.</summary>
+    public IReadOnlyList<ImportJobCommitment> Commitments => Snapshot.Commitments ?? [];
+
     /// <summary>
     /// Records that <paramref name="retryJobId"/> re-imports this job. Only a job that has ended can be retried, and the
     /// link is the one attribute a terminal job still takes, because it says what happened after, not how this job ended.

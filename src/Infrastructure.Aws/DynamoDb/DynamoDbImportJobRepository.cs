@@ -12,6 +12,8 @@ namespace ImagingGateway.Infrastructure.Aws.DynamoDb;
 /// every status change on the stored status, so a replayed or concurrent update never moves a job backwards or
 /// out of a terminal state. Listing by status or study queries the <c>byStatus</c> / <c>byStudy</c> GSIs
 /// (projection ALL), newest first; the plain list merges the four per-status queries so it is newest first too.
+/// Storage commitments are entries of the <c>commitments</c> map, each set by an UpdateItem whose condition is
+/// <see cref="ImportJobCommitment.Supersedes"/> written as an expression (the contract tests hold both to the same cases).
 /// </summary>
 public sealed class DynamoDbImportJobRepository(IAmazonDynamoDB dynamo, IOptions<AwsOptions> options) : IImportJobRepository
 {
@@ -102,6 +104,64 @@ public sealed class DynamoDbImportJobRepository(IAmazonDynamoDB dynamo, IOptions
         {
             return false;
         }
+    }
+
+    public async Task<bool> RecordCommitmentsAsync(string jobId, IReadOnlyList<ImportJobCommitment> commitments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A map entry can only be set inside an existing map: make it first, on an existing job only.
+            await dynamo.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = _table,
+                    Key = new() { [JobId] = S(jobId) },
+                    UpdateExpression = "SET #c = if_not_exists(#c, :empty)",
+                    ConditionExpression = "attribute_exists(#id)",
+                    ExpressionAttributeNames = new() { ["#id"] = JobId, ["#c"] = Commitments },
+                    ExpressionAttributeValues = new() { [":empty"] = new AttributeValue { M = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) } },
+                },
+                cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+
+        foreach (var commitment in commitments)
+        {
+            try
+            {
+                await dynamo.UpdateItemAsync(
+                    new UpdateItemRequest
+                    {
+                        TableName = _table,
+                        Key = new() { [JobId] = S(jobId) },
+                        UpdateExpression = "SET #c.#t = :v",
+                        ConditionExpression = "attribute_not_exists(#c.#t) OR #c.#t.#total < :total OR (#c.#t.#total = :total AND #c.#t.#at <= :at)",
+                        ExpressionAttributeNames = new()
+                        {
+                            ["#c"] = Commitments,
+                            ["#t"] = commitment.TransactionUid,
+                            ["#total"] = CommitmentTotal,
+                            ["#at"] = CommitmentReportedAt,
+                        },
+                        ExpressionAttributeValues = new()
+                        {
+                            [":v"] = ToCommitmentValue(commitment),
+                            [":total"] = ImportJobItem.N(commitment.Committed + commitment.Failed),
+                            [":at"] = S(FormatTime(commitment.ReportedAt)),
+                        },
+                    },
+                    cancellationToken);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // The stored count of this transaction saw more instances, or is as full and reported later: it stays.
+            }
+        }
+
+        return true;
     }
 
     public async Task<bool> SetRetriedByAsync(ImportJob job, CancellationToken cancellationToken)

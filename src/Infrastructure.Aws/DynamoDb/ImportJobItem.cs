@@ -6,7 +6,8 @@ namespace ImagingGateway.Infrastructure.Aws.DynamoDb;
 
 /// <summary>
 /// The DicomImportJobTable item: the seed's attributes exactly, plus the batch's (batchId, instanceCount,
-/// totalBytes) and the re-drive links (retryOf, retriedBy). Times are ISO-8601 UTC with milliseconds, so they sort as strings (the GSIs' sort key).
+/// totalBytes), the re-drive links (retryOf, retriedBy) and <c>commitments</c>, a map from each storage commitment
+/// Transaction UID that covered the job's instances to its counts (committed, failed, total) and reportedAt. Times are ISO-8601 UTC with milliseconds, so they sort as strings (the GSIs' sort key).
 /// An absent optional value is an absent attribute (a GSI then simply does not hold the item).
 /// </summary>
 public static class ImportJobItem
@@ -29,6 +30,11 @@ public static class ImportJobItem
     public const string TotalBytes = "totalBytes";
     public const string RetryOf = "retryOf";
     public const string RetriedBy = "retriedBy";
+    public const string Commitments = "commitments";
+    public const string CommitmentCommitted = "committed";
+    public const string CommitmentFailed = "failed";
+    public const string CommitmentTotal = "total";
+    public const string CommitmentReportedAt = "reportedAt";
 
     /// <summary>GSI: PK jobStatus, SK submittedAt.</summary>
     public const string ByStatusIndex = "byStatus";
@@ -94,8 +100,32 @@ public static class ImportJobItem
             InstanceCount: (int)Number(item, InstanceCount),
             TotalBytes: Number(item, TotalBytes),
             RetryOf: Optional(item, RetryOf),
-            RetriedBy: Optional(item, RetriedBy)));
+            RetriedBy: Optional(item, RetriedBy),
+            Commitments: CommitmentsOf(item)));
     }
+
+    /// <summary>One transaction's entry of the <c>commitments</c> map.</summary>
+    public static AttributeValue ToCommitmentValue(ImportJobCommitment c) => new()
+    {
+        M = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [CommitmentCommitted] = N(c.Committed),
+            [CommitmentFailed] = N(c.Failed),
+            [CommitmentTotal] = N(c.Committed + c.Failed),
+            [CommitmentReportedAt] = S(FormatTime(c.ReportedAt)),
+        },
+    };
+
+    private static IReadOnlyList<ImportJobCommitment>? CommitmentsOf(IReadOnlyDictionary<string, AttributeValue> item) =>
+        item.TryGetValue(Commitments, out var map) && map.M is { Count: > 0 } entries
+            ? [.. entries
+                .Select(e => new ImportJobCommitment(
+                    e.Key,
+                    (int)Number(e.Value.M, CommitmentCommitted),
+                    (int)Number(e.Value.M, CommitmentFailed),
+                    ParseTime(Required(e.Value.M, CommitmentReportedAt), Commitments)))
+                .OrderBy(c => c.ReportedAt).ThenBy(c => c.TransactionUid, StringComparer.Ordinal)]
+            : null;
 
     internal static AttributeValue S(string value) => new() { S = value };
 

@@ -9,7 +9,9 @@ namespace ImagingGateway.Infrastructure.Aws.DynamoDb;
 /// SQLite index uses, and <see cref="ReceivedOrder"/>, the sort key of the <see cref="ByStudyIndex"/> GSI. Times are
 /// fixed-width ISO-8601 UTC with 100 ns digits, so they read back exactly and sort as strings. An absent optional
 /// value is an absent attribute. The import outcome of the recorded receipt lives in the <c>outcome…</c>,
-/// <c>imageSet…</c> and <c>failureReason</c> attributes of the same item, as in the SQLite index.
+/// <c>imageSet…</c> and <c>failureReason</c> attributes of the same item, as in the SQLite index, and the latest storage
+/// commitment report on the SOP instance in its <c>commitment…</c> attributes. A report delivered before the instance's
+/// batch is recorded makes an item with the key and the <c>commitment…</c> attributes only: it is not yet a record.
 /// </summary>
 public static class ReceivedInstanceItem
 {
@@ -33,6 +35,9 @@ public static class ReceivedInstanceItem
     public const string ImageSetVersion = "imageSetVersion";
     public const string FailureReason = "failureReason";
     public const string OutcomeRecordedAt = "outcomeRecordedAt";
+    public const string CommitmentTransactionUid = "commitmentTransactionUID";
+    public const string CommitmentFailureReason = "commitmentFailureReason";
+    public const string CommitmentReportedAt = "commitmentReportedAt";
 
     /// <summary><c>{receivedAt}#{sopInstanceUID}</c>: oldest first, and a stable order between instances received in the same tick.</summary>
     public const string ReceivedOrder = "receivedOrder";
@@ -90,6 +95,43 @@ public static class ReceivedInstanceItem
     /// <summary>The optional outcome attributes: a null one is removed, so no earlier outcome's value is left behind.</summary>
     public static readonly string[] OptionalOutcomeAttributes = [ImageSetId, ImageSetVersion, FailureReason];
 
+    /// <summary>Every outcome attribute: a record replacing another batch's receipt removes them.</summary>
+    public static readonly string[] AllOutcomeAttributes = [OutcomeStatus, OutcomeJobId, ImageSetId, ImageSetVersion, FailureReason, OutcomeRecordedAt];
+
+    /// <summary>The commitment's attributes, without the failure reason when it committed.</summary>
+    public static Dictionary<string, AttributeValue> ToCommitmentAttributes(InstanceCommitment c)
+    {
+        var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [CommitmentTransactionUid] = S(c.TransactionUid),
+            [CommitmentReportedAt] = S(FormatTime(c.ReportedAt)),
+        };
+        if (c.FailureReason is { } reason)
+        {
+            attributes[CommitmentFailureReason] = new AttributeValue { N = reason.ToString(CultureInfo.InvariantCulture) };
+        }
+
+        return attributes;
+    }
+
+    /// <summary>The optional commitment attribute: removed when a commitment without a failure replaces a failed one.</summary>
+    public static readonly string[] OptionalCommitmentAttributes = [CommitmentFailureReason];
+
+    /// <summary>True when the item holds a received instance, not only a commitment delivered before its batch was recorded.</summary>
+    public static bool IsRecord(IReadOnlyDictionary<string, AttributeValue> item) => Optional(item, BatchId) is not null;
+
+    /// <summary>The commitment an item carries, or null.</summary>
+    public static InstanceCommitment? CommitmentOf(IReadOnlyDictionary<string, AttributeValue> item) =>
+        Optional(item, CommitmentTransactionUid) is { } transactionUid
+            ? new InstanceCommitment(
+                SopInstanceUid: Required(item, SopInstanceUid),
+                TransactionUid: transactionUid,
+                FailureReason: item.TryGetValue(CommitmentFailureReason, out var reason) && reason.N is { } n
+                    ? ushort.Parse(n, NumberStyles.Integer, CultureInfo.InvariantCulture)
+                    : null,
+                ReportedAt: ParseTime(Required(item, CommitmentReportedAt)))
+            : null;
+
     public static ReceivedInstanceRecord FromItem(IReadOnlyDictionary<string, AttributeValue> item) => new(
         SopInstanceUid: Required(item, SopInstanceUid),
         SopClassUid: Required(item, SopClassUid),
@@ -117,7 +159,8 @@ public static class ReceivedInstanceItem
                 ImageSetVersion: Optional(item, ImageSetVersion),
                 FailureReason: Optional(item, FailureReason),
                 RecordedAt: ParseTime(Required(item, OutcomeRecordedAt)))
-            : null);
+            : null,
+        Commitment: CommitmentOf(item));
 
     private static string FormatStatus(InstanceImportStatus status) => status switch
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Domain.Imports;
 using Microsoft.Data.Sqlite;
@@ -9,7 +10,9 @@ namespace ImagingGateway.Infrastructure.Local.Sqlite;
 /// The job table in SQLite, with exactly DicomImportJobTable's attributes (plus batchId, instanceCount, totalBytes)
 /// and the conditional writes <see cref="IImportJobRepository"/> defines: create only if absent, update only if the
 /// stored status is the expected one and the aggregate allows the move. The re-drive links (retryOf, retriedBy) are
-/// columns too; a table made before them gets them added at start.
+/// columns too, and so are the storage commitments that covered the job's instances (column <c>commitments</c>, a JSON
+/// array, merged in a transaction by <see cref="ImportJobCommitment.Supersedes"/>); a table made before them gets them
+/// added at start.
 /// </summary>
 public sealed class SqliteImportJobRepository : IImportJobRepository
 {
@@ -38,7 +41,8 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
             instanceCount INTEGER NOT NULL DEFAULT 0,
             totalBytes INTEGER NOT NULL DEFAULT 0,
             retryOf TEXT NULL,
-            retriedBy TEXT NULL
+            retriedBy TEXT NULL,
+            commitments TEXT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_{TableName}_submitted ON {TableName} (submittedAt DESC, jobId DESC);
         CREATE INDEX IF NOT EXISTS ix_{TableName}_status ON {TableName} (jobStatus, submittedAt DESC, jobId DESC);
@@ -53,21 +57,32 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         _schema = new SqliteSchema(database, Schema, UpgradeAsync);
     }
 
-    /// <summary>Adds the re-drive columns to a table made before them (SQLite adds a nullable column in place).</summary>
+    /// <summary>Adds the re-drive and commitment columns to a table made before them (SQLite adds a nullable column in place).</summary>
     private static async Task UpgradeAsync(SqliteConnection connection)
     {
         await using var probe = connection.CreateCommand();
         probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}');";
         var columns = Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
-        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'retryOf';";
-        if (columns == 0 || Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+        if (columns == 0)
         {
             return;
         }
 
-        await using var upgrade = connection.CreateCommand();
-        upgrade.CommandText = $"ALTER TABLE {TableName} ADD COLUMN retryOf TEXT NULL; ALTER TABLE {TableName} ADD COLUMN retriedBy TEXT NULL;";
-        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'retryOf';";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            await using var upgrade = connection.CreateCommand();
+            upgrade.CommandText = $"ALTER TABLE {TableName} ADD COLUMN retryOf TEXT NULL; ALTER TABLE {TableName} ADD COLUMN retriedBy TEXT NULL;";
+            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'commitments';";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            await using var upgrade = connection.CreateCommand();
+            upgrade.CommandText = $"ALTER TABLE {TableName} ADD COLUMN commitments TEXT NULL;";
+            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
     }
 
     public async Task<bool> CreateIfAbsentAsync(ImportJob job, CancellationToken cancellationToken)
@@ -113,6 +128,39 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    public async Task<bool> RecordCommitmentsAsync(string jobId, IReadOnlyList<ImportJobCommitment> commitments, CancellationToken cancellationToken)
+    {
+        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = $"SELECT commitments FROM {TableName} WHERE jobId = @jobId;";
+        read.Parameters.AddWithValue("@jobId", jobId);
+        var stored = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        var merged = (ParseCommitments(stored as string) ?? []).ToDictionary(c => c.TransactionUid, StringComparer.Ordinal);
+        foreach (var commitment in commitments)
+        {
+            if (!merged.TryGetValue(commitment.TransactionUid, out var known) || commitment.Supersedes(known))
+            {
+                merged[commitment.TransactionUid] = commitment;
+            }
+        }
+
+        await using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = $"UPDATE {TableName} SET commitments = @commitments WHERE jobId = @jobId;";
+        write.Parameters.AddWithValue("@jobId", jobId);
+        write.Parameters.AddWithValue("@commitments", merged.Count == 0 ? DBNull.Value : (object)FormatCommitments(merged.Values));
+        await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     public async Task<bool> TryUpdateAsync(ImportJob job, ImportJobStatus expectedStatus, CancellationToken cancellationToken)
     {
         job.EnsureCanReplace(expectedStatus);
@@ -135,7 +183,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
     {
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM {TableName} WHERE jobId = @jobId;";
+        command.CommandText = $"SELECT {Columns}, commitments FROM {TableName} WHERE jobId = @jobId;";
         command.Parameters.AddWithValue("@jobId", jobId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -155,7 +203,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
     {
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM {TableName} WHERE batchId = @batchId ORDER BY submittedAt DESC LIMIT 1;";
+        command.CommandText = $"SELECT {Columns}, commitments FROM {TableName} WHERE batchId = @batchId ORDER BY submittedAt DESC LIMIT 1;";
         command.Parameters.AddWithValue("@batchId", batchId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -198,7 +246,7 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var where = conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions);
-        command.CommandText = $"SELECT {Columns} FROM {TableName} {where} ORDER BY submittedAt DESC, jobId DESC LIMIT @take;";
+        command.CommandText = $"SELECT {Columns}, commitments FROM {TableName} {where} ORDER BY submittedAt DESC, jobId DESC LIMIT @take;";
         if (value is not null)
         {
             command.Parameters.AddWithValue("@filter", value);
@@ -251,6 +299,26 @@ public sealed class SqliteImportJobRepository : IImportJobRepository
             InstanceCount: r.GetInt32(14),
             TotalBytes: r.GetInt64(15),
             RetryOf: Text(16),
-            RetriedBy: Text(17)));
+            RetriedBy: Text(17),
+            Commitments: ParseCommitments(Text(18))));
     }
+
+    /// <summary>The commitments as a JSON array, oldest report first: [{transactionUID, committed, failed, reportedAt}].</summary>
+    private static string FormatCommitments(IEnumerable<ImportJobCommitment> commitments) =>
+        new JsonArray([.. commitments
+            .OrderBy(c => c.ReportedAt).ThenBy(c => c.TransactionUid, StringComparer.Ordinal)
+            .Select(c => (JsonNode)new JsonObject
+            {
+                ["transactionUID"] = c.TransactionUid,
+                ["committed"] = c.Committed,
+                ["failed"] = c.Failed,
+                ["reportedAt"] = SqliteTime.Format(c.ReportedAt),
+            })]).ToJsonString();
+
+    private static IReadOnlyList<ImportJobCommitment>? ParseCommitments(string? json) =>
+        json is null ? null : [.. JsonNode.Parse(json)!.AsArray().Select(n => new ImportJobCommitment(
+            (string)n!["transactionUID"]!,
+            (int)n["committed"]!,
+            (int)n["failed"]!,
+            SqliteTime.Parse((string)n["reportedAt"]!)))];
 }

@@ -9,6 +9,8 @@ namespace ImagingGateway.Infrastructure.Local.Sqlite;
 /// UID, written once per closed batch in one transaction. A row is replaced only by an instance received at the same
 /// time or later (latest wins, as the store overwrites a re-sent instance; a replayed old batch changes nothing).
 /// The import outcome lives in the <c>outcome…</c> columns of the same row, cleared when another batch replaces it.
+/// The latest storage commitment report per SOP instance lives in table <c>instance_commitments</c>, joined on read:
+/// a report may be delivered before the instance's batch is recorded, and recording a batch never touches it.
 /// <para>
 /// The index is derived from the batch manifests, so its commits are not fsynced (<c>synchronous=NORMAL</c> on the
 /// writing connection; in WAL mode a power cut may lose the last commits but never corrupts the file): recording a
@@ -18,6 +20,8 @@ namespace ImagingGateway.Infrastructure.Local.Sqlite;
 public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
 {
     public const string TableName = "instances";
+
+    public const string CommitmentTableName = "instance_commitments";
 
     private const string Columns =
         "sopInstanceUID, sopClassUID, studyInstanceUID, seriesInstanceUID, transferSyntaxUID, studyDate, objectKey, size, " +
@@ -50,6 +54,20 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             outcomeRecordedAt TEXT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_{TableName}_study ON {TableName} (studyInstanceUID, receivedAt, sopInstanceUID);
+        CREATE TABLE IF NOT EXISTS {CommitmentTableName} (
+            sopInstanceUID TEXT NOT NULL PRIMARY KEY,
+            transactionUID TEXT NOT NULL,
+            failureReason INTEGER NULL,
+            reportedAt TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    private const string Select = $"""
+        SELECT i.sopInstanceUID, i.sopClassUID, i.studyInstanceUID, i.seriesInstanceUID, i.transferSyntaxUID, i.studyDate,
+            i.objectKey, i.size, i.checksum, i.batchId, i.batchStudyInstanceUID, i.receivedAt, i.callingAeTitle, i.calledAeTitle,
+            i.outcomeStatus, i.outcomeJobId, i.imageSetId, i.imageSetVersion, i.failureReason, i.outcomeRecordedAt,
+            c.transactionUID, c.failureReason, c.reportedAt
+        FROM {TableName} i LEFT JOIN {CommitmentTableName} c ON c.sopInstanceUID = i.sopInstanceUID
         """;
 
     private static readonly string[] ColumnNames = [.. Columns.Split(", ")];
@@ -121,7 +139,7 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
     }
 
     /// <summary>
-    /// A connection for writing rows derived from durable sources (manifests, job output), with synchronous=NORMAL
+    /// A connection for writing rows derived from durable sources (manifests, job output, commitment records), with synchronous=NORMAL
     /// (see the class comment); per connection, so the next user of this pooled one gets FULL again from SqliteDatabase.
     /// </summary>
     private async Task<SqliteConnection> OpenDerivedWriteAsync(CancellationToken cancellationToken)
@@ -190,11 +208,12 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RecordOutcomesAsync(IReadOnlyList<InstanceImportOutcome> outcomes, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InstanceCommitment>> RecordOutcomesAsync(IReadOnlyList<InstanceImportOutcome> outcomes, CancellationToken cancellationToken)
     {
+        var carried = new List<InstanceCommitment>();
         if (outcomes.Count == 0)
         {
-            return;
+            return carried;
         }
 
         await using var connection = await OpenDerivedWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -216,6 +235,11 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         var reason = command.Parameters.Add("@reason", SqliteType.Text);
         var at = command.Parameters.Add("@at", SqliteType.Text);
         command.Prepare();
+        await using var find = connection.CreateCommand();
+        find.Transaction = transaction;
+        find.CommandText = $"SELECT transactionUID, failureReason, reportedAt FROM {CommitmentTableName} WHERE sopInstanceUID = @sop;";
+        var findSop = find.Parameters.Add("@sop", SqliteType.Text);
+        find.Prepare();
         foreach (var o in outcomes)
         {
             sop.Value = o.SopInstanceUid;
@@ -226,17 +250,80 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             version.Value = (object?)o.ImageSetVersion ?? DBNull.Value;
             reason.Value = (object?)o.FailureReason ?? DBNull.Value;
             at.Value = SqliteTime.Format(o.RecordedAt);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                continue;
+            }
+
+            findSop.Value = o.SopInstanceUid;
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                carried.Add(ReadCommitment(reader, o.SopInstanceUid, 0));
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return carried;
+    }
+
+    public async Task<IReadOnlyList<InstanceImportOutcome>> RecordCommitmentsAsync(IReadOnlyList<InstanceCommitment> commitments, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<InstanceImportOutcome>();
+        if (commitments.Count == 0)
+        {
+            return outcomes;
+        }
+
+        await using var connection = await OpenDerivedWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO {CommitmentTableName} (sopInstanceUID, transactionUID, failureReason, reportedAt)
+            VALUES (@sop, @transaction, @reason, @at)
+            ON CONFLICT (sopInstanceUID) DO UPDATE SET transactionUID = excluded.transactionUID,
+                failureReason = excluded.failureReason, reportedAt = excluded.reportedAt
+            WHERE excluded.reportedAt >= {CommitmentTableName}.reportedAt;
+            """;
+        var sop = command.Parameters.Add("@sop", SqliteType.Text);
+        var transactionUid = command.Parameters.Add("@transaction", SqliteType.Text);
+        var reason = command.Parameters.Add("@reason", SqliteType.Integer);
+        var at = command.Parameters.Add("@at", SqliteType.Text);
+        command.Prepare();
+        await using var find = connection.CreateCommand();
+        find.Transaction = transaction;
+        find.CommandText = $"{Select} WHERE i.sopInstanceUID = @sop AND i.outcomeStatus IS NOT NULL;";
+        var findSop = find.Parameters.Add("@sop", SqliteType.Text);
+        find.Prepare();
+        foreach (var c in commitments)
+        {
+            sop.Value = c.SopInstanceUid;
+            transactionUid.Value = c.TransactionUid;
+            reason.Value = c.FailureReason is { } r ? (long)r : (object)DBNull.Value;
+            at.Value = SqliteTime.Format(c.ReportedAt);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                continue;
+            }
+
+            findSop.Value = c.SopInstanceUid;
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && Read(reader).ImportOutcome is { } outcome)
+            {
+                outcomes.Add(outcome);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return outcomes;
     }
 
     public async Task<ReceivedInstanceRecord?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken)
     {
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns}, {OutcomeColumns} FROM {TableName} WHERE sopInstanceUID = @sop;";
+        command.CommandText = $"{Select} WHERE i.sopInstanceUID = @sop;";
         command.Parameters.AddWithValue("@sop", sopInstanceUid);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -248,8 +335,8 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
         await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Columns}, {OutcomeColumns} FROM {TableName} WHERE studyInstanceUID = @study
-            ORDER BY receivedAt, sopInstanceUID LIMIT @take;
+            {Select} WHERE i.studyInstanceUID = @study
+            ORDER BY i.receivedAt, i.sopInstanceUID LIMIT @take;
             """;
         command.Parameters.AddWithValue("@study", studyInstanceUid);
         command.Parameters.AddWithValue("@take", limit);
@@ -286,7 +373,15 @@ public sealed class SqliteReceivedInstanceIndex : IReceivedInstanceIndex
             ImageSetId: r.IsDBNull(16) ? null : r.GetString(16),
             ImageSetVersion: r.IsDBNull(17) ? null : r.GetString(17),
             FailureReason: r.IsDBNull(18) ? null : r.GetString(18),
-            RecordedAt: SqliteTime.Parse(r.GetString(19))));
+            RecordedAt: SqliteTime.Parse(r.GetString(19))),
+        Commitment: r.IsDBNull(20) ? null : ReadCommitment(r, r.GetString(0), 20));
+
+    /// <summary>The commitment in columns transactionUID, failureReason, reportedAt from <paramref name="first"/> on.</summary>
+    private static InstanceCommitment ReadCommitment(SqliteDataReader r, string sopInstanceUid, int first) => new(
+        SopInstanceUid: sopInstanceUid,
+        TransactionUid: r.GetString(first),
+        FailureReason: r.IsDBNull(first + 1) ? null : checked((ushort)r.GetInt64(first + 1)),
+        ReportedAt: SqliteTime.Parse(r.GetString(first + 2)));
 
     private static string FormatStatus(InstanceImportStatus status) => status switch
     {

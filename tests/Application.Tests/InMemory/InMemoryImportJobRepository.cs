@@ -28,7 +28,7 @@ public sealed class InMemoryImportJobRepository : IImportJobRepository
     {
         lock (_lock)
         {
-            return Task.FromResult(_jobs.TryAdd(job.JobId, job.Snapshot));
+            return Task.FromResult(_jobs.TryAdd(job.JobId, job.Snapshot with { Commitments = null }));
         }
     }
 
@@ -60,6 +60,32 @@ public sealed class InMemoryImportJobRepository : IImportJobRepository
             }
 
             _jobs[job.JobId] = stored with { RetriedBy = job.RetriedBy };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> RecordCommitmentsAsync(string jobId, IReadOnlyList<ImportJobCommitment> commitments, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(jobId, out var stored))
+            {
+                return Task.FromResult(false);
+            }
+
+            var merged = (stored.Commitments ?? []).ToDictionary(c => c.TransactionUid, StringComparer.Ordinal);
+            foreach (var commitment in commitments)
+            {
+                if (!merged.TryGetValue(commitment.TransactionUid, out var known) || commitment.Supersedes(known))
+                {
+                    merged[commitment.TransactionUid] = commitment;
+                }
+            }
+
+            _jobs[jobId] = stored with
+            {
+                Commitments = merged.Count == 0 ? null : [.. merged.Values.OrderBy(c => c.ReportedAt).ThenBy(c => c.TransactionUid, StringComparer.Ordinal)],
+            };
             return Task.FromResult(true);
         }
     }

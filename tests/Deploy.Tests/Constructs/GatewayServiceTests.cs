@@ -173,8 +173,9 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
         Assert.Contains("s3:AbortMultipartUpload", actions);
         Assert.Contains("dynamodb:Query", actions);
         Assert.DoesNotContain(actions, a => a is "dynamodb:DeleteItem" or "dynamodb:BatchWriteItem" or "dynamodb:Scan" or "dynamodb:*");
-        // Jobs are read only; the received-instance index is written (a closed batch) and read (the instance API); storage
-        // commitment requests are recorded, claimed, replaced and listed when due, never deleted.
+        // Jobs are read, and updated only to record a delivered storage commitment report; the received-instance index is
+        // written (a closed batch, a commitment report) and read (the instance API); storage commitment requests are
+        // recorded, claimed, replaced and listed when due, never deleted.
         var jobs = app.Table("jobId").Id;
         var instances = app.Table("sopInstanceUID").Id;
         var commitments = app.Table("transactionUID").Id;
@@ -192,6 +193,7 @@ public sealed class GatewayServiceTests(ConfiguredApp app)
                 $"dynamodb:Query on <{jobs}>/index/byStatus",
                 $"dynamodb:Query on <{jobs}>/index/byStudy",
                 $"dynamodb:UpdateItem on <{instances}>",
+                $"dynamodb:UpdateItem on <{jobs}>",
             }.Order(StringComparer.Ordinal),
             statements.Grants().Where(g => g.StartsWith("dynamodb:", StringComparison.Ordinal)));
         Assert.DoesNotContain(actions, a => a.StartsWith("states:", StringComparison.Ordinal) || a.StartsWith("medical-imaging:", StringComparison.Ordinal));

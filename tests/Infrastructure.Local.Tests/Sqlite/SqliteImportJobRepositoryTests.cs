@@ -35,6 +35,36 @@ public sealed class SqliteImportJobRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task GivenATableOfAnEarlierVersionWithoutCommitments_WhenOpened_ThenTheColumnIsAddedAndAJobTakesACommitment()
+    {
+        var path = _temp.Combine("old.db");
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = $"""
+                CREATE TABLE {SqliteImportJobRepository.TableName} (
+                    jobId TEXT NOT NULL PRIMARY KEY, jobStatus TEXT NOT NULL, submittedAt TEXT NOT NULL, inputS3Uri TEXT NOT NULL,
+                    outputS3Uri TEXT NOT NULL, datastoreId TEXT NOT NULL, dataAccessRoleArn TEXT NOT NULL, studyDate TEXT NULL,
+                    studyInstanceUID TEXT NULL, seriesInstanceUID TEXT NULL, sopInstanceUID TEXT NULL, endedAt TEXT NULL,
+                    message TEXT NULL, batchId TEXT NULL, instanceCount INTEGER NOT NULL DEFAULT 0, totalBytes INTEGER NOT NULL DEFAULT 0,
+                    retryOf TEXT NULL, retriedBy TEXT NULL) WITHOUT ROWID;
+                INSERT INTO {SqliteImportJobRepository.TableName} (jobId, jobStatus, submittedAt, inputS3Uri, outputS3Uri, datastoreId, dataAccessRoleArn)
+                VALUES ('job-old', 'SUBMITTED', '2026-11-28T05:00:00.0000000Z', 's3://in/', 's3://out/', 'ds', 'arn:aws:iam::1:role/r');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var repository = new SqliteImportJobRepository(new SqliteDatabase(path));
+        var commitment = new ImportJobCommitment("2.25.7", 1, 0, T0);
+
+        Assert.True(await repository.RecordCommitmentsAsync("job-old", [commitment], default));
+
+        Assert.Equal([commitment], (await repository.GetAsync("job-old", default))!.Commitments);
+    }
+
+    [Fact]
     public async Task GivenExistingJob_WhenCreatedAgain_ThenNothingChanges()
     {
         await _repository.CreateIfAbsentAsync(Job("job-1", T0, study: "1.2.3"), default);

@@ -109,7 +109,7 @@ public sealed class SqliteReceivedInstanceIndexTests : IDisposable
     }
 
     [Fact]
-    public async Task GivenTheDatabase_WhenTheIndexIsCreated_ThenTheTableIsInstancesInWalModeBesideTheJobTable()
+    public async Task GivenTheDatabase_WhenTheIndexIsCreated_ThenItsTablesAreInstancesAndTheirCommitmentsInWalModeBesideTheJobTable()
     {
         await _index.EnsureCreatedAsync();
         await new SqliteImportJobRepository(_database).GetAsync("none", default);
@@ -121,7 +121,7 @@ public sealed class SqliteReceivedInstanceIndexTests : IDisposable
         Assert.True(await reader.ReadAsync());
         Assert.Equal("wal", reader.GetString(0));
         Assert.True(await reader.NextResultAsync() && await reader.ReadAsync());
-        Assert.Equal("DicomImportJobTable,instances", reader.GetString(0));
+        Assert.Equal("DicomImportJobTable,instance_commitments,instances", reader.GetString(0));
     }
 
     [Fact]

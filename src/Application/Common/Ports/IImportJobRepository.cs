@@ -23,6 +23,15 @@ public interface IImportJobRepository
     /// </summary>
     Task<bool> SetRetriedByAsync(ImportJob job, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records storage commitment transactions that covered instances of job <paramref name="jobId"/>, whatever its
+    /// status (like the retry link, they say what happened after, not how the job ended): each replaces the stored one
+    /// of its Transaction UID only when <see cref="ImportJobCommitment.Supersedes"/> says so, so writers racing from the
+    /// report's and the job's side, or a replay, keep the fullest count. Returns false, changing nothing, when the job
+    /// is absent. <see cref="CreateIfAbsentAsync"/> and <see cref="TryUpdateAsync"/> neither write nor clear them.
+    /// </summary>
+    Task<bool> RecordCommitmentsAsync(string jobId, IReadOnlyList<ImportJobCommitment> commitments, CancellationToken cancellationToken);
+
     Task<ImportJob?> GetAsync(string jobId, CancellationToken cancellationToken);
 
     /// <summary>Jobs with this status, newest first.</summary>

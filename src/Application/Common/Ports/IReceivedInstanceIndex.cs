@@ -14,8 +14,9 @@ public interface IReceivedInstanceIndex
     /// is replaced, unless the recorded one was received later: a re-sent instance overwrites, latest wins, as the
     /// store overwrites its object. A replacement from another batch has no import outcome until that batch's job
     /// records one; recording the same batch again keeps the outcome it has. The records' own
-    /// <see cref="ReceivedInstanceRecord.ImportOutcome"/> is ignored (outcomes come only from
-    /// <see cref="RecordOutcomesAsync"/>).
+    /// <see cref="ReceivedInstanceRecord.ImportOutcome"/> and <see cref="ReceivedInstanceRecord.Commitment"/> are ignored
+    /// (they come only from <see cref="RecordOutcomesAsync"/> and <see cref="RecordCommitmentsAsync"/>), and a commitment
+    /// recorded for the SOP instance, before or after, stays.
     /// </summary>
     Task RecordAsync(IReadOnlyList<ReceivedInstanceRecord> instances, CancellationToken cancellationToken);
 
@@ -25,13 +26,25 @@ public interface IReceivedInstanceIndex
     /// saw, or an older receipt since replaced by a re-sent instance) is ignored, since the index answers for the
     /// latest receipt only. Idempotent: recording a job's outcomes again leaves the same answers; of two outcomes for
     /// the same receipt the later <see cref="InstanceImportOutcome.RecordedAt"/> wins. Not all or nothing: a retry
-    /// after a failure records the rest.
+    /// after a failure records the rest. Returns the storage commitments that the instances whose outcome was kept
+    /// carry, so that the job can be told which commitments covered it.
     /// </summary>
-    Task RecordOutcomesAsync(IReadOnlyList<InstanceImportOutcome> outcomes, CancellationToken cancellationToken);
+    Task<IReadOnlyList<InstanceCommitment>> RecordOutcomesAsync(IReadOnlyList<InstanceImportOutcome> outcomes, CancellationToken cancellationToken);
 
-    /// <summary>The record of one SOP instance with its latest import outcome, or null when none was recorded.</summary>
+    /// <summary>
+    /// Records the storage commitment report delivered for each SOP instance, whether or not the index holds the
+    /// instance yet: under the Durable policy a report may be delivered before the instance's batch is closed and
+    /// recorded, so the commitment is kept and shows once <see cref="RecordAsync"/> records the instance; until then
+    /// <see cref="FindAsync"/> and <see cref="ListByStudyAsync"/> do not show it. Of two commitments for one instance
+    /// the later <see cref="InstanceCommitment.ReportedAt"/> wins; recording the same one again changes nothing. Not all
+    /// or nothing: a retry after a failure records the rest. Returns the import outcomes that the recorded instances
+    /// already carry, so that their jobs can be told which commitment covered them.
+    /// </summary>
+    Task<IReadOnlyList<InstanceImportOutcome>> RecordCommitmentsAsync(IReadOnlyList<InstanceCommitment> commitments, CancellationToken cancellationToken);
+
+    /// <summary>The record of one SOP instance with its latest import outcome and commitment, or null when none was recorded.</summary>
     Task<ReceivedInstanceRecord?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken);
 
-    /// <summary>At most <paramref name="limit"/> instances of one study with their outcomes, oldest received first.</summary>
+    /// <summary>At most <paramref name="limit"/> instances of one study with their outcomes and commitments, oldest received first.</summary>
     Task<IReadOnlyList<ReceivedInstanceRecord>> ListByStudyAsync(string studyInstanceUid, int limit, CancellationToken cancellationToken);
 }

@@ -5,7 +5,8 @@ namespace ImagingGateway.Application.Common.Ports;
 /// its batch. <see cref="BatchStudyInstanceUid"/> is the study of the batch's first instance, the study its import
 /// job is filed under (TriggerImport takes the job's metadata from the first valid instance).
 /// <see cref="ImportOutcome"/> is where the import of this receipt (this <see cref="BatchId"/>) landed, null until
-/// its job has ended; <see cref="IReceivedInstanceIndex.RecordAsync"/> ignores it.
+/// its job has ended; <see cref="IReceivedInstanceIndex.RecordAsync"/> ignores it. <see cref="Commitment"/> is the
+/// latest storage commitment report on this SOP instance, null until one is delivered; RecordAsync ignores it too.
 /// </summary>
 public sealed record ReceivedInstanceRecord(
     string SopInstanceUid,
@@ -22,4 +23,5 @@ public sealed record ReceivedInstanceRecord(
     DateTimeOffset ReceivedAt,
     string? CallingAeTitle,
     string? CalledAeTitle,
-    InstanceImportOutcome? ImportOutcome = null);
+    InstanceImportOutcome? ImportOutcome = null,
+    InstanceCommitment? Commitment = null);

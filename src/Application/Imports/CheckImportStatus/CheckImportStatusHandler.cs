@@ -20,6 +20,11 @@ namespace ImagingGateway.Application.Imports.CheckImportStatus;
 /// the job already terminal and records the same outcomes again (idempotent). A host without an index (a CheckStatus
 /// function composed without one) records none and logs why.
 /// </para>
+/// <para>
+/// Instances whose storage commitment report was delivered before the job ended carry it in the index: the job then
+/// records each such transaction with its counts (a report delivered later is recorded on the job by
+/// RecordCommitmentReport), idempotently, so the retried poll records the same.
+/// </para>
 /// </summary>
 public sealed partial class CheckImportStatusHandler(
     IImagingService imaging,
@@ -94,7 +99,16 @@ public sealed partial class CheckImportStatusHandler(
 
         try
         {
-            await index.RecordOutcomesAsync(outcomes, cancellationToken);
+            var carried = await index.RecordOutcomesAsync(outcomes, cancellationToken);
+            var commitments = carried
+                .GroupBy(c => c.TransactionUid, StringComparer.Ordinal)
+                .Select(t => new ImportJobCommitment(t.Key, t.Count(c => c.Committed), t.Count(c => !c.Committed), t.Max(c => c.ReportedAt)))
+                .ToList();
+            if (commitments.Count > 0)
+            {
+                await jobs.RecordCommitmentsAsync(jobId, commitments, cancellationToken);
+                LogCommitments(logger, jobId, commitments.Count);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -186,13 +200,16 @@ public sealed partial class CheckImportStatusHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Import job {JobId}: outcomes recorded for {Imported} imported and {Failed} failed instances")]
     private static partial void LogOutcomes(ILogger logger, string jobId, int imported, int failed);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import job {JobId}: {Count} storage commitment transactions covered its instances")]
+    private static partial void LogCommitments(ILogger logger, string jobId, int count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId} of batch {BatchId} ended, but this host has no received-instance index: where each instance landed is not recorded (the job output still holds it)")]
     private static partial void LogNoIndex(ILogger logger, string jobId, string batchId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId}: {Count} rejected input files name no instance of batch {BatchId} (first: {InputFile})")]
     private static partial void LogUnmapped(ILogger logger, string jobId, int count, string batchId, string inputFile);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Import job {JobId} ended and is recorded, but recording its {Count} instance outcomes failed; CheckStatus is retried")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import job {JobId} ended and is recorded, but recording its {Count} instance outcomes (or the storage commitments they carry) failed; CheckStatus is retried")]
     private static partial void LogOutcomesFailed(ILogger logger, Exception exception, string jobId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}, job {JobId}: workflow failed: {Message}")]

@@ -9,7 +9,8 @@ using Mediator;
 namespace ImagingGateway.Gateway.Cli;
 
 /// <summary>
-/// <c>instances show UID [--json] [--data DIR]</c>: where one received instance is stored and where its import landed,
+/// <c>instances show UID [--json] [--data DIR]</c>: where one received instance is stored, where its import landed and
+/// its latest storage commitment report,
 /// read from the received-instance index and the job table the gateway's configuration names (as <c>jobs</c> does).
 /// </summary>
 public static class InstancesCommand
@@ -39,6 +40,11 @@ public static class InstancesCommand
         { JobStatus: "FAILED" } => $"not imported: job {instance.JobId} FAILED (see: jobs show {instance.JobId})",
         _ => $"job {instance.JobId} is {instance.JobStatus}, but no outcome is recorded for this instance (see: jobs show {instance.JobId})",
     };
+
+    /// <summary>The latest commitment report in one line, e.g. "COMMITTED (transaction 2.25.1, reported 2026-12-07 10:00:00Z)".</summary>
+    public static string DescribeCommitment(InstanceCommitmentDto commitment) =>
+        $"{commitment.Status}{(commitment.FailureReason is null ? string.Empty : $" {commitment.FailureReason}")} " +
+        $"(transaction {commitment.TransactionUid}, reported {commitment.ReportedAt.ToString("u", CultureInfo.InvariantCulture)})";
 
     private static async Task<int> ShowAsync(string? data, string sopInstanceUid, bool json, IReadOnlyList<string> configArgs, CancellationToken cancellationToken)
     {
@@ -77,6 +83,11 @@ public static class InstancesCommand
         Console.WriteLine($"{"location",-18} {instance.Location}");
         Console.WriteLine($"{"batch",-18} {instance.BatchId}");
         Console.WriteLine($"{"received",-18} {instance.ReceivedAt.ToString("u", CultureInfo.InvariantCulture)}");
+        if (instance.Commitment is { } commitment)
+        {
+            Console.WriteLine($"{"commitment",-18} {DescribeCommitment(commitment)}");
+        }
+
         return 0;
     }
 }

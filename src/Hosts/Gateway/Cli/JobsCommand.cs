@@ -92,9 +92,16 @@ public static class JobsCommand
             return 0;
         }
 
-        foreach (var property in JsonSerializer.SerializeToElement(view).EnumerateObject())
+        foreach (var property in JsonSerializer.SerializeToElement(view).EnumerateObject().Where(p => p.Name != "commitments"))
         {
             Console.WriteLine($"{property.Name,-18} {(property.Value.ValueKind == JsonValueKind.Null ? string.Empty : property.Value.ToString())}");
+        }
+
+        foreach (var commitment in view.Commitments)
+        {
+            Console.WriteLine(
+                $"{"commitment",-18} {commitment.TransactionUid}: {commitment.Committed} committed, {commitment.Failed} failed, " +
+                $"reported {commitment.ReportedAt.ToString("u", CultureInfo.InvariantCulture)}");
         }
 
         return 0;

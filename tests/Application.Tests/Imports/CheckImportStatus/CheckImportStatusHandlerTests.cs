@@ -1,3 +1,6 @@
+using ImagingGateway.Application.Commitments.DecideCommitment;
+using ImagingGateway.Application.Commitments.RecordCommitmentReport;
+using ImagingGateway.Application.Commitments.RequestCommitment;
 using ImagingGateway.Application.Common.Contracts;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Common.Ports;
@@ -5,10 +8,12 @@ using ImagingGateway.Application.Imports.CheckImportStatus;
 using ImagingGateway.Application.Imports.StartImportJob;
 using ImagingGateway.Application.Tests.Imports.StartImportJob;
 using ImagingGateway.Application.Tests.InMemory;
+using ImagingGateway.Dicom.Network.Dimse.Commitment;
 using ImagingGateway.Domain.Imports;
 
 namespace ImagingGateway.Application.Tests.Imports.CheckImportStatus;
 
+/// <summary>Polling a job to its end, recording its instances' outcomes and the storage commitments they carry (issue #26).</summary>
 public sealed class CheckImportStatusHandlerTests
 {
     [Fact]
@@ -260,6 +265,30 @@ public sealed class CheckImportStatusHandlerTests
         Assert.Equal(("COMPLETED", true), (done.JobStatus, done.IsComplete));
         Assert.Equal(0, host.Index.RecordOutcomesCalls);
         Assert.Contains(host.Logs.Lines, l => l.Message.Contains($"Import job {done.JobId} of batch {state.BatchId} ended, but this host has no received-instance index", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GivenAReportDeliveredWhileTheImportRuns_WhenTheJobEnds_ThenTheJobRecordsTheTransactionWithItsCounts()
+    {
+        await using var host = new TestHost();
+        var state = await StartedAsync(host, 3);
+        await host.Mediator.Send(new RequestCommitmentCommand("2.25.220", "MODALITY1", "IMAGINGGW", "assoc-c",
+        [
+            new ReferencedSop(Seed.CtImageStorage, Seed.SopUid(1)),
+            new ReferencedSop(Seed.CtImageStorage, Seed.SopUid(2)),
+            new ReferencedSop("1.2.840.10008.5.1.4.1.1.4", Seed.SopUid(3)),
+        ]));
+        await host.Mediator.Send(new DecideCommitmentCommand("2.25.220"));
+        await host.Mediator.Send(new RecordCommitmentReportCommand("2.25.220", true, "same association", null));
+        Assert.Empty((await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!.Commitments);
+
+        await PollUntilCompleteAsync(host, state);
+
+        var job = (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!;
+        Assert.Equal([new ImportJobCommitment("2.25.220", 2, 1, TestHost.Start)], job.Commitments);
+        var again = await host.Mediator.Send(new CheckImportStatusCommand(state with { JobStatus = "IN_PROGRESS", IsComplete = false }));
+        Assert.True(again.IsComplete);
+        Assert.Equal(job.Commitments, (await host.Jobs.GetAsync(state.JobId!, CancellationToken.None))!.Commitments);
     }
 
     internal static async Task<ImportState> StartedAsync(TestHost host, int instances) =>

@@ -91,7 +91,7 @@ public sealed class ListImportJobsHandlerTests
         [
             "jobId", "jobStatus", "submittedAt", "inputS3Uri", "outputS3Uri", "datastoreId", "dataAccessRoleArn", "studyDate",
             "studyInstanceUID", "seriesInstanceUID", "sopInstanceUID", "endedAt", "message", "batchId", "instanceCount", "totalBytes",
-            "retryOf", "retriedBy",
+            "retryOf", "retriedBy", "commitments",
         ];
         Assert.Equal(expected, doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("COMPLETED", doc.RootElement.GetProperty("jobStatus").GetString());

@@ -196,7 +196,7 @@ public sealed class GetInstanceHandlerTests
         [
             "sopInstanceUID", "sopClassUID", "studyInstanceUID", "seriesInstanceUID", "transferSyntaxUID", "studyDate",
             "objectKey", "location", "size", "checksum", "batchId", "receivedAt", "callingAeTitle", "calledAeTitle", "jobId", "jobStatus",
-            "importOutcome",
+            "importOutcome", "commitment",
         ];
         Assert.Equal(expected, doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("job-1", doc.RootElement.GetProperty("jobId").GetString());

@@ -35,6 +35,16 @@ public sealed class InstancesCommandTests
         Assert.Equal(expected, InstancesCommand.Describe(instance));
     }
 
+    [Fact]
+    public void GivenCommittedAndFailedCommitments_WhenDescribed_ThenTheLineNamesTheOutcomeReasonTransactionAndTime()
+    {
+        var committed = new InstanceCommitmentDto { TransactionUid = "2.25.9", Status = InstanceCommitmentDto.Committed, ReportedAt = At };
+        var failed = committed with { Status = InstanceCommitmentDto.Failed, FailureReason = "0x0110" };
+
+        Assert.Equal("COMMITTED (transaction 2.25.9, reported 2026-11-28 05:00:00Z)", InstancesCommand.DescribeCommitment(committed));
+        Assert.Equal("FAILED 0x0110 (transaction 2.25.9, reported 2026-11-28 05:00:00Z)", InstancesCommand.DescribeCommitment(failed));
+    }
+
     private static InstanceDto Instance(string? jobId, string? jobStatus) => new()
     {
         SopInstanceUid = "1.2.3.1",

@@ -91,6 +91,48 @@ public sealed class StorageCommitmentTests
         Assert.Equal(study.Count, await MetricAsync(gateway, "gateway_commitment_instances_total", "outcome=\"committed\""));
     }
 
+    /// <summary>
+    /// Waits until every instance of <paramref name="study"/> is in the index with the commitment of
+    /// <paramref name="transactionUid"/> COMMITTED and its import job ended with that transaction's counts, and checks
+    /// both: the instance record carries the transaction and outcome, the job record how many it covered.
+    /// </summary>
+    private static async Task AssertCommitmentRecordedOnInstancesAndJobAsync(GatewayProcess gateway, IReadOnlyList<TestInstance> study, string transactionUid)
+    {
+        string? jobId = null;
+        foreach (var instance in study)
+        {
+            JsonElement shown = default;
+            var recorded = await GatewayProcess.WaitUntilAsync(async () =>
+            {
+                using var response = await gateway.Http.GetAsync($"/api/instances/{instance.SopInstanceUid}");
+                if (response.StatusCode != System.Net.HttpStatusCode.OK)
+                {
+                    return false;
+                }
+
+                shown = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                return shown.GetProperty("commitment").ValueKind == JsonValueKind.Object && shown.GetProperty("jobId").ValueKind == JsonValueKind.String;
+            }, ReportTimeout);
+            Assert.True(recorded, $"{instance.SopInstanceUid} never showed its commitment and job: {shown}\n{gateway.Log}");
+            var commitment = shown.GetProperty("commitment");
+            Assert.Equal((transactionUid, "COMMITTED", JsonValueKind.Null),
+                (commitment.GetProperty("transactionUID").GetString(), commitment.GetProperty("status").GetString(), commitment.GetProperty("failureReason").ValueKind));
+            jobId ??= shown.GetProperty("jobId").GetString();
+            Assert.Equal(jobId, shown.GetProperty("jobId").GetString());
+        }
+
+        JsonElement job = default;
+        var counted = await GatewayProcess.WaitUntilAsync(async () =>
+        {
+            job = await gateway.GetJsonAsync($"/api/jobs/{jobId}");
+            return job.GetProperty("commitments").GetArrayLength() > 0;
+        }, ReportTimeout);
+        Assert.True(counted, $"job {jobId} never recorded a commitment: {job}\n{gateway.Log}");
+        var covered = Assert.Single(job.GetProperty("commitments").EnumerateArray());
+        Assert.Equal((transactionUid, study.Count, 0),
+            (covered.GetProperty("transactionUID").GetString(), covered.GetProperty("committed").GetInt32(), covered.GetProperty("failed").GetInt32()));
+    }
+
     [Fact]
     public async Task GivenAStoredStudy_WhenSendCommitAsksAlsoForAnUnknownInstance_ThenTheReportOnTheSameAssociationFailsItWith0112()
     {
@@ -114,6 +156,9 @@ public sealed class StorageCommitmentTests
         Assert.Equal(3, commitment.GetProperty("committed").GetInt32());
         Assert.Equal("0x0112", commitment.GetProperty("instances").EnumerateArray().Single(i => i.GetProperty("sopInstanceUID").GetString() == unknown)
             .GetProperty("failureReason").GetString());
+        // Durable: the report went out before the release closed the batch, so the index had no record of the instances
+        // yet; the commitment shows once the batch is recorded, and reaches the job when the job ends.
+        await AssertCommitmentRecordedOnInstancesAndJobAsync(gateway, study, transactionUid);
     }
 
     /// <summary>
@@ -143,6 +188,11 @@ public sealed class StorageCommitmentTests
             Assert.Equal(JsonValueKind.Object, outcome.ValueKind);
             Assert.Equal("IMPORTED", outcome.GetProperty("status").GetString());
         }
+
+        // Imported: the job ended before the report, so the delivered report itself is recorded on the job.
+        var transactionUid = sent.StdOut.Split("Storage commitment ")[1].Split(':')[0];
+        await WaitForGatewayStateAsync(gateway, transactionUid, "REPORTED");
+        await AssertCommitmentRecordedOnInstancesAndJobAsync(gateway, study, transactionUid);
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace ImagingGateway.Tests.Contracts;
 /// <summary>
 /// What every <see cref="IImportJobRepository"/> promises, run against each adapter: conditional create, conditional
 /// update that returns false on a lost race and throws on a move the <see cref="ImportJob"/> aggregate refuses, lists
-/// newest first that page without gaps, and counts by status.
+/// newest first that page without gaps, counts by status, and storage commitments recorded on any job, the fullest
+/// count of each transaction kept.
 /// </summary>
 public abstract class ImportJobRepositoryContract
 {
@@ -58,6 +59,45 @@ public abstract class ImportJobRepositoryContract
         var stored = (await repository.GetAsync("c-f1", CancellationToken.None))!;
         Assert.Equal(failed.Snapshot with { RetriedBy = "c-f2" }, stored.Snapshot);
         Assert.Null(await repository.GetAsync("c-absent", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenAnEndedJob_WhenCommitmentsAreRecorded_ThenTheyReadBackOldestFirstAndAnAbsentJobIsFalse()
+    {
+        var repository = await CreateRepositoryAsync();
+        var job = Restored("c-k1", ImportJobStatus.Completed, "2 imported");
+        await repository.CreateIfAbsentAsync(job, CancellationToken.None);
+        var first = new ImportJobCommitment("1.2.826.0.1.3680043.8.498.10", 2, 1, T0.AddMinutes(5));
+        var second = new ImportJobCommitment("1.2.826.0.1.3680043.8.498.11", 3, 0, T0.AddMinutes(9));
+
+        Assert.True(await repository.RecordCommitmentsAsync("c-k1", [second], CancellationToken.None));
+        Assert.True(await repository.RecordCommitmentsAsync("c-k1", [first, second], CancellationToken.None));
+        Assert.False(await repository.RecordCommitmentsAsync("c-absent", [first], CancellationToken.None));
+
+        var stored = (await repository.GetAsync("c-k1", CancellationToken.None))!;
+        Assert.Equal([first, second], stored.Commitments);
+        Assert.Equal(job.Snapshot, stored.Snapshot with { Commitments = null });
+        Assert.Null(await repository.GetAsync("c-absent", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenARecordedCommitment_WhenAPartialCountOrAStatusUpdateFollows_ThenTheFullestCountStays()
+    {
+        var repository = await CreateRepositoryAsync();
+        var job = Restored("c-k2", ImportJobStatus.InProgress, "importing");
+        await repository.CreateIfAbsentAsync(job, CancellationToken.None);
+        const string Transaction = "1.2.826.0.1.3680043.8.498.12";
+        var full = new ImportJobCommitment(Transaction, 3, 1, T0.AddMinutes(5));
+
+        await repository.RecordCommitmentsAsync("c-k2", [new ImportJobCommitment(Transaction, 1, 0, T0.AddMinutes(5))], CancellationToken.None);
+        await repository.RecordCommitmentsAsync("c-k2", [full], CancellationToken.None);
+        await repository.RecordCommitmentsAsync("c-k2", [new ImportJobCommitment(Transaction, 2, 0, T0.AddMinutes(7))], CancellationToken.None);
+        job.TransitionTo(ImportJobStatus.Completed, T0.AddMinutes(8), "done");
+        Assert.True(await repository.TryUpdateAsync(job, ImportJobStatus.InProgress, CancellationToken.None));
+
+        var stored = (await repository.GetAsync("c-k2", CancellationToken.None))!;
+        Assert.Equal([full], stored.Commitments);
+        Assert.Equal(ImportJobStatus.Completed, stored.Status);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace ImagingGateway.Tests.Contracts;
 /// <summary>
 /// What every <see cref="IReceivedInstanceIndex"/> promises, run against each adapter: one record per SOP instance
 /// that reads back whole, the latest received wins whatever order batches are recorded in, a study lists oldest
-/// received first within the limit, and an import outcome is kept for the receipt (batch) it names only, idempotently.
+/// received first within the limit, an import outcome is kept for the receipt (batch) it names only, idempotently, and
+/// the latest storage commitment on a SOP instance is kept even when it is delivered before the instance is recorded.
 /// </summary>
 public abstract class ReceivedInstanceIndexContract
 {
@@ -135,6 +136,80 @@ public abstract class ReceivedInstanceIndexContract
         await index.RecordOutcomesAsync([own], CancellationToken.None);
         Assert.Equal(own, (await index.FindAsync(Sop(1), CancellationToken.None))!.ImportOutcome);
     }
+
+    [Fact]
+    public async Task GivenRecordedInstances_WhenCommitmentsAreRecorded_ThenFindAndListShowThemAndTheImportOutcomesAreReturned()
+    {
+        var index = await CreateIndexAsync();
+        await index.RecordAsync([Record(1, BatchA, T0), Record(2, BatchA, T0.AddSeconds(1))], CancellationToken.None);
+        var outcome = Imported(1, BatchA, T0.AddMinutes(3));
+        await index.RecordOutcomesAsync([outcome], CancellationToken.None);
+        var committed = Committed(1, T0.AddMinutes(4));
+        var failed = new InstanceCommitment(Sop(2), Transaction, 0x0110, T0.AddMinutes(4));
+
+        var outcomes = await index.RecordCommitmentsAsync([committed, failed], CancellationToken.None);
+
+        Assert.Equal([outcome], outcomes);
+        Assert.Equal(committed, (await index.FindAsync(Sop(1), CancellationToken.None))!.Commitment);
+        Assert.Equal(failed, (await index.FindAsync(Sop(2), CancellationToken.None))!.Commitment);
+        Assert.Equal([committed, failed], (await index.ListByStudyAsync(Study, 10, CancellationToken.None)).Select(r => r.Commitment));
+    }
+
+    [Fact]
+    public async Task GivenACommitmentDeliveredBeforeItsBatchIsRecorded_WhenTheBatchIsRecorded_ThenTheRecordShowsItAndNoRecordShowedBefore()
+    {
+        var index = await CreateIndexAsync();
+        var committed = Committed(1, T0.AddMinutes(1));
+
+        var outcomes = await index.RecordCommitmentsAsync([committed], CancellationToken.None);
+        Assert.Empty(outcomes);
+        Assert.Null(await index.FindAsync(Sop(1), CancellationToken.None));
+        Assert.Empty(await index.ListByStudyAsync(Study, 10, CancellationToken.None));
+
+        var record = Record(1, BatchA, T0);
+        await index.RecordAsync([record with { Commitment = Committed(1, T0.AddMinutes(9)) with { TransactionUid = "1.2.3.9" } }], CancellationToken.None);
+
+        Assert.Equal(record with { Commitment = committed }, await index.FindAsync(Sop(1), CancellationToken.None));
+        Assert.Equal([committed], (await index.ListByStudyAsync(Study, 10, CancellationToken.None)).Select(r => r.Commitment));
+    }
+
+    [Fact]
+    public async Task GivenACommitment_WhenAnOlderOneArrivesAndTheInstanceIsReceivedAgain_ThenTheLatestReportStays()
+    {
+        var index = await CreateIndexAsync();
+        await index.RecordAsync([Record(1, BatchA, T0)], CancellationToken.None);
+        var latest = Committed(1, T0.AddMinutes(5)) with { TransactionUid = "1.2.826.0.1.3680043.8.498.77" };
+        var older = new InstanceCommitment(Sop(1), Transaction, 0x0112, T0.AddMinutes(2));
+
+        await index.RecordCommitmentsAsync([latest], CancellationToken.None);
+        await index.RecordCommitmentsAsync([latest], CancellationToken.None);
+        await index.RecordCommitmentsAsync([older], CancellationToken.None);
+        await index.RecordAsync([Record(1, BatchB, T0.AddMinutes(6))], CancellationToken.None);
+
+        var found = await index.FindAsync(Sop(1), CancellationToken.None);
+        Assert.Equal(BatchB, found!.BatchId);
+        Assert.Equal(latest, found.Commitment);
+    }
+
+    [Fact]
+    public async Task GivenCommittedInstances_WhenTheirOutcomesAreRecorded_ThenTheCommitmentsOfTheKeptOutcomesAreReturned()
+    {
+        var index = await CreateIndexAsync();
+        await index.RecordAsync([Record(1, BatchA, T0), Record(2, BatchA, T0.AddSeconds(1)), Record(3, BatchA, T0.AddSeconds(2))], CancellationToken.None);
+        var first = Committed(1, T0.AddMinutes(1));
+        var third = Committed(3, T0.AddMinutes(1));
+        await index.RecordCommitmentsAsync([first, third], CancellationToken.None);
+
+        var carried = await index.RecordOutcomesAsync(
+            [Imported(1, BatchA, T0.AddMinutes(3)), Imported(2, BatchA, T0.AddMinutes(3)), Imported(3, BatchB, T0.AddMinutes(3))],
+            CancellationToken.None);
+
+        Assert.Equal([first], carried);
+    }
+
+    private const string Transaction = "1.2.826.0.1.3680043.8.498.42";
+
+    private static InstanceCommitment Committed(int n, DateTimeOffset at) => new(Sop(n), Transaction, null, at);
 
     private static string Sop(int n) => $"{Study}.1.{n}";
 
