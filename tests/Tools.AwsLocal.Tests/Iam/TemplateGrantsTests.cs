@@ -27,7 +27,7 @@ public sealed partial class TemplateGrantsTests(AwsLocalRun run) : IAsyncLifetim
         ("StateMachineRole", "^lambda:InvokeFunction$", "CDK grants the function's versions (ARN:*) beside the unqualified ARN the definition invokes"),
         ("StateMachineRole", "^(logs|xray):", "the Step Functions service delivers the execution logs and traces"),
         ("^GatewayTask.*TaskRole", "^s3:AbortMultipartUpload$", "an upload of an instance above the part size that fails is aborted"),
-        ("^GatewayTask.*TaskRole", "^dynamodb:UpdateItem$", "a batch recorded again (a replayed close, or recovery racing one) updates its received-instance items in place so their import outcomes stay; a delivered storage commitment report is recorded on its instances and jobs, and this run requests none"),
+        ("^GatewayTask.*TaskRole", "^dynamodb:UpdateItem$", "a batch recorded again (a replayed close, or recovery racing one) updates its received-instance items in place so their import outcomes stay; a delivered storage commitment report is recorded on a job only when the job ended before the report, and this run's report comes first"),
         ("^GatewayTask.*TaskRole", "^logs:(CreateLogStream|PutLogEvents)$", "the metrics collector sidecar writes its embedded-metric-format logs"),
         ("ExecutionRole", ".", "the ECS agent pulls the image and sends the container logs with the execution role"),
         ("^NetworkFlowLogRole", ".", "VPC flow logs deliver with it"),
