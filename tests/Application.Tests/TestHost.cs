@@ -17,15 +17,19 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null, long maxInflatedDataSetBytes = ReceiveOptions.DefaultMaxInflatedDataSetBytes, bool withIndex = true, TimeSpan? quietPeriod = null)
+    /// <param name="sharingStoreWith">a later run of that host: the same clock and instance store.</param>
+    /// <param name="anotherTaskOf">another Gateway task beside that host: the same clock, instance store, received-instance
+    /// index and storage commitment repository (S3 and DynamoDB in AWS mode), its own open batches.</param>
+    public TestHost(GroupingPolicy policy = GroupingPolicy.PerAssociation, int maxFiles = BatchLimits.DefaultMaxFiles, long maxBytes = BatchLimits.DefaultMaxBytes, TestHost? sharingStoreWith = null, long maxInflatedDataSetBytes = ReceiveOptions.DefaultMaxInflatedDataSetBytes, bool withIndex = true, TimeSpan? quietPeriod = null, TestHost? anotherTaskOf = null)
     {
-        Time = sharingStoreWith?.Time ?? new FakeTimeProvider(Start);
-        Store = sharingStoreWith?.Store ?? new InMemoryInstanceStore(Time);
+        var sharing = anotherTaskOf ?? sharingStoreWith;
+        Time = sharing?.Time ?? new FakeTimeProvider(Start);
+        Store = sharing?.Store ?? new InMemoryInstanceStore(Time);
         Jobs = new InMemoryImportJobRepository();
         Imaging = new FakeImagingService(Store, Time);
         Workflow = new InMemoryImportWorkflow();
-        Index = new InMemoryReceivedInstanceIndex();
-        Commitments = new InMemoryStorageCommitmentRepository();
+        Index = anotherTaskOf?.Index ?? new InMemoryReceivedInstanceIndex();
+        Commitments = anotherTaskOf?.Commitments ?? new InMemoryStorageCommitmentRepository();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         services.AddSingleton<TimeProvider>(Time);

@@ -13,11 +13,12 @@ namespace ImagingGateway.Application.Commitments.DecideCommitment;
 /// <summary>
 /// Decides each instance of a request by the policy, PS3.3 C.14.1.1 reasons for the failures. An instance the Gateway
 /// never received (not in the received-instance index, nor in a batch this process holds): 0x0112 (no such object
-/// instance), once UnknownInstanceWait has passed since the request, for until then it may be in another Gateway task's
-/// batch, indexed only when that batch closes; received with another SOP class: 0x0119 (class / instance conflict). Otherwise, <c>Durable</c>: committed,
-/// since its C-STORE was answered 0000 only after the store's commit. <c>Imported</c>: committed once its import
-/// outcome says imported, 0x0110 (processing failure) when the import failed or no outcome came within MaxImportWait,
-/// and undecided meanwhile: the request is then looked at again after DecisionInterval, and no report is made yet.
+/// instance), once UnknownInstanceWait has passed since the request, for until then it may be in another Gateway
+/// task's batch, indexed only when that batch closes; received with another SOP class: 0x0119 (class / instance
+/// conflict). Otherwise, <c>Durable</c>: committed, since its C-STORE was answered 0000 only after the store's commit.
+/// <c>Imported</c>: committed once its import outcome says imported, 0x0110 (processing failure) when the import failed
+/// or no outcome came within MaxImportWait, and undecided meanwhile: the request is then looked at again after
+/// DecisionInterval, and no report is made yet.
 /// </summary>
 public sealed class DecideCommitmentHandler(
     OpenBatchRegistry registry, TimeProvider time, IOptions<StorageCommitmentOptions> options,

@@ -144,9 +144,14 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{S}RetryInterval, PollInterval, DecisionInterval and MaxImportWait: must be positive, got {c.RetryInterval}, {c.PollInterval}, {c.DecisionInterval} and {c.MaxImportWait}");
         }
 
-        if (c.TakeoverDelay < TimeSpan.Zero || c.UnknownInstanceWait < TimeSpan.Zero)
+        if (c.TakeoverDelay < TimeSpan.Zero)
         {
-            errors.Add($"{S}TakeoverDelay and UnknownInstanceWait: must not be negative, got {c.TakeoverDelay} and {c.UnknownInstanceWait}");
+            errors.Add($"{S}TakeoverDelay: must not be negative, got {c.TakeoverDelay}");
+        }
+
+        if (c.UnknownInstanceWait < TimeSpan.Zero)
+        {
+            errors.Add($"{S}UnknownInstanceWait: must not be negative, got {c.UnknownInstanceWait}");
         }
 
         if (c.MaxAttempts < 1)

@@ -35,7 +35,7 @@ public sealed class StorageCommitmentSettings
     /// <summary>
     /// With several Gateway tasks: how long a due request is left to the task that answered its N-ACTION (and may hold the
     /// requester's association) before another task takes it over. Unset: 0 with FileSystem storage (one process),
-    /// 1 minute with S3 (<see cref="TakeoverDelayFor"/>).
+    /// 5 minutes with S3 (<see cref="TakeoverDelayFor"/>).
     /// </summary>
     public TimeSpan? TakeoverDelay { get; set; }
 
@@ -65,11 +65,12 @@ public sealed class StorageCommitmentSettings
     public static bool IsShared(AdapterOptions adapters) => adapters.Storage == StorageAdapter.S3;
 
     /// <summary>
-    /// One minute when shared: a live task moves its request's next attempt on within a poll or a DecisionInterval
-    /// (1 s, 10 s), so only a task that stopped leaves it overdue that long; 0 in one process, so a restart reports at once.
+    /// Five minutes when shared: a live task's reporter gets to a due request within a poll, unless one delivery attempt
+    /// to another requester holds it up (at most 4 minutes, CommitmentReporter.AttemptTimeout), so only a task that
+    /// stopped leaves a request overdue that long; 0 in one process, so a restart reports at once.
     /// </summary>
     public TimeSpan TakeoverDelayFor(AdapterOptions adapters) =>
-        TakeoverDelay ?? (IsShared(adapters) ? TimeSpan.FromMinutes(1) : TimeSpan.Zero);
+        TakeoverDelay ?? (IsShared(adapters) ? TimeSpan.FromMinutes(5) : TimeSpan.Zero);
 
     /// <summary>
     /// When shared: the quiet period after which a coalescing batch closes (and is indexed), plus a minute for the quiet

@@ -23,8 +23,8 @@ namespace ImagingGateway.Gateway.Hosting;
 /// repository one works it, and skips it when another task claimed it first; decides it (DecideCommitment); sends the
 /// N-EVENT-REPORT on the request's association while it is open, else on a new association to the requester found by
 /// calling AE title in Gateway:StorageCommitment:Peers, proposing the SCP role (PS3.7 D.3.3.4); and records the
-/// outcome (RecordCommitmentReport). A requester that is not a known peer
-/// cannot be reached: its report is given up with a log line and the metric's "unknown-peer" outcome.
+/// outcome (RecordCommitmentReport). A requester that is not a known peer cannot be reached: its report is given up
+/// with a log line and the metric's "unknown-peer" outcome.
 /// </summary>
 public sealed partial class CommitmentReporter(
     ISender sender, CommitmentChannels channels, IOptions<GatewayOptions> options, GatewayMetrics metrics, ILogger<CommitmentReporter> logger) : BackgroundService

@@ -37,6 +37,8 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("Gateway:StorageCommitment:MaxAttempts", "0", "Gateway:StorageCommitment:MaxAttempts:")]
     [InlineData("Gateway:StorageCommitment:ReportDelay", "-00:00:01", "Gateway:StorageCommitment:ReportDelay:")]
     [InlineData("Gateway:StorageCommitment:Peers:0:AeTitle", "BAD\\AE", "Gateway:StorageCommitment:Peers:0:AeTitle:")]
+    [InlineData("Gateway:StorageCommitment:TakeoverDelay", "-00:00:01", "Gateway:StorageCommitment:TakeoverDelay:")]
+    [InlineData("Gateway:StorageCommitment:UnknownInstanceWait", "-00:00:01", "Gateway:StorageCommitment:UnknownInstanceWait:")]
     [InlineData("Gateway:Local:Storage:Journal:SegmentBytes", "1000", "Gateway:Local:Storage:Journal:SegmentBytes ")]
     [InlineData("Gateway:Local:Storage:Journal:MaxObjectBytes", "999999999", "Gateway:Local:Storage:Journal:MaxObjectBytes ")]
     [InlineData("Gateway:Local:Storage:Journal:MaxSegments", "1", "Gateway:Local:Storage:Journal:MaxSegments ")]
