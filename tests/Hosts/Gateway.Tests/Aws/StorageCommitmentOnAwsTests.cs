@@ -128,6 +128,26 @@ public sealed class StorageCommitmentOnAwsTests : IDisposable
         Assert.Contains($"Storage commitment {transactionUid} reported on the new association: 3 committed", a.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GivenS3StorageWithoutACommitmentTable_WhenSendCommitAsks_ThenTheStoreSucceedsTheCommitmentIsRefusedAndTheLogNamesTheKey()
+    {
+        var tables = await TablesAsync();
+        var study = await TestStudy.WriteAsync(_temp.Sub("study"), series: 1, instancesPerSeries: 1);
+        var environment = TaskEnvironment(tables);
+        environment.Remove("GATEWAY__AWS__COMMITMENTTABLE");
+        await using var gateway = await GatewayProcess.StartAsync(_temp.Sub("data"), environment);
+
+        var sent = await ProcessRunner.RunAsync("dotnet",
+            [GatewayProcess.DllPath, "send", "127.0.0.1", gateway.Port.ToString(), study[0].Path, "--commit", "--commit-timeout", "00:00:30"],
+            TimeSpan.FromMinutes(2));
+
+        Assert.True(sent.ExitCode == 1, sent.Output + "\n" + gateway.Log);
+        Assert.Contains("1 stored", sent.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("instance(s) committed", sent.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Storage commitment (1.2.840.10008.1.20.1) is not offered", gateway.Log, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Aws:CommitmentTable, which is not set", gateway.Log, StringComparison.Ordinal);
+    }
+
     /// <summary>storescu stores the instances through <paramref name="a"/>; returns once <paramref name="b"/> finds each in the shared index.</summary>
     private static async Task StoreThroughAsync(GatewayProcess a, GatewayProcess b, IReadOnlyList<TestInstance> instances)
     {

@@ -1,7 +1,9 @@
 using ImagingGateway.Application.Common.Options;
+using ImagingGateway.Application.Common.Ports;
 using ImagingGateway.Gateway.Configuration;
 using ImagingGateway.Gateway.Hosting;
 using ImagingGateway.Gateway.Tests.Support;
+using ImagingGateway.Infrastructure.Aws.DynamoDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,8 @@ namespace ImagingGateway.Gateway.Tests.Hosting;
 
 /// <summary>
 /// The storage commitment settings that matter only with several Gateway tasks (issue #26): unset, they are 0 with
-/// FileSystem storage (one process, so a restarted Gateway reports at once) and cover other tasks with S3 storage.
+/// FileSystem storage (one process, so a restarted Gateway reports at once) and cover other tasks with S3 storage. The
+/// pending requests are kept where every task that may report them sees them.
 /// </summary>
 public sealed class GatewayCompositionTests
 {
@@ -63,5 +66,34 @@ public sealed class GatewayCompositionTests
 
         Assert.Equal(TimeSpan.FromSeconds(20), composed.TakeoverDelay);
         Assert.Equal(TimeSpan.FromMinutes(7), composed.UnknownInstanceWait);
+    }
+
+    private static List<ServiceDescriptor> CommitmentRepositories(GatewayOptions options)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        GatewayComposition.AddPipeline(services, new ConfigurationBuilder().Build(), options);
+        return services.Where(d => d.ServiceType == typeof(IStorageCommitmentRepository)).ToList();
+    }
+
+    [Fact]
+    public void GivenS3StorageAndACommitmentTable_WhenComposed_ThenPendingCommitmentsAreInDynamoDb()
+    {
+        using var temp = new TempDirectory();
+        var options = new GatewayOptions { DataDirectory = temp.Path };
+        options.Adapters.Storage = StorageAdapter.S3;
+        options.Aws.CommitmentTable = "commitments";
+
+        Assert.Equal(typeof(DynamoDbStorageCommitmentRepository), Assert.Single(CommitmentRepositories(options)).ImplementationType);
+    }
+
+    [Fact]
+    public void GivenS3StorageWithoutACommitmentTable_WhenComposed_ThenNoCommitmentRepositoryIsRegistered()
+    {
+        using var temp = new TempDirectory();
+        var options = new GatewayOptions { DataDirectory = temp.Path };
+        options.Adapters.Storage = StorageAdapter.S3;
+
+        Assert.Empty(CommitmentRepositories(options));
     }
 }
