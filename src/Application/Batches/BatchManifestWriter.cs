@@ -61,8 +61,8 @@ public sealed partial class BatchManifestWriter(
     }
 
     /// <summary>
-    /// Deletes the batch's open-batch marker without waiting: a close may be on a store's acknowledgement path (a full
-    /// batch), which must not gain a round trip. A marker a crash leaves behind is deleted by recovery, which finds the
+    /// Deletes the batch's open-batch marker without waiting: the manifest already closes the batch, so an association's
+    /// release need not wait for the delete. A marker a crash leaves behind is deleted by recovery, which finds the
     /// manifest; the delete logs its own failure.
     /// </summary>
     private void DeleteMarker(ImportBatch batch) => _ = markers.DeleteAsync(batch.Id, CancellationToken.None);

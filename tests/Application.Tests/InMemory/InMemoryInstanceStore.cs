@@ -23,6 +23,9 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
     /// <summary>When set, committing an upload of a key it matches throws <see cref="IOException"/>.</summary>
     public Func<string, bool>? FailCommits { get; set; }
 
+    /// <summary>A commit of a key for which this returns a task waits for it before committing (a slow store, held by a test).</summary>
+    public Func<string, Task?>? HoldCommits { get; set; }
+
     /// <summary>When set, deleting a key it matches throws <see cref="IOException"/>.</summary>
     public Func<string, bool>? FailDeletes { get; set; }
 
@@ -109,12 +112,17 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
 
         public Stream Content => _content;
 
-        public Task<StoredObjectInfo> CommitAsync(CancellationToken cancellationToken)
+        public async Task<StoredObjectInfo> CommitAsync(CancellationToken cancellationToken)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_committed)
             {
                 throw new InvalidOperationException($"the upload of {key} is already committed");
+            }
+
+            if (store.HoldCommits?.Invoke(key) is { } hold)
+            {
+                await hold.WaitAsync(cancellationToken);
             }
 
             if (store.FailCommits?.Invoke(key) == true)
@@ -126,7 +134,7 @@ public sealed class InMemoryInstanceStore(TimeProvider time) : IInstanceStore
             var stored = new StoredObject(data, ChecksumOf(data), store.Now);
             store._objects[key] = stored;
             _committed = true;
-            return Task.FromResult(new StoredObjectInfo(key, data.Length, stored.Checksum, stored.LastModified));
+            return new StoredObjectInfo(key, data.Length, stored.Checksum, stored.LastModified);
         }
 
         public ValueTask DisposeAsync()

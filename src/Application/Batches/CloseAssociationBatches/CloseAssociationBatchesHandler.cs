@@ -8,6 +8,9 @@ public sealed class CloseAssociationBatchesHandler(OpenBatchRegistry registry, B
 {
     public async ValueTask<CloseAssociationBatchesResult> Handle(CloseAssociationBatchesCommand command, CancellationToken cancellationToken)
     {
+        // Closes that its stores started come first: their manifests belong to this association's end, and one that
+        // failed is sealed and unclaimed by then, so it is claimed and closed again below.
+        await closer.WaitForClosesAsync(command.AssociationId, cancellationToken);
         var ready = registry.EndAssociation(command.AssociationId);
         var results = new List<CloseBatchResult>(ready.Count);
         var failures = new List<Exception>();

@@ -13,6 +13,12 @@ public sealed class CloseQuietBatchesHandler(OpenBatchRegistry registry, BatchCl
 
     public async ValueTask<CloseQuietBatchesResult> Handle(CloseQuietBatchesCommand command, CancellationToken cancellationToken)
     {
+        if (command.Stopping)
+        {
+            // Closes that stores started end before the gateway does; one that failed is claimed by SealAll and retried.
+            await closer.WaitForClosesAsync(null, cancellationToken);
+        }
+
         // Only coalescing batches end by quiet: an association's batch waits for its association, however slow.
         var ready = command.Stopping ? registry.SealAll()
             : registry.GroupsByStudy ? registry.ClaimQuiet(options.Value.QuietPeriod)
@@ -32,6 +38,12 @@ public sealed class CloseQuietBatchesHandler(OpenBatchRegistry registry, BatchCl
                 // Keep closing the others; a failed one stays claimable for recovery. Every failure is reported.
                 failures.Add(ex);
             }
+        }
+
+        if (command.Stopping)
+        {
+            // A store still in flight at SealAll closes its batch when it ends.
+            await closer.WaitForClosesAsync(null, cancellationToken);
         }
 
         if (failures.Count > 0)

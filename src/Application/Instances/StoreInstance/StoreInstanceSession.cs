@@ -20,7 +20,9 @@ namespace ImagingGateway.Application.Instances.StoreInstance;
 /// is read for the header (PS3.5 7, up to Series Instance UID), walked for the data set's structure, and written straight
 /// on to the upload, never held; the upload is committed only when the header fits the command and the data set is well
 /// formed, and 0x0000 is returned only after the commit. A refused or failed data set is still taken to its end, and
-/// ignored, so the association goes on. The session holds the instance's place in its batch until it ends.
+/// ignored, so the association goes on. The session holds the instance's place in its batch until it ends; a batch the
+/// instance fills is closed in the background (<see cref="BatchCloser.StartClose"/>), so the answer waits only for the
+/// instance's own commit and its batch's open-batch marker.
 /// <para>
 /// When batches are grouped by study (<see cref="GroupingPolicy.PerCallingAeAndStudy"/>) the batch, and so the key, is
 /// known only once the header gives the Study Instance UID: until then the received bytes are held (at most the
@@ -156,7 +158,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
                 await _upload.DisposeAsync();
             }
 
-            await ReleaseAsync(stored, cancellationToken);
+            Release(stored);
         }
     }
 
@@ -179,7 +181,7 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         finally
         {
             _walker.Finish();
-            await ReleaseAsync(null, CancellationToken.None);
+            Release(null);
         }
     }
 
@@ -357,24 +359,16 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
         return StoreInstanceResult.Failure(DimseStatus.OutOfResources, $"instance could not be stored: {ex.Message}", BatchId);
     }
 
-    /// <summary>Gives the batch place back, with the instance when it was stored, and closes the batch when that filled it.</summary>
-    private async ValueTask ReleaseAsync(ReceivedInstance? stored, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the batch place back, with the instance when it was stored, and starts closing the batch when that filled
+    /// it: the close runs in the background, so this store's answer does not wait for the manifest or the index.
+    /// </summary>
+    private void Release(ReceivedInstance? stored)
     {
         _held = null;
-        if (_reservation is null || _registry.Complete(_reservation, stored) is not { } full)
+        if (_reservation is not null && _registry.Complete(_reservation, stored) is { } full)
         {
-            return;
-        }
-
-        try
-        {
-            await _closer.CloseClaimedAsync(full, _registry.Policy == GroupingPolicy.PerInstance ? "instance stored" : "batch full", cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The instance is stored whatever happens to its batch's manifest: the batch stays claimable and
-            // RecoverOpenBatches closes it later, so this store's answer does not change.
-            LogCloseFailed(_logger, ex, full.Id.Value);
+            _closer.StartClose(full, _registry.Policy == GroupingPolicy.PerInstance ? "instance stored" : "batch full");
         }
     }
 
@@ -386,7 +380,4 @@ public sealed partial class StoreInstanceSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Association {AssociationId}: storing {SopInstanceUid} at {Key} failed; answering A700")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string associationId, string sopInstanceUid, string key);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Closing batch {BatchId} failed; recovery will close it")]
-    private static partial void LogCloseFailed(ILogger logger, Exception exception, string batchId);
 }

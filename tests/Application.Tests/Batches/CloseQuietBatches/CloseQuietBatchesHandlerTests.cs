@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using ImagingGateway.Application.Batches;
 using ImagingGateway.Application.Batches.CloseAssociationBatches;
 using ImagingGateway.Application.Batches.CloseBatch;
 using ImagingGateway.Application.Batches.CloseQuietBatches;
@@ -92,6 +93,8 @@ public sealed class CloseQuietBatchesHandlerTests
             results.Add(await StoreAsync(host, $"assoc-{n}", "MODALITY1", Seed.StudyUid, n));
         }
 
+        // Full batches close in the background, without waiting for quiet.
+        await host.Get<BatchCloser>().WaitForClosesAsync(null, CancellationToken.None);
         var full = results.Select(r => r.BatchId!).Distinct().Take(2).ToList();
         Assert.All(full, id => Assert.True(host.Store.Exists(ObjectKeys.Manifest(BatchId.Parse(id)))));
         Assert.Equal([3, 3], full.Select(id => Manifest(host, id).Instances.Count));

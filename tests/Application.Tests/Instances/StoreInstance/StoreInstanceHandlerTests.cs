@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using ImagingGateway.Application.Batches;
 using ImagingGateway.Application.Batches.CloseAssociationBatches;
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Common.Serialization;
@@ -223,12 +224,13 @@ public sealed class StoreInstanceHandlerTests
     }
 
     [Fact]
-    public async Task GivenPerInstance_WhenTwoInstancesAreStored_ThenEachIsClosedInItsOwnBatchRightAway()
+    public async Task GivenPerInstance_WhenTwoInstancesAreStored_ThenEachIsClosedInItsOwnBatchWithoutWaitingForTheAssociation()
     {
         await using var host = new TestHost(GroupingPolicy.PerInstance);
 
         var first = await StoreAsync(host, "assoc-1", 1);
         var second = await StoreAsync(host, "assoc-1", 2);
+        await host.Get<BatchCloser>().WaitForClosesAsync(null, CancellationToken.None);
 
         Assert.NotEqual(first.BatchId, second.BatchId);
         Assert.Single(Manifest(host, first.BatchId!).Instances);
@@ -263,6 +265,7 @@ public sealed class StoreInstanceHandlerTests
             await StoreAsync(host, "assoc-1", n);
         }
 
+        await host.Get<BatchCloser>().WaitForClosesAsync(null, CancellationToken.None);
         Assert.Equal(2, host.Store.Keys.Count(k => k.StartsWith("batches/", StringComparison.Ordinal)));
         await host.Mediator.Send(new CloseAssociationBatchesCommand("assoc-1", "A-RELEASE"));
 

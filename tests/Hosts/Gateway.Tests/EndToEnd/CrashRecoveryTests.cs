@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ImagingGateway.Gateway.Tests.Support;
 
 namespace ImagingGateway.Gateway.Tests.EndToEnd;
@@ -53,6 +54,42 @@ public sealed class CrashRecoveryTests
         Assert.Equal(files.Count, job.GetProperty("instanceCount").GetInt32());
         var summary = data.JobSummary(job.GetProperty("batchId").GetString()!, job.GetProperty("jobId").GetString()!);
         Assert.Equal(files.Count, summary.GetProperty("numberOfImportedFiles").GetInt32());
+    }
+
+    /// <summary>
+    /// Under PerInstance every acknowledgement starts a close in the background, so a kill mid-transfer can land between
+    /// an instance's answer and its batch's manifest: the open-batch marker, durable before the answer, brings it back.
+    /// </summary>
+    [Fact]
+    public async Task GivenPerInstanceBatchingAndATransferInProgress_WhenTheGatewayIsKilledAndRestarted_ThenEveryAcknowledgedInstanceIsImported()
+    {
+        using var temp = new TempDirectory();
+        var study = await TestStudy.WriteAsync(temp.Sub("study"), series: 1, instancesPerSeries: 400, rows: 256);
+        var dataDirectory = temp.Sub("data");
+        var perInstance = new Dictionary<string, string> { ["GATEWAY__BATCHING__POLICY"] = "PerInstance" };
+        var gateway = await GatewayProcess.StartAsync(dataDirectory, env: perInstance);
+        var storing = Dcmtk.StoreAsync(gateway.Port, study.Select(i => i.Path));
+
+        var midway = await GatewayProcess.WaitUntilAsync(async () => await gateway.InstancesStoredAsync() >= 5, TimeSpan.FromSeconds(60));
+        await gateway.KillAsync();
+        var log = (await storing).Output;
+        await gateway.DisposeAsync();
+        Assert.True(midway, "the transfer never got going: " + log);
+        var acknowledged = Dcmtk.AcknowledgedFileIndexes(log).Select(i => study[i].SopInstanceUid).ToList();
+        Assert.InRange(acknowledged.Count, 5, study.Count - 1);
+
+        await using var restarted = await GatewayProcess.StartAsync(dataDirectory, env: perInstance);
+        var data = new GatewayData(dataDirectory);
+        IReadOnlyList<JsonElement> jobs = [];
+        var imported = await GatewayProcess.WaitUntilAsync(async () =>
+        {
+            jobs = await data.JobsAsync("COMPLETED");
+            var completed = jobs.Select(j => j.GetProperty("sopInstanceUID").GetString()).ToHashSet(StringComparer.Ordinal);
+            return acknowledged.All(completed.Contains);
+        }, ImportTimeout);
+
+        Assert.True(imported, $"of {acknowledged.Count} acknowledged instances, {jobs.Count} have a COMPLETED job");
+        Assert.All(jobs, j => Assert.Equal(1, j.GetProperty("instanceCount").GetInt32()));
     }
 
     [Fact]
