@@ -96,6 +96,18 @@ public sealed class InMemoryReceivedInstanceIndex : IReceivedInstanceIndex
     /// <summary>When set, the next <see cref="RecordCommitmentsAsync"/> throws it and records nothing.</summary>
     public Exception? FailNextRecordCommitments { get; set; }
 
+    /// <summary>The SOP instances a commitment is kept for, received or not yet.</summary>
+    public IReadOnlyList<string> CommittedInstances
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _commitments.Keys];
+            }
+        }
+    }
+
     public Task<IReadOnlyList<InstanceImportOutcome>> RecordCommitmentsAsync(IReadOnlyList<InstanceCommitment> commitments, CancellationToken cancellationToken)
     {
         var outcomes = new List<InstanceImportOutcome>();

@@ -1,6 +1,7 @@
 using ImagingGateway.Application.Common.Exceptions;
 using ImagingGateway.Application.Common.Options;
 using ImagingGateway.Application.Common.Ports;
+using ImagingGateway.Dicom.Network.Dimse.Commitment;
 using ImagingGateway.Domain.Imports;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -60,7 +61,8 @@ public sealed partial class RecordCommitmentReportHandler(
 
         try
         {
-            var decided = record.Items.Where(i => i.Decided).ToList();
+            // An instance reported never received (0x0112) has no record to keep it on, and a sender's made-up UIDs must not create one.
+            var decided = record.Items.Where(i => i.Decided && i.FailureReason != StorageCommitmentFailureReason.NoSuchObjectInstance).ToList();
             var outcomes = await index.RecordCommitmentsAsync(
                 [.. decided.Select(i => new InstanceCommitment(i.SopInstanceUid, record.TransactionUid, i.FailureReason, reportedAt))],
                 cancellationToken);

@@ -83,6 +83,7 @@ public sealed class RecordCommitmentReportHandlerTests
         var instance = (await host.Mediator.Send(new GetInstanceQuery(Seed.SopUid(1))))!;
         Assert.Equal(("2.25.210", "COMMITTED", null, TestHost.Start),
             (instance.Commitment!.TransactionUid, instance.Commitment.Status, instance.Commitment.FailureReason, instance.Commitment.ReportedAt));
+        Assert.Equal([Seed.SopUid(1)], host.Index.CommittedInstances);
     }
 
     [Fact]

@@ -50,15 +50,18 @@ public sealed class SameAssociationCommitmentTests
         Assert.Equal("same association", commitment.GetProperty("reportedVia").GetString());
     }
 
-    /// <summary>Under <c>Imported</c> the SCU keeps its association open through the import, and the report still comes on it.</summary>
+    /// <summary>
+    /// Under <c>Imported</c> with the default PerAssociation batching the SCU keeps its association open through the
+    /// import: the N-ACTION closes the batch its instances are in, so the import need not wait for the release, and the
+    /// report comes on that association.
+    /// </summary>
     [Fact]
     public async Task GivenTheImportedPolicy_WhenDcmjsDimseStoresAStudyAndWaitsOnItsAssociation_ThenEveryInstanceIsReportedCommittedThereOnceImported()
     {
         using var temp = new TempDirectory();
         var study = await TestStudy.WriteAsync(temp.Sub("study"), series: 1, instancesPerSeries: 2);
         await using var gateway = await GatewayProcess.StartAsync(temp.Sub("data"),
-            extraArgs: ["--Gateway:StorageCommitment:Policy=Imported", "--Gateway:StorageCommitment:DecisionInterval=00:00:01",
-                        "--Gateway:Batching:Policy=PerInstance"]);
+            extraArgs: ["--Gateway:StorageCommitment:Policy=Imported", "--Gateway:StorageCommitment:DecisionInterval=00:00:01"]);
 
         var run = await DcmjsCommitmentScu.StoreAndCommitAsync(gateway.Port, study.Select(i => i.Path), [], TimeSpan.FromSeconds(90));
 
